@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xsock — portable sockets and a readiness selector for POSIX and Windows.
+ *
+ * This header is the whole public API and its documentation.
+ *
+ * Conventions that hold for every call below:
+ *  - A call returns 0 (or a count) on success and a negative XSOCK_E* code
+ *    on failure. The codes have the same numeric values on every OS.
+ *    Nothing returns -1 with errno set, nothing aborts, nothing prints.
+ *  - The raw OS code of the calling thread's last failure is kept for
+ *    diagnostics: xsock_last_os_error().
+ *  - EINTR is retried inside every call except xsock_close() (retrying
+ *    close is unsafe: the descriptor may already be reused) and except
+ *    xsock_selector_wait(), which retries with the time left.
+ *  - Safe defaults: every socket created or accepted is not inherited by
+ *    child processes (close-on-exec; non-inheritable on Windows); writing to
+ *    a socket whose peer is gone returns XSOCK_EPIPE or XSOCK_ECONNRESET and
+ *    never raises SIGPIPE; the library never changes signal dispositions;
+ *    every IPv6 socket is created IPv6-only (dual stack is explicit, see
+ *    XSOCK_OPT_V6ONLY); Windows listeners use exclusive address use.
+ *  - Call xsock_init() once before anything else (it starts Winsock on
+ *    Windows and is cheap everywhere); xsock_cleanup() balances it.
+ */
+#ifndef XSOCK_H
+#define XSOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef _WIN32
+#include "xsock/win32.h"
+#else
+#include "xsock/posix.h"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Shared-library export marker. Static builds (the default) need nothing;
+ * a DLL build defines XSOCK_SHARED when building and using the library. */
+#if defined(_WIN32) && defined(XSOCK_SHARED)
+#ifdef XSOCK_BUILDING
+#define XSOCK_API __declspec(dllexport)
+#else
+#define XSOCK_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) && defined(XSOCK_SHARED)
+#define XSOCK_API __attribute__((visibility("default")))
+#else
+#define XSOCK_API
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Version and lifecycle                                                    */
+
+#define XSOCK_VERSION_MAJOR 0
+#define XSOCK_VERSION_MINOR 1
+#define XSOCK_VERSION_PATCH 0
+#define XSOCK_VERSION_STRING "0.1.0"
+
+/* The library's version as "MAJOR.MINOR.PATCH" (static storage). */
+XSOCK_API const char *xsock_version(void);
+
+/* Initialises the library: WSAStartup(2.2) on Windows, nothing on POSIX.
+ * Reference-counted and thread-safe: every successful xsock_init() must be
+ * balanced by one xsock_cleanup(). */
+XSOCK_API int xsock_init(void);
+
+/* Releases one xsock_init() reference; the last one calls WSACleanup. */
+XSOCK_API void xsock_cleanup(void);
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                   */
+
+/* The error vocabulary: XX(NAME, value, message). One list generates the
+ * enum, xsock_err_name() and xsock_strerror(). The values are part of the
+ * ABI and never change; new codes get new values. */
+#define XSOCK_ERRNO_MAP(XX)                                                    \
+  XX(EAGAIN, -1, "resource temporarily unavailable (operation would block)")  \
+  XX(EINPROGRESS, -2, "operation in progress")                                 \
+  XX(ECONNREFUSED, -3, "connection refused")                                   \
+  XX(ECONNRESET, -4, "connection reset by peer")                               \
+  XX(ECONNABORTED, -5, "connection aborted")                                   \
+  XX(EPIPE, -6, "broken pipe (peer closed or socket shut down for writing)")   \
+  XX(ETIMEDOUT, -7, "connection timed out")                                    \
+  XX(EADDRINUSE, -8, "address already in use")                                 \
+  XX(EADDRNOTAVAIL, -9, "address not available")                               \
+  XX(EAFNOSUPPORT, -10, "address family not supported")                        \
+  XX(EINVAL, -11, "invalid argument")                                          \
+  XX(EBADF, -12, "bad or closed handle")                                       \
+  XX(EEXIST, -13, "already exists (handle already registered)")                \
+  XX(ENOENT, -14, "not found (handle not registered)")                         \
+  XX(ERANGE, -15, "value out of range")                                        \
+  XX(ENOMEM, -16, "out of memory")                                             \
+  XX(EMFILE, -17, "too many open handles")                                     \
+  XX(ENOTSUP, -18, "operation not supported")                                  \
+  XX(ENOSPC, -19, "buffer too small")                                          \
+  XX(EINTR, -20, "interrupted")                                                \
+  XX(ENOTCONN, -21, "socket is not connected")                                 \
+  XX(EHOSTUNREACH, -22, "host is unreachable")                                 \
+  XX(ENETUNREACH, -23, "network is unreachable")                               \
+  XX(EMSGSIZE, -24, "message too long")                                        \
+  XX(EISCONN, -25, "socket is already connected")                              \
+  XX(EALREADY, -26, "operation already in progress")                           \
+  XX(ENOTSOCK, -27, "handle is not a socket")                                  \
+  XX(EACCES, -28, "permission denied")                                         \
+  XX(ENOBUFS, -29, "no buffer space available")                                \
+  XX(ENETDOWN, -30, "network is down")                                         \
+  XX(EPROTONOSUPPORT, -31, "protocol not supported")                           \
+  XX(EAI_NONAME, -32, "host or service not known")                             \
+  XX(EAI_AGAIN, -33, "temporary failure in name resolution")                   \
+  XX(EAI_FAIL, -34, "non-recoverable failure in name resolution")              \
+  XX(ENOTINIT, -35, "xsock_init() has not been called")                        \
+  XX(EUNKNOWN, -100, "unknown error")
+
+typedef enum xsock_errno {
+#define XSOCK__ERR_ENUM(name, value, msg) XSOCK_##name = (value),
+  XSOCK_ERRNO_MAP(XSOCK__ERR_ENUM)
+#undef XSOCK__ERR_ENUM
+} xsock_errno_t;
+
+/* A message for an XSOCK_E* code (static storage). Unknown values give
+ * "unknown error"; 0 gives "success". */
+XSOCK_API const char *xsock_strerror(int err);
+
+/* The code's name without the prefix, e.g. "ECONNREFUSED" (static
+ * storage); unknown values give "EUNKNOWN", 0 gives "OK". */
+XSOCK_API const char *xsock_err_name(int err);
+
+/* The raw OS error (errno, or WSAGetLastError()/GetLastError() on Windows)
+ * behind the calling thread's most recent failing xsock call, 0 if none.
+ * Mapped codes keep it too, so XSOCK_EUNKNOWN can be diagnosed. Errors that
+ * xsock detects itself (bad arguments) leave 0. */
+XSOCK_API int xsock_last_os_error(void);
+
+/* Writes the OS's own message for a raw OS error code (strerror_r, or
+ * FormatMessage on Windows) into buf, always NUL-terminated and truncated
+ * to fit. Returns the length written, or XSOCK_EINVAL for a NULL/empty
+ * buffer. */
+XSOCK_API int xsock_os_strerror(int os_error, char *buf, size_t len);
+
+/* ---------------------------------------------------------------------- */
+/* Addresses                                                                */
+
+/* Address families and socket types, with the same values on every OS (they
+ * are not the OS's AF_* / SOCK_* numbers). */
+enum {
+  XSOCK_AF_UNSPEC = 0,
+  XSOCK_AF_INET = 4,
+  XSOCK_AF_INET6 = 6,
+  XSOCK_AF_UNIX = 1 /* POSIX only: XSOCK_EAFNOSUPPORT on Windows */
+};
+enum { XSOCK_STREAM = 1, XSOCK_DGRAM = 2 };
+
+/* Longest path an AF_UNIX address holds, without the terminating NUL.
+ * Some systems (macOS, BSD: 103) hold fewer; a path too long for the OS
+ * gives XSOCK_EINVAL when it is used. */
+#define XSOCK_UNIX_PATH_MAX 107
+
+/* Buffer size that always holds xsock_addr_format()'s output. */
+#define XSOCK_ADDRSTRLEN 128
+
+/* A socket address in a portable form: the library converts it to and from
+ * the OS's sockaddr inside each call. Treat the fields as read-only and use
+ * the functions below to make one; an all-zero value is "no address". */
+typedef struct xsock_addr {
+  uint16_t family;   /* XSOCK_AF_*; XSOCK_AF_UNSPEC when empty */
+  uint16_t port;     /* host byte order (IPv4, IPv6) */
+  uint32_t scope_id; /* IPv6 zone index (0 = none) */
+  uint32_t flowinfo; /* IPv6 flow information as the OS gave it */
+  union {
+    uint8_t ip[16];                     /* IPv4 in ip[0..3], network order */
+    char path[XSOCK_UNIX_PATH_MAX + 1]; /* AF_UNIX, NUL-terminated */
+  } u;
+} xsock_addr_t;
+
+/* Parses a numeric address with a port, without any name lookup:
+ *   "127.0.0.1:8080"   IPv4 dotted quad (exactly four decimal parts)
+ *   "[::1]:80"         IPv6 in brackets
+ *   "[fe80::1%2]:80"   IPv6 with a numeric zone index
+ *   "[fe80::1%lo]:80"  IPv6 with an interface name (looked up in the OS)
+ *   "unix:/tmp/sock"   AF_UNIX path (POSIX only)
+ * The port is decimal 0..65535. Anything else (a missing port, missing
+ * brackets, a bad IPv4 or IPv6 form, an unknown interface, trailing text, a
+ * string longer than XSOCK_ADDRSTRLEN) gives XSOCK_EINVAL and leaves *addr
+ * zeroed. */
+XSOCK_API int xsock_addr_parse(xsock_addr_t *addr, const char *text);
+
+/* Formats addr as text that xsock_addr_parse() reads back to the same
+ * value ("1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80", "unix:/path"). IPv6 is
+ * written in its canonical RFC 5952 form. Returns the text's length (not
+ * counting the NUL), XSOCK_ENOSPC if buf cannot hold text and NUL (buf then
+ * holds an empty string when len > 0; nothing is written past len), or
+ * XSOCK_EINVAL for a NULL or empty address. */
+XSOCK_API int xsock_addr_format(const xsock_addr_t *addr, char *buf,
+                                size_t len);
+
+/* Fills addr with the loopback (127.0.0.1 or ::1) or any-address (0.0.0.0
+ * or ::) of family XSOCK_AF_INET or XSOCK_AF_INET6 and the given port. */
+XSOCK_API int xsock_addr_loopback(xsock_addr_t *addr, int family, int port);
+XSOCK_API int xsock_addr_any(xsock_addr_t *addr, int family, int port);
+
+/* Fills addr with an AF_UNIX path; XSOCK_EINVAL if it is empty or longer
+ * than XSOCK_UNIX_PATH_MAX. */
+XSOCK_API int xsock_addr_unix(xsock_addr_t *addr, const char *path);
+
+/* The port of an IPv4/IPv6 address (0..65535); XSOCK_EINVAL otherwise. */
+XSOCK_API int xsock_addr_port(const xsock_addr_t *addr);
+
+/* Sets the port of an IPv4/IPv6 address; XSOCK_EINVAL for another family,
+ * XSOCK_ERANGE for a port outside 0..65535. */
+XSOCK_API int xsock_addr_set_port(xsock_addr_t *addr, int port);
+
+/* The family of addr (XSOCK_AF_*), XSOCK_AF_UNSPEC for NULL or empty. */
+XSOCK_API int xsock_addr_family(const xsock_addr_t *addr);
+
+/* 1 if a and b hold the same address (family, ip, port, scope / path). */
+XSOCK_API int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
+
+/* Conversions to and from the OS's struct sockaddr, for code that mixes
+ * xsock with raw socket calls. to_sockaddr writes at most *len bytes into
+ * sa and sets *len to the size used (XSOCK_ENOSPC if too small);
+ * from_sockaddr reads len bytes (XSOCK_EAFNOSUPPORT for a family xsock does
+ * not know, XSOCK_EINVAL for a short length). */
+XSOCK_API int xsock_addr_to_sockaddr(const xsock_addr_t *addr, void *sa,
+                                     size_t *len);
+XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,
+                                       size_t len);
+
+/* Resolves host (a name or a numeric address; NULL means the any-address,
+ * for binding) and port through the OS resolver (getaddrinfo) into at most
+ * max addresses of family XSOCK_AF_INET, XSOCK_AF_INET6 or
+ * XSOCK_AF_UNSPEC (both), for stream sockets, in the resolver's order.
+ * Returns the number stored (>= 1), or XSOCK_EAI_NONAME, XSOCK_EAI_AGAIN,
+ * XSOCK_EAI_FAIL, XSOCK_EAFNOSUPPORT, XSOCK_ENOMEM, XSOCK_EINVAL. Blocks. */
+XSOCK_API int xsock_resolve(const char *host, int port, int family,
+                            xsock_addr_t *out, size_t max);
+
+/* ---------------------------------------------------------------------- */
+/* Sockets                                                                  */
+
+/* A signed byte count: >= 0 bytes, or a negative XSOCK_E* code. */
+typedef ptrdiff_t xsock_ssize_t;
+
+/* Flags for xsock_socket() and xsock_accept(). */
+#define XSOCK_NONBLOCK 1
+
+/* How for xsock_shutdown(). */
+enum { XSOCK_SHUT_RD = 0, XSOCK_SHUT_WR = 1, XSOCK_SHUT_RDWR = 2 };
+
+/* Creates a socket of family XSOCK_AF_INET, XSOCK_AF_INET6 or XSOCK_AF_UNIX
+ * and type XSOCK_STREAM (TCP) or XSOCK_DGRAM (UDP). flags: 0 or
+ * XSOCK_NONBLOCK. The socket is close-on-exec / non-inheritable, never
+ * raises SIGPIPE, and an IPv6 socket is IPv6-only. *out is XSOCK_INVALID on
+ * failure. */
+XSOCK_API int xsock_socket(xsock_t *out, int family, int type, int flags);
+
+/* Binds to addr. XSOCK_EADDRINUSE when the address is taken. */
+XSOCK_API int xsock_bind(xsock_t s, const xsock_addr_t *addr);
+
+/* Starts listening; backlog <= 0 means the OS maximum. */
+XSOCK_API int xsock_listen(xsock_t s, int backlog);
+
+/* Accepts one connection into *out (close-on-exec, XSOCK_NONBLOCK in flags
+ * makes it non-blocking) and, when peer is not NULL, stores its address.
+ * A non-blocking listener with nothing pending gives XSOCK_EAGAIN. */
+XSOCK_API int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
+                           int flags);
+
+/* Connects. A blocking socket returns 0 or the failure (XSOCK_ECONNREFUSED,
+ * XSOCK_ETIMEDOUT, ...). A non-blocking socket returns 0 if the connection
+ * completed at once, otherwise XSOCK_EINPROGRESS: wait until the selector
+ * reports it writable, then call xsock_connect_result(). */
+XSOCK_API int xsock_connect(xsock_t s, const xsock_addr_t *addr);
+
+/* The outcome of a non-blocking connect: 0 when connected,
+ * XSOCK_EINPROGRESS while still pending, or the failure
+ * (XSOCK_ECONNREFUSED, XSOCK_ETIMEDOUT, XSOCK_EHOSTUNREACH, ...). Once the
+ * OS has reported the failure a repeated call may return XSOCK_ENOTCONN
+ * instead of the first code on some systems. */
+XSOCK_API int xsock_connect_result(xsock_t s);
+
+/* Sends up to len bytes; returns how many were queued (may be fewer than
+ * len), or XSOCK_EAGAIN (non-blocking and the send buffer is full),
+ * XSOCK_EPIPE or XSOCK_ECONNRESET (peer gone; no SIGPIPE), ... */
+XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
+
+/* Receives up to len bytes; returns how many arrived, 0 at end of stream
+ * (the peer closed gracefully), XSOCK_EAGAIN (non-blocking, nothing there),
+ * XSOCK_ECONNRESET (the peer reset the connection), ... */
+XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
+
+/* Sends all len bytes, looping over partial sends. Returns len on success.
+ * On a non-blocking socket whose buffer fills up it returns the number of
+ * bytes sent so far (less than len; send the rest when the selector says
+ * writable), or XSOCK_EAGAIN if nothing could be sent. On an error it
+ * returns the error code; the connection is then broken and how much of
+ * the data reached the peer is unknown. */
+XSOCK_API xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len);
+
+/* Receives exactly len bytes, looping over partial receives (a stream has
+ * no message boundaries: this is how a fixed-size record is read). Returns
+ * len on success; fewer than len (possibly 0) when the peer closed first;
+ * on a non-blocking socket the bytes received before it would block (or
+ * XSOCK_EAGAIN if none); on an error the error code. */
+XSOCK_API xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len);
+
+/* Datagram send to addr; returns the bytes sent or XSOCK_EMSGSIZE, ... */
+XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
+                                     const xsock_addr_t *to);
+
+/* Datagram receive; stores the sender in *from when it is not NULL. A
+ * datagram longer than len is truncated to len bytes (the rest is lost) on
+ * POSIX, and gives XSOCK_EMSGSIZE on Windows. */
+XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
+                                       xsock_addr_t *from);
+
+/* Shuts down reading, writing or both (XSOCK_SHUT_*). */
+XSOCK_API int xsock_shutdown(xsock_t s, int how);
+
+/* Closes s. Never retried on EINTR: the handle is released either way.
+ * XSOCK_EBADF for an invalid or already closed handle. */
+XSOCK_API int xsock_close(xsock_t s);
+
+/* Turns non-blocking mode on (on != 0) or off. */
+XSOCK_API int xsock_set_nonblocking(xsock_t s, int on);
+
+/* Socket options, with values that mean the same on every OS. */
+enum xsock_option {
+  XSOCK_OPT_REUSEADDR = 1, /* 0/1. Lets a listener rebind a port in
+                              TIME_WAIT. A documented no-op on Windows,
+                              where listeners always use exclusive address
+                              use (SO_REUSEADDR there allows port theft);
+                              get returns what was last set. */
+  XSOCK_OPT_NODELAY = 2,   /* 0/1: TCP_NODELAY (disable Nagle) */
+  XSOCK_OPT_KEEPALIVE = 3, /* 0/1: SO_KEEPALIVE */
+  XSOCK_OPT_SNDBUF = 4,    /* bytes. Set asks the OS for a size; get returns
+                              what the OS uses, which Linux doubles (it counts
+                              its bookkeeping) and clamps to a minimum; read it
+                              back rather than assume. */
+  XSOCK_OPT_RCVBUF = 5,    /* bytes, as XSOCK_OPT_SNDBUF */
+  XSOCK_OPT_V6ONLY = 6,    /* 0/1: IPV6_V6ONLY, IPv6 sockets only; 1 by
+                              default. Set 0 before bind for dual stack. */
+  XSOCK_OPT_LINGER = 7,    /* seconds >= 0 to linger on close, or -1 for off
+                              (the default). 0 makes close abortive: the peer
+                              gets a reset (RST) instead of a graceful FIN. */
+  XSOCK_OPT_BROADCAST = 8, /* 0/1: SO_BROADCAST (UDP) */
+  XSOCK_OPT_TYPE = 9       /* get only: XSOCK_STREAM or XSOCK_DGRAM */
+};
+
+/* Set / get one option; XSOCK_EINVAL for an unknown option or a bad value,
+ * XSOCK_ENOTSUP for an option the socket's kind does not have. */
+XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
+XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
+
+/* The socket's own address, and its connected peer's. */
+XSOCK_API int xsock_getsockname(xsock_t s, xsock_addr_t *addr);
+XSOCK_API int xsock_getpeername(xsock_t s, xsock_addr_t *addr);
+
+/* Makes two connected sockets of type XSOCK_STREAM or XSOCK_DGRAM:
+ * socketpair(AF_UNIX) on POSIX; on Windows a TCP pair over 127.0.0.1 (only
+ * XSOCK_STREAM) built safely: a one-shot exclusive listener whose accepted
+ * peer is verified to be the connecting socket. Both are blocking and
+ * close-on-exec. On failure both are XSOCK_INVALID. */
+XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
+
+/* ---------------------------------------------------------------------- */
+/* Selector                                                                 */
+
+/* A readiness multiplexer over many handles, like Python's selectors.
+ *
+ * Semantics (the same on every backend; docs/semantics.md has the table):
+ *  - Level-triggered: a handle is reported by every wait while it is ready.
+ *  - Interest: XSOCK_READ and/or XSOCK_WRITE. Results may add XSOCK_ERROR
+ *    (the socket has a pending error, e.g. a refused connect or a reset)
+ *    and XSOCK_HANGUP (the peer will send nothing more). Whenever ERROR or
+ *    HANGUP is reported, the READ/WRITE bits the caller asked for are set
+ *    too, so a loop that only checks READ still sees a dead peer.
+ *  - One merged event per handle per wait, carrying its user data.
+ *  - Interest 0 is allowed: the handle stays registered (add gives EEXIST,
+ *    user data kept) but is silent, even on error or hangup, until
+ *    modified. This is also the way to re-arm one-shot style.
+ *  - No event is reported for a handle removed since the last wait, even
+ *    if the OS gives its number to a new socket.
+ *  - Threads: one thread owns a selector. Only xsock_selector_wakeup() may
+ *    be called from other threads (and from a POSIX signal handler); to
+ *    change registrations from another thread, wake the owner and let it do
+ *    the change.
+ *  - A steady-state wait allocates no memory. */
+typedef struct xsock_selector xsock_selector_t;
+
+enum {
+  XSOCK_READ = 1u,   /* interest and result: readable / acceptable */
+  XSOCK_WRITE = 2u,  /* interest and result: writable / connect finished */
+  XSOCK_ERROR = 4u,  /* result only: pending error on the handle */
+  XSOCK_HANGUP = 8u  /* result only: peer closed or connection gone */
+};
+
+/* What one wait reports for one handle. */
+typedef struct xsock_event {
+  xsock_t sock;     /* the registered handle */
+  unsigned events;  /* XSOCK_READ | XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP */
+  void *udata;      /* the user data given at add/modify */
+} xsock_event_t;
+
+/* Backend ids. XSOCK_BACKEND_DEFAULT picks the first that works from the
+ * OS's ordered list: POSIX epoll, kqueue, poll, select; Windows afd,
+ * wsapoll, select. */
+enum xsock_backend {
+  XSOCK_BACKEND_DEFAULT = 0,
+  XSOCK_BACKEND_EPOLL = 1,
+  XSOCK_BACKEND_KQUEUE = 2,
+  XSOCK_BACKEND_POLL = 3,
+  XSOCK_BACKEND_SELECT = 4,
+  XSOCK_BACKEND_WSAPOLL = 5,
+  XSOCK_BACKEND_AFD = 6
+};
+
+/* Mask of the backends compiled in: bit (1u << id) for each id. */
+XSOCK_API unsigned xsock_selector_supported(void);
+
+/* The backend's name ("epoll", "poll", ...), NULL for an unknown id. */
+XSOCK_API const char *xsock_backend_name(int backend);
+
+/* Opens a selector on backend (an id above). XSOCK_ENOTSUP for a backend
+ * not compiled in or that fails to start; *sel is NULL on failure. */
+XSOCK_API int xsock_selector_open(xsock_selector_t **sel, int backend);
+
+/* Closes the selector and its backend; the registered handles stay open.
+ * NULL is ignored. */
+XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
+
+/* Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0) and user
+ * data. XSOCK_EEXIST if s is registered already, XSOCK_EBADF for an
+ * invalid or closed handle, XSOCK_ENOTSUP for a handle that cannot be
+ * watched (a regular file, a directory), XSOCK_ERANGE for a handle the
+ * select backend cannot hold, XSOCK_EINVAL for other event bits. */
+XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
+                                 unsigned events, void *udata);
+
+/* Changes interest and user data of a registered handle; XSOCK_ENOENT if
+ * it is not registered. */
+XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
+                                    unsigned events, void *udata);
+
+/* Unregisters s; XSOCK_ENOENT if it is not registered. Succeeds for a
+ * handle that was closed while registered (remove it before its number is
+ * reused by a new handle you want to add). Safe while walking the events
+ * of the last wait. */
+XSOCK_API int xsock_selector_remove(xsock_selector_t *sel, xsock_t s);
+
+/* Waits for readiness and stores at most max events into evs. timeout_ms
+ * < 0 waits forever, 0 polls, > 0 waits at least that long. Returns the
+ * number of events, 0 on timeout or after a wakeup, or an error. An
+ * interrupting signal (EINTR) does not end the wait: it resumes with the
+ * time left. */
+XSOCK_API int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs,
+                                  int max, int timeout_ms);
+
+/* Makes a current or the next wait return (0 events if nothing else is
+ * ready). Safe from any thread and, on POSIX, from a signal handler.
+ * Wakeups coalesce: many calls before a wait cause one early return. */
+XSOCK_API int xsock_selector_wakeup(xsock_selector_t *sel);
+
+/* The name of the selector's backend ("epoll", ...). */
+XSOCK_API const char *xsock_selector_backend(const xsock_selector_t *sel);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XSOCK_H */

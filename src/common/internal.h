@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal declarations shared by every source file of the library.
+ *
+ * Names: functions that cross files are prefixed xsock__; static helpers are
+ * prefixed with their module (addr__parse_v4) so that every source can be
+ * glued into one amalgamated file without clashes.
+ *
+ * The "platform hooks" below are the few OS services that common code needs.
+ * Each is implemented once in src/posix and once in src/win32, so that
+ * common code never contains an #ifdef _WIN32. */
+#ifndef XSOCK_COMMON_INTERNAL_H
+#define XSOCK_COMMON_INTERNAL_H
+
+#include "xsock.h"
+
+#include <stdint.h>
+
+/* Thread-local storage. Keyed on the compiler, not the OS: MinGW's gcc
+ * understands __thread, only MSVC needs its own spelling. */
+#if defined(_MSC_VER)
+#define XSOCK__TLS __declspec(thread)
+#else
+#define XSOCK__TLS __thread
+#endif
+
+#if defined(__GNUC__)
+#define XSOCK__LIKELY(x) __builtin_expect(!!(x), 1)
+#define XSOCK__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define XSOCK__LIKELY(x) (x)
+#define XSOCK__UNLIKELY(x) (x)
+#endif
+
+/* ---- errors (src/common/error.c) ---- */
+
+/* Records os_error as the calling thread's last OS error and returns its
+ * XSOCK_E* mapping. Every failing OS call goes through here. */
+int xsock__os_fail(int os_error);
+
+/* Records os_error (0 for errors xsock detects itself) and returns err
+ * unchanged: for failures whose code the caller already knows. */
+int xsock__fail(int err, int os_error);
+
+/* ---- platform hooks (src/posix, src/win32) ---- */
+
+/* Maps a raw OS error code to XSOCK_E*; XSOCK_EUNKNOWN when unmapped. */
+int xsock__map_os_error(int os_error);
+
+/* The OS's message for a raw error code (used by xsock_os_strerror). */
+int xsock__os_message(int os_error, char *buf, size_t len);
+
+/* A monotonic clock in nanoseconds. */
+uint64_t xsock__now_ns(void);
+
+/* Looks up an interface name for an IPv6 zone ("lo", "eth0"); 0 when it is
+ * unknown. */
+uint32_t xsock__if_index(const char *name);
+
+#endif /* XSOCK_COMMON_INTERNAL_H */

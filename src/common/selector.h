@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* The contract between the selector front end (src/common/selector.c) and
+ * its backends (src/posix/sel_*.c, src/win32/sel_*.c). Documented here
+ * once; backends do not repeat it.
+ *
+ * The front end owns argument checks and the registration table: a dense,
+ * slot-indexed array of xsock__reg_t plus a map from handle to slot. A
+ * backend owns its kernel object and whatever arrays it needs (a pollfd
+ * array, fd sets), and converts what the kernel reports straight into the
+ * caller's xsock_event_t array.
+ *
+ * Each backend is one file, guarded by its XSOCK_HAVE_<X> macro, with
+ * static functions and one exported const table:
+ *     const xsock__backend_t xsock__backend_epoll = { ... };
+ *
+ * Rules every backend follows:
+ *  - add/modify/remove/wait/wakeup never abort or print; failures return
+ *    XSOCK_E* (through xsock__os_fail for OS errors).
+ *  - add is called after the front end checked the arguments and found
+ *    the handle unregistered; when add fails the front end frees the slot.
+ *    add must reject an invalid or closed handle with XSOCK_EBADF and a
+ *    regular file or directory with XSOCK_ENOTSUP.
+ *  - interest 0 means registered but silent: the kernel must not be asked
+ *    to watch the handle (epoll/kqueue/poll report errors and hangups even
+ *    with no events requested), so nothing is reported for it.
+ *  - remove succeeds when the handle was already closed; the front end
+ *    frees the slot whatever remove returns.
+ *  - wait performs ONE kernel wait with timeout_ms (< 0 forever, 0 poll) and
+ *    returns the number of events stored (<= max), or XSOCK_EINTR, or an
+ *    error. The front end handles EINTR, early returns and the deadline.
+ *    When the wait consumed a wakeup the backend sets sel->woken = 1.
+ *  - wait stores one merged event per handle, with xsock__reg_events()
+ *    applied, and never an event for a slot whose token is stale
+ *    (xsock__reg_by_token returns NULL).
+ *  - wait allocates nothing; grow arrays in add (or init).
+ *  - wakeup is async-signal-safe on POSIX and thread-safe everywhere.
+ */
+#ifndef XSOCK_COMMON_SELECTOR_H
+#define XSOCK_COMMON_SELECTOR_H
+
+#include "internal.h"
+
+/* One registration. Lives in sel->regs[slot]; the array may move when it
+ * grows (only in add), so backends keep slots or tokens, never pointers. */
+typedef struct xsock__reg {
+  xsock_t sock;      /* XSOCK_INVALID when the slot is free */
+  unsigned interest; /* XSOCK_READ | XSOCK_WRITE, or 0 */
+  void *udata;
+  uint32_t gen;      /* bumped whenever the slot is freed */
+  uint32_t next_free;
+  size_t bindex;     /* backend's own index for this registration (e.g.
+                        its position in a pollfd array), free for its use */
+} xsock__reg_t;
+
+struct xsock_selector;
+
+typedef struct xsock__backend {
+  int id;           /* XSOCK_BACKEND_* */
+  const char *name; /* "epoll", ... */
+  /* Creates the kernel object and the wakeup channel; stores its state in
+   * sel->impl. XSOCK_ENOTSUP if this OS cannot run the backend. */
+  int (*init)(struct xsock_selector *sel);
+  void (*destroy)(struct xsock_selector *sel);
+  int (*add)(struct xsock_selector *sel, uint32_t slot);
+  /* Called after sel->regs[slot].interest was updated; old_interest is
+   * what it was. */
+  int (*modify)(struct xsock_selector *sel, uint32_t slot,
+                unsigned old_interest);
+  int (*remove)(struct xsock_selector *sel, uint32_t slot);
+  int (*wait)(struct xsock_selector *sel, xsock_event_t *evs, int max,
+              int timeout_ms);
+  int (*wakeup)(struct xsock_selector *sel);
+} xsock__backend_t;
+
+struct xsock_selector {
+  const xsock__backend_t *backend;
+  void *impl; /* backend state */
+  xsock__reg_t *regs;
+  uint32_t regs_cap;  /* slots allocated */
+  uint32_t regs_used; /* live registrations */
+  uint32_t free_head; /* first free slot, or UINT32_MAX */
+  /* handle -> slot map, open addressing with linear probing. */
+  uint32_t *map;      /* slot + 1, 0 = empty */
+  uint32_t map_mask;  /* capacity - 1 (capacity a power of two) */
+  int woken;          /* set by a backend's wait when it drained a wakeup */
+};
+
+/* A kernel-held token that names a registration: the slot in the low 32
+ * bits, the slot's generation in the high 32. A kernel that still reports
+ * a removed registration (epoll on a dup'ed descriptor, an AFD completion
+ * that raced a cancel) carries a stale generation and is dropped. */
+static inline uint64_t xsock__reg_token(const struct xsock_selector *sel,
+                                        uint32_t slot) {
+  return ((uint64_t)sel->regs[slot].gen << 32) | slot;
+}
+
+static inline xsock__reg_t *
+xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
+  uint32_t slot = (uint32_t)token;
+  xsock__reg_t *reg;
+  if (XSOCK__UNLIKELY(slot >= sel->regs_cap))
+    return NULL;
+  reg = &sel->regs[slot];
+  if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(token >> 32) ||
+                      reg->sock == XSOCK_INVALID))
+    return NULL;
+  return reg;
+}
+
+/* The normalisation every backend applies to what its OS reported (raw, in
+ * XSOCK_* bits) before storing an event: keep READ/WRITE only where the
+ * caller asked for them, and when ERROR or HANGUP is present also set the
+ * READ/WRITE bits the caller asked for. Returns 0 when nothing is left to
+ * report. */
+static inline unsigned xsock__reg_events(unsigned raw, unsigned interest) {
+  unsigned ev = raw & interest;
+  unsigned bad = raw & (XSOCK_ERROR | XSOCK_HANGUP);
+  if (bad)
+    ev |= bad | interest;
+  return interest ? ev : 0;
+}
+
+/* The backends compiled in, in the order XSOCK_BACKEND_DEFAULT tries them
+ * (defined in the platform's backends table, src/posix/backends.c or
+ * src/win32/backends.c); terminated by NULL. */
+extern const xsock__backend_t *const xsock__backends[];
+
+#endif /* XSOCK_COMMON_SELECTOR_H */

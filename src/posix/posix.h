@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal declarations shared by the POSIX sources. */
+#ifndef XSOCK_POSIX_INTERNAL_H
+#define XSOCK_POSIX_INTERNAL_H
+
+#include "internal.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/* Fails with the current errno (recorded and mapped). */
+static inline int xsock__errno_fail(void) { return xsock__os_fail(errno); }
+
+/* Converts between the portable xsock_addr_t and the OS sockaddr
+ * (src/posix/addr_os.c). */
+int xsock__addr_to_os(const xsock_addr_t *addr, struct sockaddr_storage *ss,
+                      socklen_t *len);
+int xsock__addr_from_os(xsock_addr_t *addr, const struct sockaddr *sa,
+                        socklen_t len);
+
+/* 0 if fd is open and can be watched by poll/select, XSOCK_EBADF if it is
+ * not open, XSOCK_ENOTSUP for a regular file or directory (always "ready",
+ * and epoll refuses them). */
+int xsock__posix_check_pollable(int fd);
+
+#endif /* XSOCK_POSIX_INTERNAL_H */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by every test suite: CMocka in the right include order,
+ * assertions that name xsock errors, loopback listeners and pairs, the
+ * backend argument of selector suites, and a lenient event wait. */
+#ifndef XTEST_H
+#define XTEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka.h needs the four headers above first. */
+#include <cmocka.h>
+
+#include "xsock.h"
+
+/* Asserts that an xsock call succeeded (returned >= 0) and yields its
+ * value; a failure names the error and the raw OS code. */
+#define xt_ok(expr) xt__ok((long long)(expr), #expr, __FILE__, __LINE__)
+long long xt__ok(long long value, const char *expr, const char *file, int line);
+
+/* Asserts that an xsock call failed with exactly err. */
+#define xt_err(expr, err) xt__err((long long)(expr), (err), #expr, __FILE__, __LINE__)
+void xt__err(long long value, int err, const char *expr, const char *file, int line);
+
+/* A TCP listener on the loopback address of family (XSOCK_AF_INET or
+ * XSOCK_AF_INET6), port 0; *addr receives the bound address. */
+void xt_listener(xsock_t *listener, xsock_addr_t *addr, int family);
+
+/* A connected IPv4 TCP pair over loopback (both blocking). */
+void xt_tcp_pair(xsock_t *client, xsock_t *server);
+
+/* Closes a handle if it is valid and sets it to XSOCK_INVALID. */
+void xt_close(xsock_t *s);
+
+/* The backend a selector suite runs on, from argv[1] ("epoll", ...).
+ * Exits with status 2 and a message if it is missing or unknown. */
+int xt_backend_from_args(int argc, char **argv);
+
+/* Waits (up to bound_ms in total, over as many waits as needed) until the
+ * selector reports sock with every bit of want; returns the events of the
+ * last report for sock (0 if it never came). Extra events for other
+ * handles are tolerated, so the same test holds on backends that deliver
+ * readiness in different batches. */
+unsigned xt_expect_events(xsock_selector_t *sel, xsock_t sock, unsigned want,
+                          int bound_ms);
+
+/* 1 when running under Wine (ntdll exports wine_get_version), 0 on real
+ * Windows and on POSIX. Used only to relax assertions where Wine is known
+ * to differ from real Windows, each with its reason at the call. */
+int xt_is_wine(void);
+
+/* Sleeps about ms milliseconds (for letting a peer act; never for a
+ * pass/fail decision). */
+void xt_sleep_ms(int ms);
+
+#endif /* XTEST_H */

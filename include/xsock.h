@@ -330,10 +330,11 @@ XSOCK_API int xsock_set_nonblocking(xsock_t s, int on);
 /* Socket options, with values that mean the same on every OS. */
 enum xsock_option {
   XSOCK_OPT_REUSEADDR = 1, /* 0/1. Lets a listener rebind a port in
-                              TIME_WAIT. A documented no-op on Windows,
-                              where listeners always use exclusive address
-                              use (SO_REUSEADDR there allows port theft);
-                              get returns what was last set. */
+                              TIME_WAIT. On Windows set is accepted and
+                              ignored and get reports 0: sockets there always
+                              use exclusive address use, because Windows'
+                              SO_REUSEADDR lets another process steal a bound
+                              port. */
   XSOCK_OPT_NODELAY = 2,   /* 0/1: TCP_NODELAY (disable Nagle) */
   XSOCK_OPT_KEEPALIVE = 3, /* 0/1: SO_KEEPALIVE */
   XSOCK_OPT_SNDBUF = 4,    /* bytes. Set asks the OS for a size; get returns

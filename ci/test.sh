@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs every test of xsock, installing what it needs (Debian, as root):
+#   1. native gcc build, -Werror, ctest
+#   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. native build with every test under valgrind memcheck
+#   4. Windows: MinGW-w64 cross build, every test under Wine (ci/windows.sh)
+# Prints one summary line per leg and a closing "N passed, M failed".
+# A leg that cannot run is reported as NOT RUN; under CI=true that fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. ci/lib.sh
+
+BUILD=${XSOCK_CI_BUILD:-build/ci}
+JOBS=${XSOCK_CI_JOBS:-2}
+mkdir -p "$BUILD"
+summary=()
+total_pass=0 total_fail=0 not_run=0
+
+record() { # leg log status
+  local leg=$1 log=$2 status=$3 counts total failed
+  counts=$(xs_ctest_counts "$log"); total=${counts% *}; failed=${counts#* }
+  total_pass=$((total_pass + total - failed)); total_fail=$((total_fail + failed))
+  if [ "$total" -eq 0 ]; then
+    summary+=("$leg: FAILED, no test ran (see $log)")
+    total_fail=$((total_fail + 1))
+  elif [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    summary+=("$leg: $total tests, $total passed, but the leg failed (see $log)")
+    total_fail=$((total_fail + 1))
+  else
+    summary+=("$leg: $total tests, $((total - failed)) passed, $failed failed")
+  fi
+}
+
+not_runnable() { # leg reason
+  summary+=("$1: NOT RUN — $2")
+  not_run=$((not_run + 1))
+}
+
+native_leg() { # leg dir cc extra-cmake-args...
+  local leg=$1 dir=$2 cc=$3; shift 3
+  local log="$BUILD/$leg.log"
+  xs_log "$leg"
+  {
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$cc" "$@" &&
+      cmake --build "$dir" -j"$JOBS" &&
+      (cd "$dir" && ctest -j"$JOBS" --output-on-failure)
+  } 2>&1 | tee "$log"
+  record "$leg" "$log" "${PIPESTATUS[0]}"
+}
+
+if xs_need_pkgs cmake make gcc libcmocka-dev pkg-config; then
+  native_leg native-gcc "$BUILD/gcc" gcc
+else
+  not_runnable native-gcc "could not install cmake/gcc/libcmocka-dev"
+fi
+
+if xs_need_pkgs clang libclang-rt-14-dev; then
+  # Sanitizer reports abort the test (-fno-sanitize-recover), so any report
+  # is a failure; leaks are reported by LeakSanitizer at exit.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    native_leg native-clang-asan-ubsan "$BUILD/asan" clang \
+    -DXSOCK_SANITIZE=address,undefined
+else
+  not_runnable native-clang-asan-ubsan "could not install clang"
+fi
+
+if xs_need_pkgs valgrind; then
+  native_leg native-valgrind "$BUILD/valgrind" gcc \
+    "-DXSOCK_TEST_LAUNCHER=valgrind;--quiet;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--track-fds=no" \
+    -DXSOCK_TEST_TIMEOUT=600
+else
+  not_runnable native-valgrind "could not install valgrind"
+fi
+
+xs_log "windows-wine"
+wlog="$BUILD/windows-wine.log"
+bash ci/windows.sh "$BUILD/mingw" 2>&1 | tee "$wlog"
+wstatus=${PIPESTATUS[0]}
+if [ "$wstatus" -eq 3 ]; then
+  not_runnable windows-wine "$(grep -E '^windows-wine: NOT RUN' "$wlog" | tail -n 1)"
+else
+  record windows-wine "$wlog" "$wstatus"
+fi
+
+xs_log "summary"
+for line in "${summary[@]}"; do echo "$line"; done
+if [ "$not_run" -gt 0 ]; then
+  echo "WARNING: $not_run leg(s) could not run (see above)."
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true: a leg that cannot run is a failure."
+    total_fail=$((total_fail + not_run))
+  fi
+fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

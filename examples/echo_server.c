@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * echo_server: the seed's `selectors` echo server, in C, on every OS.
+ *
+ * One thread, one selector, many clients. The listener is registered for
+ * READ; each accepted client is registered for READ, and for WRITE only
+ * while it has echo bytes waiting to go out (a level-triggered WRITE
+ * interest left on would wake the loop for nothing). A client that sends
+ * faster than it reads is not buffered without bound: past a limit its
+ * READ interest is dropped until its backlog drains.
+ *
+ * Stops cleanly on SIGINT/SIGTERM (Ctrl+C / Ctrl+Break on Windows): the
+ * handler only calls xsock_selector_wakeup(), which is safe there, and the
+ * loop notices the flag, closes every client and prints its totals.
+ *
+ * usage: echo_server [--addr HOST:PORT] [--backend NAME] [--port-file PATH]
+ *        echo_server --list-backends
+ */
+#include "xsock.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
+#define SERVER_MAX_EVENTS 256
+#define SERVER_BACKLOG_LIMIT (1u << 20) /* bytes queued per client */
+
+typedef struct client {
+  xsock_t sock;
+  unsigned interest;
+  int eof;   /* the peer finished sending: echo the rest, then close */
+  char *out; /* bytes received and not yet echoed */
+  size_t out_len, out_cap;
+  struct client *prev, *next;
+} client_t;
+
+static xsock_selector_t *server_sel;
+static client_t *server_list; /* every connected client, for shutdown */
+static volatile sig_atomic_t server_stop;
+static unsigned long long server_bytes, server_clients;
+
+#ifdef _WIN32
+static BOOL WINAPI server_on_ctrl(DWORD type) {
+  (void)type;
+  server_stop = 1;
+  xsock_selector_wakeup(server_sel);
+  return TRUE;
+}
+#else
+static void server_on_signal(int sig) {
+  (void)sig;
+  server_stop = 1;
+  xsock_selector_wakeup(server_sel);
+}
+#endif
+
+static void server_drop(client_t *c) {
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    server_list = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  xsock_selector_remove(server_sel, c->sock);
+  xsock_close(c->sock);
+  free(c->out);
+  free(c);
+}
+
+static int server_set_interest(client_t *c, unsigned interest) {
+  if (interest == c->interest)
+    return 0;
+  c->interest = interest;
+  return xsock_selector_modify(server_sel, c->sock, interest, c);
+}
+
+/* Reads what is there and queues it for echoing. Returns 0 to keep the
+ * client, < 0 to drop it (an error). */
+static int server_on_readable(client_t *c) {
+  char buf[16384];
+  xsock_ssize_t n = xsock_recv(c->sock, buf, sizeof buf);
+  if (n == XSOCK_EAGAIN)
+    return 0;
+  if (n == 0) {
+    c->eof = 1;
+    return 0;
+  }
+  if (n < 0)
+    return -1;
+  if (c->out_len + (size_t)n > c->out_cap) {
+    size_t cap = c->out_cap ? c->out_cap : 16384;
+    char *grown;
+    while (cap < c->out_len + (size_t)n)
+      cap *= 2;
+    grown = realloc(c->out, cap);
+    if (grown == NULL)
+      return -1;
+    c->out = grown;
+    c->out_cap = cap;
+  }
+  memcpy(c->out + c->out_len, buf, (size_t)n);
+  c->out_len += (size_t)n;
+  server_bytes += (unsigned long long)n;
+  return 0;
+}
+
+static int server_on_writable(client_t *c) {
+  xsock_ssize_t n = xsock_send(c->sock, c->out, c->out_len);
+  if (n == XSOCK_EAGAIN)
+    return 0;
+  if (n < 0)
+    return -1;
+  memmove(c->out, c->out + n, c->out_len - (size_t)n);
+  c->out_len -= (size_t)n;
+  return 0;
+}
+
+static void server_accept_all(xsock_t listener) {
+  for (;;) {
+    xsock_t s;
+    client_t *c;
+    if (xsock_accept(listener, &s, NULL, XSOCK_NONBLOCK) < 0)
+      return; /* XSOCK_EAGAIN: nothing more pending */
+    c = calloc(1, sizeof *c);
+    if (c == NULL || xsock_selector_add(server_sel, s, XSOCK_READ, c) < 0) {
+      free(c);
+      xsock_close(s);
+      continue;
+    }
+    c->sock = s;
+    c->interest = XSOCK_READ;
+    c->next = server_list;
+    if (server_list)
+      server_list->prev = c;
+    server_list = c;
+    server_clients++;
+  }
+}
+
+static int server_parse_args(int argc, char **argv, const char **addr,
+                             int *backend, const char **port_file) {
+  int i, id;
+  for (i = 1; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--addr") == 0) {
+      *addr = argv[i + 1];
+    } else if (strcmp(argv[i], "--port-file") == 0) {
+      *port_file = argv[i + 1];
+    } else if (strcmp(argv[i], "--backend") == 0) {
+      for (id = 1; xsock_backend_name(id) != NULL; id++)
+        if (strcmp(xsock_backend_name(id), argv[i + 1]) == 0)
+          break;
+      if (xsock_backend_name(id) == NULL)
+        return -1;
+      *backend = id;
+    } else {
+      return -1;
+    }
+  }
+  return i == argc ? 0 : -1;
+}
+
+int main(int argc, char **argv) {
+  const char *addr_text = "127.0.0.1:0", *port_file = NULL;
+  int backend = XSOCK_BACKEND_DEFAULT, rc, i, n;
+  xsock_addr_t addr;
+  xsock_t listener;
+  xsock_event_t evs[SERVER_MAX_EVENTS];
+  char text[XSOCK_ADDRSTRLEN];
+
+  if (argc == 2 && strcmp(argv[1], "--list-backends") == 0) {
+    for (i = 1; xsock_backend_name(i) != NULL; i++)
+      if (xsock_selector_supported() & (1u << i))
+        printf("%s\n", xsock_backend_name(i));
+    return 0;
+  }
+  if (server_parse_args(argc, argv, &addr_text, &backend, &port_file) < 0) {
+    fprintf(stderr, "usage: %s [--addr HOST:PORT] [--backend NAME] "
+                    "[--port-file PATH] | --list-backends\n", argv[0]);
+    return 2;
+  }
+  if ((rc = xsock_init()) < 0 || (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
+      (rc = xsock_socket(&listener, xsock_addr_family(&addr), XSOCK_STREAM,
+                         XSOCK_NONBLOCK)) < 0 ||
+      (rc = xsock_set_option(listener, XSOCK_OPT_REUSEADDR, 1)) < 0 ||
+      (rc = xsock_bind(listener, &addr)) < 0 ||
+      (rc = xsock_listen(listener, 128)) < 0 ||
+      (rc = xsock_getsockname(listener, &addr)) < 0 ||
+      (rc = xsock_selector_open(&server_sel, backend)) < 0 ||
+      (rc = xsock_selector_add(server_sel, listener, XSOCK_READ, NULL)) < 0) {
+    fprintf(stderr, "echo_server: %s (%s)\n", xsock_strerror(rc), xsock_err_name(rc));
+    return 1;
+  }
+#ifdef _WIN32
+  SetConsoleCtrlHandler(server_on_ctrl, TRUE);
+#else
+  signal(SIGINT, server_on_signal);
+  signal(SIGTERM, server_on_signal);
+#endif
+  xsock_addr_format(&addr, text, sizeof text);
+  printf("echo_server: listening on %s, backend %s\n", text,
+         xsock_selector_backend(server_sel));
+  fflush(stdout);
+  if (port_file != NULL) {
+    FILE *f = fopen(port_file, "w");
+    if (f == NULL || fprintf(f, "%d\n", xsock_addr_port(&addr)) < 0 || fclose(f) != 0) {
+      fprintf(stderr, "echo_server: cannot write %s\n", port_file);
+      return 1;
+    }
+  }
+
+  while (!server_stop) {
+    n = xsock_selector_wait(server_sel, evs, SERVER_MAX_EVENTS, -1);
+    if (n < 0) {
+      fprintf(stderr, "echo_server: wait: %s\n", xsock_strerror(n));
+      break;
+    }
+    for (i = 0; i < n; i++) {
+      client_t *c = evs[i].udata;
+      unsigned want;
+      if (c == NULL) {
+        server_accept_all(listener);
+        continue;
+      }
+      if (((evs[i].events & XSOCK_READ) && server_on_readable(c) < 0) ||
+          ((evs[i].events & XSOCK_WRITE) && server_on_writable(c) < 0)) {
+        server_drop(c);
+        continue;
+      }
+      if (c->eof && c->out_len == 0) {
+        server_drop(c);
+        continue;
+      }
+      want = !c->eof && c->out_len < SERVER_BACKLOG_LIMIT ? XSOCK_READ : 0;
+      if (c->out_len > 0)
+        want |= XSOCK_WRITE;
+      if (server_set_interest(c, want) < 0)
+        server_drop(c);
+    }
+  }
+  while (server_list != NULL)
+    server_drop(server_list);
+  printf("echo_server: stopping: %llu clients served, %llu bytes echoed\n",
+         server_clients, server_bytes);
+  xsock_selector_close(server_sel);
+  xsock_close(listener);
+  xsock_cleanup();
+  return 0;
+}

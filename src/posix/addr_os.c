@@ -92,7 +92,7 @@ int xsock__addr_from_os(xsock_addr_t *addr, const struct sockaddr *sa,
 
 int xsock_addr_to_sockaddr(const xsock_addr_t *addr, void *sa, size_t *len) {
   struct sockaddr_storage ss;
-  socklen_t n;
+  socklen_t n = 0;
   int rc;
   if (addr == NULL || sa == NULL || len == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);

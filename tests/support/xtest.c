@@ -16,7 +16,7 @@ long long xt__ok(long long value, const char *expr, const char *file, int line) 
     char os[160];
     int oserr = xsock_last_os_error();
     xsock_os_strerror(oserr, os, sizeof os);
-    cm_print_error("%s failed: %s (%s), OS error %d (%s)\n", expr,
+    print_error("%s failed: %s (%s), OS error %d (%s)\n", expr,
                    xsock_err_name((int)value), xsock_strerror((int)value), oserr, os);
     _fail(file, line);
   }
@@ -25,7 +25,7 @@ long long xt__ok(long long value, const char *expr, const char *file, int line) 
 
 void xt__err(long long value, int err, const char *expr, const char *file, int line) {
   if (value != err) {
-    cm_print_error("%s returned %lld (%s), expected %s\n", expr, value,
+    print_error("%s returned %lld (%s), expected %s\n", expr, value,
                    value < 0 ? xsock_err_name((int)value) : "success", xsock_err_name(err));
     _fail(file, line);
   }

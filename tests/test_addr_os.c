@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Addresses on the OS side: conversions to and from the OS's sockaddr,
+ * and name resolution through the OS resolver. */
+#include "xtest.h"
+
+#include <string.h>
+
+static int is_zero(const xsock_addr_t *a) {
+  static const xsock_addr_t zero;
+  return memcmp(a, &zero, sizeof zero) == 0;
+}
+
+/* Storage for a sockaddr of any kind, suitably aligned. */
+union sa_buf {
+  unsigned char bytes[256];
+  double align_d;
+  void *align_p;
+  long long align_ll;
+};
+
+static void check_sockaddr_roundtrip(const char *text) {
+  union sa_buf sa;
+  xsock_addr_t a, b;
+  size_t len = sizeof sa.bytes, need;
+  xt_ok(xsock_addr_parse(&a, text));
+  xt_ok(xsock_addr_to_sockaddr(&a, sa.bytes, &len));
+  assert_true(len > 2 && len <= sizeof sa.bytes);
+  need = len;
+  xt_ok(xsock_addr_from_sockaddr(&b, sa.bytes, len));
+  assert_true(xsock_addr_equal(&a, &b));
+  /* One byte short is ENOSPC and leaves *len alone. */
+  len = need - 1;
+  xt_err(xsock_addr_to_sockaddr(&a, sa.bytes, &len), XSOCK_ENOSPC);
+  assert_int_equal(len, need - 1);
+  /* A sockaddr cut short cannot be read (IPv4 and IPv6 only: an AF_UNIX
+   * length just says how much of the path there is). */
+  if (a.family != XSOCK_AF_UNIX)
+    xt_err(xsock_addr_from_sockaddr(&b, sa.bytes, need - 1), XSOCK_EINVAL);
+}
+
+static void test_sockaddr(void **state) {
+  union sa_buf sa;
+  xsock_addr_t a;
+  size_t len = sizeof sa.bytes;
+  (void)state;
+  check_sockaddr_roundtrip("127.0.0.1:80");
+  check_sockaddr_roundtrip("0.0.0.0:0");
+  check_sockaddr_roundtrip("[::1]:65535");
+  check_sockaddr_roundtrip("[fe80::abcd%3]:7");
+#ifndef _WIN32
+  /* AF_UNIX sockaddrs exist on POSIX only (xsock's Windows build reports
+   * XSOCK_EAFNOSUPPORT for them). */
+  check_sockaddr_roundtrip("unix:/tmp/xsock-test.sock");
+#endif
+  xt_ok(xsock_addr_loopback(&a, XSOCK_AF_INET, 1));
+  xt_err(xsock_addr_to_sockaddr(NULL, sa.bytes, &len), XSOCK_EINVAL);
+  xt_err(xsock_addr_to_sockaddr(&a, NULL, &len), XSOCK_EINVAL);
+  xt_err(xsock_addr_to_sockaddr(&a, sa.bytes, NULL), XSOCK_EINVAL);
+  memset(&a, 0, sizeof a);
+  xt_err(xsock_addr_to_sockaddr(&a, sa.bytes, &len), XSOCK_EINVAL);
+  xt_err(xsock_addr_from_sockaddr(NULL, sa.bytes, sizeof sa.bytes), XSOCK_EINVAL);
+  xt_err(xsock_addr_from_sockaddr(&a, NULL, sizeof sa.bytes), XSOCK_EINVAL);
+  /* All-zero bytes are family AF_UNSPEC on every OS: not one xsock knows. */
+  memset(sa.bytes, 0, sizeof sa.bytes);
+  xt_err(xsock_addr_from_sockaddr(&a, sa.bytes, 128), XSOCK_EAFNOSUPPORT);
+  xt_err(xsock_addr_from_sockaddr(&a, sa.bytes, 1), XSOCK_EINVAL);
+  xt_err(xsock_addr_from_sockaddr(&a, sa.bytes, 0), XSOCK_EINVAL);
+}
+
+/* Every resolved address is a loopback of a known family with the port. */
+static void check_loopbacks(const xsock_addr_t *out, int n, int port) {
+  static const uint8_t v6_loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  int i;
+  for (i = 0; i < n; i++) {
+    assert_int_equal(xsock_addr_port(&out[i]), port);
+    if (out[i].family == XSOCK_AF_INET)
+      assert_int_equal(out[i].u.ip[0], 127);
+    else if (out[i].family == XSOCK_AF_INET6)
+      assert_memory_equal(out[i].u.ip, v6_loop, 16);
+    else
+      fail_msg("resolved address %d has family %d", i, out[i].family);
+  }
+}
+
+static void test_resolve(void **state) {
+  xsock_addr_t out[16], a;
+  char buf[XSOCK_ADDRSTRLEN];
+  int n, i;
+  (void)state;
+  n = (int)xt_ok(xsock_resolve("localhost", 8080, XSOCK_AF_UNSPEC, out, 16));
+  assert_true(n >= 1);
+  check_loopbacks(out, n, 8080);
+
+  n = (int)xt_ok(xsock_resolve("127.0.0.1", 1, XSOCK_AF_INET, out, 16));
+  assert_int_equal(n, 1);
+  xt_ok(xsock_addr_format(&out[0], buf, sizeof buf));
+  assert_string_equal(buf, "127.0.0.1:1");
+
+  n = (int)xt_ok(xsock_resolve("::1", 65535, XSOCK_AF_INET6, out, 16));
+  assert_int_equal(n, 1);
+  xt_ok(xsock_addr_format(&out[0], buf, sizeof buf));
+  assert_string_equal(buf, "[::1]:65535");
+
+  /* NULL host: the any-address(es) for binding. */
+  n = (int)xt_ok(xsock_resolve(NULL, 0, XSOCK_AF_INET, out, 16));
+  assert_true(n >= 1);
+  xt_ok(xsock_addr_any(&a, XSOCK_AF_INET, 0));
+  assert_true(xsock_addr_equal(&out[0], &a));
+  n = (int)xt_ok(xsock_resolve(NULL, 99, XSOCK_AF_UNSPEC, out, 16));
+  for (i = 0; i < n; i++) {
+    static const uint8_t zeros[16] = {0};
+    assert_int_equal(xsock_addr_port(&out[i]), 99);
+    assert_memory_equal(out[i].u.ip, zeros, out[i].family == XSOCK_AF_INET ? 4 : 16);
+  }
+
+  /* max = 1 keeps only the first of what the resolver returns. A passive
+   * lookup of both families gives "::" and "0.0.0.0" (no AI_ADDRCONFIG is
+   * used, so this holds without any network), hence at least two. */
+  n = (int)xt_ok(xsock_resolve(NULL, 5, XSOCK_AF_UNSPEC, out, 16));
+  assert_true(n >= 2);
+  a = out[0];
+  memset(out, 0, sizeof out);
+  n = (int)xt_ok(xsock_resolve(NULL, 5, XSOCK_AF_UNSPEC, out, 1));
+  assert_int_equal(n, 1);
+  assert_true(xsock_addr_equal(&out[0], &a));
+  assert_true(is_zero(&out[1]));
+
+  /* An IPv4 literal asked for as IPv6: the resolvers disagree on which
+   * code (glibc: EAI_ADDRFAMILY or EAI_NONAME, others EAI_FAMILY), so
+   * both mappings are accepted, but it must fail. */
+  n = xsock_resolve("127.0.0.1", 1, XSOCK_AF_INET6, out, 16);
+  assert_true(n == XSOCK_EAI_NONAME || n == XSOCK_EAFNOSUPPORT);
+
+  /* RFC 6761 reserves ".invalid": it never resolves. A machine with a
+   * resolver answers NXDOMAIN (XSOCK_EAI_NONAME); one without a network
+   * (the test machine has none) cannot reach a DNS server and reports a
+   * temporary failure (XSOCK_EAI_AGAIN). Both are correct. */
+  n = xsock_resolve("xsock-test.invalid", 80, XSOCK_AF_UNSPEC, out, 16);
+  assert_true(n == XSOCK_EAI_NONAME || n == XSOCK_EAI_AGAIN);
+
+  /* Bad arguments. */
+  xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNSPEC, NULL, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNSPEC, out, 0), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", -1, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", 65536, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNIX, out, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", 80, 5, out, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("", 80, XSOCK_AF_UNSPEC, out, 4), XSOCK_EAI_NONAME);
+}
+
+static int setup(void **state) {
+  (void)state;
+  return xsock_init() == 0 ? 0 : -1;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  xsock_cleanup();
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_sockaddr),
+      cmocka_unit_test(test_resolve),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -284,7 +284,12 @@ XSOCK_API int xsock_connect_result(xsock_t s);
 
 /* Sends up to len bytes; returns how many were queued (may be fewer than
  * len), or XSOCK_EAGAIN (non-blocking and the send buffer is full),
- * XSOCK_EPIPE or XSOCK_ECONNRESET (peer gone; no SIGPIPE), ... */
+ * XSOCK_EPIPE or XSOCK_ECONNRESET (peer gone, or shut down for writing; no
+ * SIGPIPE), XSOCK_ENOTCONN or XSOCK_EPIPE (a stream socket never connected:
+ * which one depends on the OS), ...
+ * For every I/O call below: a NULL buffer gives XSOCK_EINVAL even when len
+ * is 0, and a len above PTRDIFF_MAX gives XSOCK_EINVAL where the result
+ * could not represent it. */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 
 /* Receives up to len bytes; returns how many arrived, 0 at end of stream
@@ -311,7 +316,8 @@ XSOCK_API xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len);
 XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
                                      const xsock_addr_t *to);
 
-/* Datagram receive; stores the sender in *from when it is not NULL. A
+/* Datagram receive; stores the sender in *from when it is not NULL (left
+ * empty, XSOCK_AF_UNSPEC, for a sender of a family xsock does not know). A
  * datagram longer than len is truncated to len bytes (the rest is lost) on
  * POSIX, and gives XSOCK_EMSGSIZE on Windows. */
 XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
@@ -320,8 +326,9 @@ XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
 /* Shuts down reading, writing or both (XSOCK_SHUT_*). */
 XSOCK_API int xsock_shutdown(xsock_t s, int how);
 
-/* Closes s. Never retried on EINTR: the handle is released either way.
- * XSOCK_EBADF for an invalid or already closed handle. */
+/* Closes s. Never retried on EINTR: the handle is released either way,
+ * so an interrupted close returns 0. XSOCK_EBADF for an invalid or already
+ * closed handle. */
 XSOCK_API int xsock_close(xsock_t s);
 
 /* Turns non-blocking mode on (on != 0) or off. */
@@ -344,15 +351,18 @@ enum xsock_option {
   XSOCK_OPT_RCVBUF = 5,    /* bytes, as XSOCK_OPT_SNDBUF */
   XSOCK_OPT_V6ONLY = 6,    /* 0/1: IPV6_V6ONLY, IPv6 sockets only; 1 by
                               default. Set 0 before bind for dual stack. */
-  XSOCK_OPT_LINGER = 7,    /* seconds >= 0 to linger on close, or -1 for off
-                              (the default). 0 makes close abortive: the peer
-                              gets a reset (RST) instead of a graceful FIN. */
+  XSOCK_OPT_LINGER = 7,    /* seconds 0..65535 to linger on close, or -1 for
+                              off (the default). 0 makes close abortive: the
+                              peer gets a reset (RST) instead of a graceful
+                              FIN. */
   XSOCK_OPT_BROADCAST = 8, /* 0/1: SO_BROADCAST (UDP) */
   XSOCK_OPT_TYPE = 9       /* get only: XSOCK_STREAM or XSOCK_DGRAM */
 };
 
-/* Set / get one option; XSOCK_EINVAL for an unknown option or a bad value,
- * XSOCK_ENOTSUP for an option the socket's kind does not have. */
+/* Set / get one option; XSOCK_EINVAL for an unknown option, a bad value
+ * or setting a get-only option, XSOCK_ENOTSUP for an option the socket's
+ * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on
+ * UDP). */
 XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
 
@@ -361,10 +371,10 @@ XSOCK_API int xsock_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK_API int xsock_getpeername(xsock_t s, xsock_addr_t *addr);
 
 /* Makes two connected sockets of type XSOCK_STREAM or XSOCK_DGRAM:
- * socketpair(AF_UNIX) on POSIX; on Windows a TCP pair over 127.0.0.1 (only
- * XSOCK_STREAM) built safely: a one-shot exclusive listener whose accepted
- * peer is verified to be the connecting socket. Both are blocking and
- * close-on-exec. On failure both are XSOCK_INVALID. */
+ * socketpair(AF_UNIX) on POSIX; on Windows a TCP pair over 127.0.0.1 built
+ * safely: a one-shot exclusive listener whose accepted peer is verified to
+ * be the connecting socket (XSOCK_DGRAM gives XSOCK_ENOTSUP there). Both
+ * are blocking and close-on-exec. On failure both are XSOCK_INVALID. */
 XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
 
 /* ---------------------------------------------------------------------- */

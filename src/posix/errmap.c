@@ -68,6 +68,7 @@ int xsock__map_os_error(int e) {
 #ifdef ESOCKTNOSUPPORT
   case ESOCKTNOSUPPORT:
 #endif
+  case ENOPROTOOPT:
     return XSOCK_ENOTSUP;
   case ENOSPC:
     return XSOCK_ENOSPC;

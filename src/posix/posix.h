@@ -24,4 +24,20 @@ int xsock__addr_from_os(xsock_addr_t *addr, const struct sockaddr *sa,
  * and epoll refuses them). */
 int xsock__posix_check_pollable(int fd);
 
+/* ---- socket set-up (src/posix/socket.c) ---- */
+
+/* SOCK_CLOEXEC / SOCK_NONBLOCK as type flags of socket() and socketpair()
+ * (Linux, the BSDs; not macOS). Without them the flags are set with fcntl
+ * right after creation, which leaves a short window in which a concurrent
+ * fork+exec may inherit the descriptor. */
+#if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
+#define XSOCK__HAVE_SOCK_FLAGS 1
+#endif
+
+/* Applies the defaults every new descriptor gets: close-on-exec and the
+ * O_NONBLOCK state asked for (both with fcntl unless atomic says the OS
+ * already set them at creation), and SO_NOSIGPIPE where the OS has it.
+ * Returns 0 or an XSOCK_E* code; the caller closes fd on failure. */
+int xsock__posix_setup_fd(int fd, int atomic, int nonblock);
+
 #endif /* XSOCK_POSIX_INTERNAL_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* Connecting, blocking and non-blocking, and reading the outcome.
+ *
+ * Notes on the OS quirks handled here:
+ *  - A blocking connect() interrupted by a signal fails with EINTR, but the
+ *    handshake goes on in the kernel. Calling connect() again would give
+ *    EALREADY or EISCONN (and on some systems a spurious error), so instead
+ *    we wait for writability with poll() and read SO_ERROR, as POSIX
+ *    describes for an interrupted connect.
+ *  - A finished non-blocking connect makes the socket writable whether it
+ *    worked or not; SO_ERROR holds the failure and reading it clears it,
+ *    so a second look may see 0 and then getpeername() says ENOTCONN. */
+#include "posix.h"
+
+#include <poll.h>
+
+/* The pending error of s (SO_ERROR) as an XSOCK_E* code, or 0. */
+static int connect__so_error(int s) {
+  int err = 0;
+  socklen_t len = (socklen_t)sizeof err;
+  if (getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+    return xsock__errno_fail();
+  if (err != 0)
+    return xsock__os_fail(err);
+  return 0;
+}
+
+int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
+  struct sockaddr_storage ss;
+  socklen_t len;
+  struct pollfd pfd;
+  int rc;
+  if (addr == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  rc = xsock__addr_to_os(addr, &ss, &len);
+  if (rc < 0)
+    return rc;
+  if (connect(s, (struct sockaddr *)&ss, len) == 0)
+    return 0;
+  if (errno != EINTR)
+    return xsock__errno_fail();
+  /* Only a blocking socket can be interrupted: wait for the kernel to
+   * finish the handshake it has started. */
+  pfd.fd = s;
+  pfd.events = POLLOUT;
+  pfd.revents = 0;
+  do {
+    rc = poll(&pfd, 1, -1);
+  } while (rc == -1 && errno == EINTR);
+  if (rc == -1)
+    return xsock__errno_fail();
+  return connect__so_error(s);
+}
+
+int xsock_connect_result(xsock_t s) {
+  struct sockaddr_storage ss;
+  socklen_t len = (socklen_t)sizeof ss;
+  struct pollfd pfd;
+  int rc;
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  pfd.fd = s;
+  pfd.events = POLLOUT;
+  pfd.revents = 0;
+  do {
+    rc = poll(&pfd, 1, 0);
+  } while (rc == -1 && errno == EINTR);
+  if (rc == -1)
+    return xsock__errno_fail();
+  /* poll() reports a closed descriptor as POLLNVAL instead of failing. */
+  if (pfd.revents & POLLNVAL)
+    return xsock__os_fail(EBADF);
+  if (rc == 0)
+    return xsock__fail(XSOCK_EINPROGRESS, 0);
+  rc = connect__so_error(s);
+  if (rc < 0)
+    return rc;
+  if (getpeername(s, (struct sockaddr *)&ss, &len) != 0)
+    return xsock__errno_fail();
+  return 0;
+}

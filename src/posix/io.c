@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* Sending and receiving: stream and datagram, single and looping calls.
+ *
+ * Notes on the OS quirks handled here:
+ *  - SIGPIPE: MSG_NOSIGNAL where it exists (Linux, the BSDs); on macOS the
+ *    socket carries SO_NOSIGPIPE from its creation (see socket.c).
+ *  - A length above SSIZE_MAX cannot be reported back by send()/recv(), so
+ *    it is clamped: the caller sees a partial count, which every caller of
+ *    a stream call must handle anyway.
+ *  - EINTR is retried; a call interrupted after moving some bytes returns
+ *    the partial count instead, which the looping calls resume from. */
+#include "posix.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef MSG_NOSIGNAL
+#define IO__SEND_FLAGS MSG_NOSIGNAL
+#else
+#define IO__SEND_FLAGS 0
+#endif
+
+static size_t io__clamp(size_t len) {
+  return len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len;
+}
+
+xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
+  ssize_t n;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  do {
+    n = send(s, buf, io__clamp(len), IO__SEND_FLAGS);
+  } while (n == -1 && errno == EINTR);
+  if (n == -1)
+    return xsock__errno_fail();
+  return (xsock_ssize_t)n;
+}
+
+xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
+  ssize_t n;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  do {
+    n = recv(s, buf, io__clamp(len), 0);
+  } while (n == -1 && errno == EINTR);
+  if (n == -1)
+    return xsock__errno_fail();
+  return (xsock_ssize_t)n;
+}
+
+xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
+  const char *p = (const char *)buf;
+  size_t done = 0;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  /* The total must fit the signed result. */
+  if (len > (size_t)PTRDIFF_MAX)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  while (done < len) {
+    xsock_ssize_t n = xsock_send(s, p + done, len - done);
+    if (n == XSOCK_EAGAIN && done > 0)
+      break;
+    if (n < 0)
+      return n;
+    done += (size_t)n;
+  }
+  return (xsock_ssize_t)done;
+}
+
+xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len) {
+  char *p = (char *)buf;
+  size_t done = 0;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  if (len > (size_t)PTRDIFF_MAX)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  while (done < len) {
+    xsock_ssize_t n = xsock_recv(s, p + done, len - done);
+    if (n == 0)
+      break; /* the peer closed: a short count tells the caller */
+    if (n == XSOCK_EAGAIN && done > 0)
+      break;
+    if (n < 0)
+      return n;
+    done += (size_t)n;
+  }
+  return (xsock_ssize_t)done;
+}
+
+xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
+                           const xsock_addr_t *to) {
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  ssize_t n;
+  int rc;
+  if (buf == NULL || to == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  rc = xsock__addr_to_os(to, &ss, &sslen);
+  if (rc < 0)
+    return rc;
+  do {
+    n = sendto(s, buf, io__clamp(len), IO__SEND_FLAGS, (struct sockaddr *)&ss,
+               sslen);
+  } while (n == -1 && errno == EINTR);
+  if (n == -1)
+    return xsock__errno_fail();
+  return (xsock_ssize_t)n;
+}
+
+xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
+                             xsock_addr_t *from) {
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  ssize_t n;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  do {
+    sslen = (socklen_t)sizeof ss;
+    n = recvfrom(s, buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
+  } while (n == -1 && errno == EINTR);
+  if (n == -1)
+    return xsock__errno_fail();
+  if (from != NULL) {
+    /* The datagram is consumed already, so an address xsock cannot
+     * express (or none: a connected stream, an unnamed AF_UNIX sender)
+     * leaves *from empty rather than losing the data. */
+    if (sslen == 0 || xsock__addr_from_os(from, (struct sockaddr *)&ss,
+                                          sslen) < 0)
+      memset(from, 0, sizeof *from);
+  }
+  return (xsock_ssize_t)n;
+}

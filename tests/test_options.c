@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/* Socket options with portable values, and getsockname/getpeername. */
+#include "xtest.h"
+
+#include <string.h>
+
+static void check_bool_option(xsock_t s, int option) {
+  int v = -5;
+  xt_ok(xsock_set_option(s, option, 1));
+  xt_ok(xsock_get_option(s, option, &v));
+  assert_int_equal(v, 1);
+  xt_ok(xsock_set_option(s, option, 0));
+  xt_ok(xsock_get_option(s, option, &v));
+  assert_int_equal(v, 0);
+  /* Booleans are 0 or 1, nothing else. */
+  xt_err(xsock_set_option(s, option, 2), XSOCK_EINVAL);
+  xt_err(xsock_set_option(s, option, -1), XSOCK_EINVAL);
+}
+
+static void test_boolean_options(void **state) {
+  xsock_t t, u, t6;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&u, XSOCK_AF_INET, XSOCK_DGRAM, 0));
+  xt_ok(xsock_socket(&t6, XSOCK_AF_INET6, XSOCK_STREAM, 0));
+  check_bool_option(t, XSOCK_OPT_REUSEADDR);
+  check_bool_option(t, XSOCK_OPT_NODELAY);
+  check_bool_option(t, XSOCK_OPT_KEEPALIVE);
+  check_bool_option(u, XSOCK_OPT_BROADCAST);
+  check_bool_option(t6, XSOCK_OPT_V6ONLY);
+  xt_ok(xsock_close(t));
+  xt_ok(xsock_close(u));
+  xt_ok(xsock_close(t6));
+}
+
+static void test_defaults(void **state) {
+  xsock_t t, t6, u6;
+  int v;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&t6, XSOCK_AF_INET6, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&u6, XSOCK_AF_INET6, XSOCK_DGRAM, XSOCK_NONBLOCK));
+  /* IPv6 sockets are IPv6-only whatever the OS default. */
+  xt_ok(xsock_get_option(t6, XSOCK_OPT_V6ONLY, &v));
+  assert_int_equal(v, 1);
+  xt_ok(xsock_get_option(u6, XSOCK_OPT_V6ONLY, &v));
+  assert_int_equal(v, 1);
+  v = 5;
+  xt_ok(xsock_get_option(t, XSOCK_OPT_LINGER, &v));
+  assert_int_equal(v, -1);
+  xt_ok(xsock_get_option(t, XSOCK_OPT_KEEPALIVE, &v));
+  assert_int_equal(v, 0);
+  xt_ok(xsock_close(t));
+  xt_ok(xsock_close(t6));
+  xt_ok(xsock_close(u6));
+}
+
+static void test_linger(void **state) {
+  xsock_t t;
+  int v;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_set_option(t, XSOCK_OPT_LINGER, 5));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_LINGER, &v));
+  assert_int_equal(v, 5);
+  xt_ok(xsock_set_option(t, XSOCK_OPT_LINGER, 0));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_LINGER, &v));
+  assert_int_equal(v, 0);
+  xt_ok(xsock_set_option(t, XSOCK_OPT_LINGER, -1));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_LINGER, &v));
+  assert_int_equal(v, -1);
+  xt_err(xsock_set_option(t, XSOCK_OPT_LINGER, -2), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, XSOCK_OPT_LINGER, 65536), XSOCK_EINVAL);
+  xt_ok(xsock_get_option(t, XSOCK_OPT_LINGER, &v));
+  assert_int_equal(v, -1);
+  xt_ok(xsock_close(t));
+}
+
+static void test_buffer_sizes(void **state) {
+  xsock_t t;
+  int small, large;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  /* The OS may round, double or clamp; a bigger request never gives a
+   * smaller buffer, and the values are real sizes. */
+  xt_ok(xsock_set_option(t, XSOCK_OPT_SNDBUF, 4096));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_SNDBUF, &small));
+  xt_ok(xsock_set_option(t, XSOCK_OPT_SNDBUF, 65536));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_SNDBUF, &large));
+  assert_true(small > 0);
+  assert_true(large >= 65536);
+  assert_true(large > small);
+  xt_ok(xsock_set_option(t, XSOCK_OPT_RCVBUF, 4096));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_RCVBUF, &small));
+  xt_ok(xsock_set_option(t, XSOCK_OPT_RCVBUF, 65536));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_RCVBUF, &large));
+  assert_true(small > 0);
+  assert_true(large >= 65536);
+  assert_true(large > small);
+  xt_err(xsock_set_option(t, XSOCK_OPT_SNDBUF, -1), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, XSOCK_OPT_RCVBUF, -1), XSOCK_EINVAL);
+  xt_ok(xsock_close(t));
+}
+
+static void test_type(void **state) {
+  xsock_t t, u;
+  int v;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET6, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&u, XSOCK_AF_INET, XSOCK_DGRAM, 0));
+  xt_ok(xsock_get_option(t, XSOCK_OPT_TYPE, &v));
+  assert_int_equal(v, XSOCK_STREAM);
+  xt_ok(xsock_get_option(u, XSOCK_OPT_TYPE, &v));
+  assert_int_equal(v, XSOCK_DGRAM);
+  /* Read-only. */
+  xt_err(xsock_set_option(t, XSOCK_OPT_TYPE, XSOCK_DGRAM), XSOCK_EINVAL);
+  xt_ok(xsock_close(t));
+  xt_ok(xsock_close(u));
+}
+
+static void test_option_of_another_kind(void **state) {
+  xsock_t t4, u4;
+  int v;
+  (void)state;
+  xt_ok(xsock_socket(&t4, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&u4, XSOCK_AF_INET, XSOCK_DGRAM, 0));
+  /* An IPv4 socket has no IPv6 options, a UDP socket no TCP ones. */
+  xt_err(xsock_set_option(t4, XSOCK_OPT_V6ONLY, 1), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(t4, XSOCK_OPT_V6ONLY, &v), XSOCK_ENOTSUP);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_NODELAY, 1), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(u4, XSOCK_OPT_NODELAY, &v), XSOCK_ENOTSUP);
+  xt_ok(xsock_close(t4));
+  xt_ok(xsock_close(u4));
+}
+
+static void test_option_bad_arguments(void **state) {
+  xsock_t t, closed;
+  int v;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_err(xsock_set_option(t, 0, 1), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, 99, 1), XSOCK_EINVAL);
+  xt_err(xsock_get_option(t, 0, &v), XSOCK_EINVAL);
+  xt_err(xsock_get_option(t, 99, &v), XSOCK_EINVAL);
+  xt_err(xsock_get_option(t, XSOCK_OPT_NODELAY, NULL), XSOCK_EINVAL);
+  xt_err(xsock_get_option(t, XSOCK_OPT_TYPE, NULL), XSOCK_EINVAL);
+  assert_int_equal(xsock_last_os_error(), 0);
+  xt_ok(xsock_close(t));
+  /* A closed handle; nothing opens another one in between. */
+  closed = t;
+  xt_err(xsock_set_option(XSOCK_INVALID, XSOCK_OPT_NODELAY, 1), XSOCK_EBADF);
+  xt_err(xsock_set_option(closed, XSOCK_OPT_NODELAY, 1), XSOCK_EBADF);
+  xt_err(xsock_set_option(closed, XSOCK_OPT_LINGER, 1), XSOCK_EBADF);
+  xt_err(xsock_get_option(XSOCK_INVALID, XSOCK_OPT_NODELAY, &v), XSOCK_EBADF);
+  xt_err(xsock_get_option(closed, XSOCK_OPT_NODELAY, &v), XSOCK_EBADF);
+  xt_err(xsock_get_option(closed, XSOCK_OPT_LINGER, &v), XSOCK_EBADF);
+  xt_err(xsock_get_option(closed, XSOCK_OPT_TYPE, &v), XSOCK_EBADF);
+}
+
+static void test_names(void **state) {
+  xsock_t l, c, s, u;
+  xsock_addr_t la, a, b, any;
+  (void)state;
+  xt_listener(&l, &la, XSOCK_AF_INET);
+  xt_ok(xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_connect(c, &la));
+  xt_ok(xsock_accept(l, &s, NULL, 0));
+  /* Each end's name is the other end's peer. */
+  xt_ok(xsock_getsockname(c, &a));
+  xt_ok(xsock_getpeername(s, &b));
+  assert_true(xsock_addr_equal(&a, &b));
+  xt_ok(xsock_getsockname(s, &a));
+  xt_ok(xsock_getpeername(c, &b));
+  assert_true(xsock_addr_equal(&a, &b));
+  assert_true(xsock_addr_equal(&b, &la));
+  /* A listener has no peer. */
+  xt_err(xsock_getpeername(l, &a), XSOCK_ENOTCONN);
+  /* An unbound socket's name is the any-address, port 0. */
+  xt_ok(xsock_socket(&u, XSOCK_AF_INET, XSOCK_DGRAM, 0));
+  xt_ok(xsock_getsockname(u, &a));
+  xt_ok(xsock_addr_any(&any, XSOCK_AF_INET, 0));
+  assert_true(xsock_addr_equal(&a, &any));
+  xt_err(xsock_getsockname(u, NULL), XSOCK_EINVAL);
+  xt_err(xsock_getpeername(c, NULL), XSOCK_EINVAL);
+  xt_ok(xsock_close(u));
+  xt_ok(xsock_close(c));
+  xt_ok(xsock_close(s));
+  xt_ok(xsock_close(l));
+  xt_err(xsock_getsockname(XSOCK_INVALID, &a), XSOCK_EBADF);
+  xt_err(xsock_getpeername(XSOCK_INVALID, &a), XSOCK_EBADF);
+  xt_err(xsock_getsockname(l, &a), XSOCK_EBADF);
+  xt_err(xsock_getpeername(l, &a), XSOCK_EBADF);
+}
+
+#ifndef _WIN32
+/* POSIX only: on Windows REUSEADDR is a documented no-op and rebinding a
+ * port with connections in TIME_WAIT follows exclusive-address rules. */
+static void test_reuseaddr_rebind_after_close(void **state) {
+  xsock_t l, c, s, l2;
+  xsock_addr_t any, la;
+  int v;
+  (void)state;
+  /* The server side closes first, so its end of the connection keeps the
+   * port (TIME_WAIT). A listener with REUSEADDR, whose accepted sockets
+   * inherit it, may bind the port again; one without may not. */
+  xt_ok(xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_set_option(l, XSOCK_OPT_REUSEADDR, 1));
+  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
+  xt_ok(xsock_bind(l, &any));
+  xt_ok(xsock_listen(l, 0));
+  xt_ok(xsock_getsockname(l, &la));
+  xt_ok(xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_connect(c, &la));
+  xt_ok(xsock_accept(l, &s, NULL, 0));
+  xt_ok(xsock_close(l));
+  xt_ok(xsock_close(s));
+  xt_ok(xsock_close(c));
+  xt_ok(xsock_socket(&l2, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_get_option(l2, XSOCK_OPT_REUSEADDR, &v));
+  assert_int_equal(v, 0);
+  xt_err(xsock_bind(l2, &la), XSOCK_EADDRINUSE);
+  xt_ok(xsock_set_option(l2, XSOCK_OPT_REUSEADDR, 1));
+  xt_ok(xsock_get_option(l2, XSOCK_OPT_REUSEADDR, &v));
+  assert_int_equal(v, 1);
+  xt_ok(xsock_bind(l2, &la));
+  xt_ok(xsock_listen(l2, 0));
+  xt_ok(xsock_close(l2));
+}
+#endif
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_boolean_options),
+      cmocka_unit_test(test_defaults),
+      cmocka_unit_test(test_linger),
+      cmocka_unit_test(test_buffer_sizes),
+      cmocka_unit_test(test_type),
+      cmocka_unit_test(test_option_of_another_kind),
+      cmocka_unit_test(test_option_bad_arguments),
+      cmocka_unit_test(test_names),
+#ifndef _WIN32
+      cmocka_unit_test(test_reuseaddr_rebind_after_close),
+#endif
+  };
+  int rc;
+  if (xsock_init() != 0)
+    return 1;
+  rc = cmocka_run_group_tests_name("options", tests, NULL, NULL);
+  xsock_cleanup();
+  return rc;
+}

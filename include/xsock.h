@@ -435,8 +435,10 @@ XSOCK_API unsigned xsock_selector_supported(void);
 /* The backend's name ("epoll", "poll", ...), NULL for an unknown id. */
 XSOCK_API const char *xsock_backend_name(int backend);
 
-/* Opens a selector on backend (an id above). XSOCK_ENOTSUP for a backend
- * not compiled in or that fails to start; *sel is NULL on failure. */
+/* Opens a selector on backend (an id above). XSOCK_ENOTSUP for an unknown
+ * id or a backend not compiled in; a backend that fails to start returns
+ * its own error (XSOCK_EMFILE, XSOCK_ENOMEM, ...). *sel is NULL on
+ * failure. */
 XSOCK_API int xsock_selector_open(xsock_selector_t **sel, int backend);
 
 /* Closes the selector and its backend; the registered handles stay open.

@@ -46,10 +46,10 @@ typedef struct xsock__reg {
   xsock_t sock;      /* XSOCK_INVALID when the slot is free */
   unsigned interest; /* XSOCK_READ | XSOCK_WRITE, or 0 */
   void *udata;
-  uint32_t gen;      /* bumped whenever the slot is freed */
+  uint32_t gen; /* bumped whenever the slot is freed */
   uint32_t next_free;
-  size_t bindex;     /* backend's own index for this registration (e.g.
-                        its position in a pollfd array), free for its use */
+  size_t bindex; /* backend's own index for this registration (e.g.
+                    its position in a pollfd array), free for its use */
 } xsock__reg_t;
 
 struct xsock_selector;
@@ -80,9 +80,10 @@ struct xsock_selector {
   uint32_t regs_used; /* live registrations */
   uint32_t free_head; /* first free slot, or UINT32_MAX */
   /* handle -> slot map, open addressing with linear probing. */
-  uint32_t *map;      /* slot + 1, 0 = empty */
-  uint32_t map_mask;  /* capacity - 1 (capacity a power of two) */
-  int woken;          /* set by a backend's wait when it drained a wakeup */
+  uint32_t *map;     /* slot + 1, 0 = empty */
+  uint32_t map_mask; /* capacity - 1 (capacity a power of two) */
+  int woken;         /* set by a backend's wait when it drained a wakeup;
+                        the front end clears it before each wait */
 };
 
 /* A kernel-held token that names a registration: the slot in the low 32
@@ -124,5 +125,38 @@ static inline unsigned xsock__reg_events(unsigned raw, unsigned interest) {
  * (defined in the platform's backends table, src/posix/backends.c or
  * src/win32/backends.c); terminated by NULL. */
 extern const xsock__backend_t *const xsock__backends[];
+
+/* Every backend's table, each defined in its own guarded file. Declaring
+ * one that is not compiled in is harmless: only backends.c names them. */
+extern const xsock__backend_t xsock__backend_epoll;
+extern const xsock__backend_t xsock__backend_kqueue;
+extern const xsock__backend_t xsock__backend_poll;
+extern const xsock__backend_t xsock__backend_select;
+extern const xsock__backend_t xsock__backend_wsapoll;
+extern const xsock__backend_t xsock__backend_afd;
+
+/* ---- handle -> slot map (src/common/handle_map.c) ----
+ * Open addressing with linear probing and backward-shift deletion (no
+ * tombstones, so lookups never slow down after many removes). An entry
+ * holds slot + 1; its key is sel->regs[slot].sock, so the map stores no
+ * copy of the handle. Only add/modify/remove use it, never wait. */
+#define XSOCK__NO_SLOT UINT32_MAX
+
+/* The slot registered for s, or XSOCK__NO_SLOT. */
+uint32_t xsock__map_find(const struct xsock_selector *sel, xsock_t s);
+
+/* Makes room for count entries (load factor at most 1/2); XSOCK_ENOMEM
+ * leaves the map unchanged. Called before insert so that insert cannot
+ * fail. */
+int xsock__map_reserve(struct xsock_selector *sel, uint32_t count);
+
+/* Inserts sel->regs[slot].sock -> slot; room must have been reserved. */
+void xsock__map_insert(struct xsock_selector *sel, uint32_t slot);
+
+/* Removes the entry of sel->regs[slot].sock, which must be present and
+ * still hold its handle. */
+void xsock__map_erase(struct xsock_selector *sel, uint32_t slot);
+
+void xsock__map_free(struct xsock_selector *sel);
 
 #endif /* XSOCK_COMMON_SELECTOR_H */

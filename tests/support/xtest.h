@@ -54,4 +54,33 @@ int xt_is_wine(void);
  * pass/fail decision). */
 void xt_sleep_ms(int ms);
 
+/* ---- selector suites (tests/support/xtest_selector.c) ---- */
+
+/* The backend id that xt_backend_from_args() found (0 before it ran). */
+extern int xt_backend;
+
+/* Opens a selector on xt_backend; fails the test if it cannot. */
+xsock_selector_t *xt_selector(void);
+
+/* One wait of timeout_ms; returns the merged events reported for sock
+ * (0 when it was not reported). Fails the test if the wait fails. */
+unsigned xt_wait_one(xsock_selector_t *sel, xsock_t sock, int timeout_ms);
+
+/* An address of the loopback where nothing listens (a listener was bound
+ * there and closed), so that a connect is refused. */
+void xt_refused_addr(xsock_addr_t *addr);
+
+/* Starts a non-blocking connect of a new IPv4 TCP socket to addr; *s is
+ * the socket, the return value 0 or XSOCK_EINPROGRESS. */
+int xt_connect_nb(xsock_t *s, const xsock_addr_t *addr);
+
+/* A monotonic clock in nanoseconds (for the one check that a positive
+ * timeout is never cut short, which the library guarantees). */
+uint64_t xt_now_ns(void);
+
+/* A minimal thread, for the one-owner pattern and cross-thread wakeups. */
+typedef struct xt_thread xt_thread_t;
+xt_thread_t *xt_thread_start(void (*fn)(void *), void *arg);
+void xt_thread_join(xt_thread_t *t);
+
 #endif /* XTEST_H */

@@ -7,6 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <pthread.h>
+#include <time.h>
+#endif
+
+int xt_backend = 0;
+
 int xt_backend_from_args(int argc, char **argv) {
   int id;
   if (argc < 2) {
@@ -20,6 +29,7 @@ int xt_backend_from_args(int argc, char **argv) {
         fprintf(stderr, "backend %s is not compiled in\n", argv[1]);
         exit(2);
       }
+      xt_backend = id;
       return id;
     }
   }
@@ -51,3 +61,100 @@ unsigned xt_expect_events(xsock_selector_t *sel, xsock_t sock, unsigned want,
   return last;
 }
 
+xsock_selector_t *xt_selector(void) {
+  xsock_selector_t *sel = NULL;
+  xt_ok(xsock_selector_open(&sel, xt_backend));
+  assert_non_null(sel);
+  return sel;
+}
+
+unsigned xt_wait_one(xsock_selector_t *sel, xsock_t sock, int timeout_ms) {
+  xsock_event_t evs[64];
+  unsigned found = 0;
+  int i, n = (int)xt_ok(xsock_selector_wait(sel, evs, 64, timeout_ms));
+  for (i = 0; i < n; i++) {
+    if (evs[i].sock == sock) {
+      /* One merged event per handle per wait. */
+      assert_int_equal(found, 0);
+      found = evs[i].events;
+      assert_int_not_equal(found, 0);
+    }
+  }
+  return found;
+}
+
+void xt_refused_addr(xsock_addr_t *addr) {
+  xsock_t l;
+  xt_listener(&l, addr, XSOCK_AF_INET);
+  xt_ok(xsock_close(l));
+}
+
+int xt_connect_nb(xsock_t *s, const xsock_addr_t *addr) {
+  int rc;
+  xt_ok(xsock_socket(s, XSOCK_AF_INET, XSOCK_STREAM, XSOCK_NONBLOCK));
+  rc = xsock_connect(*s, addr);
+  if (rc != XSOCK_EINPROGRESS)
+    xt_ok(rc);
+  return rc;
+}
+
+struct xt_thread {
+  void (*fn)(void *);
+  void *arg;
+#ifdef _WIN32
+  HANDLE h;
+#else
+  pthread_t t;
+#endif
+};
+
+#ifdef _WIN32
+static DWORD WINAPI xt__thread_main(LPVOID p) {
+  xt_thread_t *t = (xt_thread_t *)p;
+  t->fn(t->arg);
+  return 0;
+}
+#else
+static void *xt__thread_main(void *p) {
+  xt_thread_t *t = (xt_thread_t *)p;
+  t->fn(t->arg);
+  return NULL;
+}
+#endif
+
+xt_thread_t *xt_thread_start(void (*fn)(void *), void *arg) {
+  xt_thread_t *t = (xt_thread_t *)calloc(1, sizeof *t);
+  assert_non_null(t);
+  t->fn = fn;
+  t->arg = arg;
+#ifdef _WIN32
+  t->h = CreateThread(NULL, 0, xt__thread_main, t, 0, NULL);
+  assert_non_null(t->h);
+#else
+  assert_int_equal(pthread_create(&t->t, NULL, xt__thread_main, t), 0);
+#endif
+  return t;
+}
+
+void xt_thread_join(xt_thread_t *t) {
+#ifdef _WIN32
+  WaitForSingleObject(t->h, INFINITE);
+  CloseHandle(t->h);
+#else
+  assert_int_equal(pthread_join(t->t, NULL), 0);
+#endif
+  free(t);
+}
+
+uint64_t xt_now_ns(void) {
+#ifdef _WIN32
+  LARGE_INTEGER f, c;
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&c);
+  return (uint64_t)((double)c.QuadPart * 1e9 / (double)f.QuadPart);
+#else
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
+}

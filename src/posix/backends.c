@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* The POSIX selector backends, in the order XSOCK_BACKEND_DEFAULT tries
+ * them: the scalable kernel interfaces first (epoll on Linux, kqueue on
+ * macOS and the BSDs), then poll, which every POSIX system has and which
+ * has no descriptor limit, then select, the last resort. */
+#include "selector.h"
+
+const xsock__backend_t *const xsock__backends[] = {
+#ifdef XSOCK_HAVE_EPOLL
+    &xsock__backend_epoll,
+#endif
+/* kqueue (macOS, BSD) comes here once its backend exists. */
+#ifdef XSOCK_HAVE_POLL
+    &xsock__backend_poll,
+#endif
+#ifdef XSOCK_HAVE_SELECT
+    &xsock__backend_select,
+#endif
+    NULL};

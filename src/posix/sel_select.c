@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/* Selector backend: select(2), the last resort on POSIX.
+ *
+ * Notes on select (see select(2) and POSIX's pselect page):
+ *  - An fd_set holds descriptors below FD_SETSIZE (1024 on glibc, macOS
+ *    and the BSDs unless rebuilt); FD_SET beyond it writes out of bounds.
+ *    add therefore refuses fd >= FD_SETSIZE with XSOCK_ERANGE.
+ *  - select reports only "readable" and "writable": a refused connect, a
+ *    reset or a FIN look like plain readiness, and finding out more with
+ *    recv() or getsockopt(SO_ERROR) would consume the pending error that
+ *    xsock_connect_result() must still read. So the descriptors select
+ *    found ready are classified with ONE poll(timeout 0) over just them,
+ *    and mapped as the poll backend maps them.
+ *  - A descriptor closed while registered makes the whole select fail
+ *    with EBADF. The wait then polls every registration once (timeout 0),
+ *    which names the dead ones (POLLNVAL, reported as ERROR|HANGUP) along
+ *    with whatever else is ready.
+ *  - Master sets are kept and copied for each wait; the registration order
+ *    is a dense slot array (remove swaps with the last), and a scan that
+ *    fills the caller's array resumes there next time, so none starves. */
+#ifdef XSOCK_HAVE_SELECT
+
+#include "pollbits.h"
+#include "posix.h"
+#include "selector.h"
+#include "wakeup.h"
+
+#include <stdlib.h>
+#include <sys/select.h>
+#include <sys/time.h>
+
+typedef struct select__state {
+  fd_set rmaster, wmaster; /* what is watched */
+  fd_set rset, wset;       /* per-wait copies, kept here, off the stack */
+  int maxfd;               /* highest watched descriptor, wakeup included */
+  uint32_t *order;         /* slots in registration order */
+  struct pollfd *pfds;     /* scratch for the classifying poll */
+  uint32_t *pslots;        /* the slot of each pfds entry */
+  uint32_t n, cap, next;
+  xsock__wakeup_t wake;
+} select__state_t;
+
+static void select__destroy(struct xsock_selector *sel) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  xsock__wakeup_close(&st->wake);
+  free(st->order);
+  free(st->pfds);
+  free(st->pslots);
+  free(st);
+  sel->impl = NULL;
+}
+
+static int select__init(struct xsock_selector *sel) {
+  select__state_t *st = (select__state_t *)calloc(1, sizeof *st);
+  int rc;
+  if (st == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->wake.rfd = st->wake.wfd = -1;
+  sel->impl = st;
+  if ((rc = xsock__wakeup_open(&st->wake)) < 0) {
+    select__destroy(sel);
+    return rc;
+  }
+  if (st->wake.rfd >= FD_SETSIZE) {
+    select__destroy(sel);
+    return xsock__fail(XSOCK_ERANGE, 0);
+  }
+  FD_ZERO(&st->rmaster);
+  FD_ZERO(&st->wmaster);
+  FD_SET(st->wake.rfd, &st->rmaster);
+  st->maxfd = st->wake.rfd;
+  return 0;
+}
+
+static int select__reserve(select__state_t *st, uint32_t want) {
+  uint32_t cap = st->cap ? st->cap : 64;
+  void *p;
+  if (want <= st->cap)
+    return 0;
+  while (cap < want)
+    cap *= 2;
+  if ((p = realloc(st->order, (size_t)cap * sizeof *st->order)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->order = (uint32_t *)p;
+  if ((p = realloc(st->pfds, (size_t)cap * sizeof *st->pfds)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->pfds = (struct pollfd *)p;
+  if ((p = realloc(st->pslots, (size_t)cap * sizeof *st->pslots)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->pslots = (uint32_t *)p;
+  st->cap = cap;
+  return 0;
+}
+
+/* Puts reg's descriptor into the master sets its interest asks for. */
+static void select__watch(select__state_t *st, const xsock__reg_t *reg) {
+  int fd = reg->sock;
+  FD_CLR(fd, &st->rmaster);
+  FD_CLR(fd, &st->wmaster);
+  if (reg->interest & XSOCK_READ)
+    FD_SET(fd, &st->rmaster);
+  if (reg->interest & XSOCK_WRITE)
+    FD_SET(fd, &st->wmaster);
+  if (reg->interest && fd > st->maxfd)
+    st->maxfd = fd;
+}
+
+/* Lowers maxfd after fd stopped being watched. O(n), but only when the
+ * highest descriptor goes away. */
+static void select__lower_max(struct xsock_selector *sel, int fd) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  uint32_t j;
+  if (fd != st->maxfd)
+    return;
+  st->maxfd = st->wake.rfd;
+  for (j = 0; j < st->n; j++) {
+    const xsock__reg_t *reg = &sel->regs[st->order[j]];
+    if (reg->interest && reg->sock != fd && reg->sock > st->maxfd)
+      st->maxfd = reg->sock;
+  }
+}
+
+static int select__add(struct xsock_selector *sel, uint32_t slot) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  int rc;
+  if ((rc = xsock__posix_check_pollable(reg->sock)) < 0)
+    return rc;
+  if (reg->sock >= FD_SETSIZE)
+    return xsock__fail(XSOCK_ERANGE, 0);
+  if ((rc = select__reserve(st, st->n + 1)) < 0)
+    return rc;
+  st->order[st->n] = slot;
+  reg->bindex = st->n++;
+  select__watch(st, reg);
+  return 0;
+}
+
+static int select__modify(struct xsock_selector *sel, uint32_t slot,
+                          unsigned old) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  const xsock__reg_t *reg = &sel->regs[slot];
+  select__watch(st, reg);
+  if (old && !reg->interest)
+    select__lower_max(sel, reg->sock);
+  return 0;
+}
+
+static int select__remove(struct xsock_selector *sel, uint32_t slot) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  size_t i = reg->bindex, last = st->n - 1;
+  FD_CLR(reg->sock, &st->rmaster);
+  FD_CLR(reg->sock, &st->wmaster);
+  if (i != last) {
+    st->order[i] = st->order[last];
+    sel->regs[st->order[i]].bindex = i;
+  }
+  st->n--;
+  select__lower_max(sel, reg->sock);
+  return 0;
+}
+
+/* Classifies the k collected entries with one poll and stores the events;
+ * from_select adds what select itself saw (nothing after an EBADF). */
+static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
+                            uint32_t k, int from_select) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  uint32_t i;
+  int out = 0, rc;
+  do
+    rc = poll(st->pfds, k, 0);
+  while (rc < 0 && errno == EINTR);
+  for (i = 0; i < k; i++) {
+    const xsock__reg_t *reg = &sel->regs[st->pslots[i]];
+    int fd = reg->sock;
+    unsigned raw = rc > 0 ? xsock__poll_raw(st->pfds[i].revents) : 0;
+    if (from_select) {
+      raw |= FD_ISSET(fd, &st->rset) ? XSOCK_READ : 0u;
+      raw |= FD_ISSET(fd, &st->wset) ? XSOCK_WRITE : 0u;
+    }
+    evs[out].sock = fd;
+    evs[out].events = xsock__reg_events(raw, reg->interest);
+    evs[out].udata = reg->udata;
+    out += evs[out].events != 0;
+  }
+  return out;
+}
+
+/* Collects into pfds, in registration order from st->next, at most max
+ * watched entries: those select found ready (from_select, stopping after
+ * the left ready bits), or all of them. Returns how many. */
+static uint32_t select__collect(struct xsock_selector *sel, int max, int left,
+                                int from_select) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  uint32_t j = st->next < st->n ? st->next : 0, c, k = 0;
+  for (c = 0; c < st->n && (!from_select || left > 0);
+       c++, j = j + 1 < st->n ? j + 1 : 0) {
+    const xsock__reg_t *reg = &sel->regs[st->order[j]];
+    int hits = 0;
+    if (!reg->interest)
+      continue;
+    if (from_select) {
+      hits = (FD_ISSET(reg->sock, &st->rset) != 0) +
+             (FD_ISSET(reg->sock, &st->wset) != 0);
+      if (!hits)
+        continue;
+    }
+    if (k == (uint32_t)max) {
+      st->next = j;
+      return k;
+    }
+    left -= hits;
+    st->pfds[k].fd = reg->sock;
+    st->pfds[k].events = xsock__poll_events(reg->interest);
+    st->pfds[k].revents = 0;
+    st->pslots[k++] = st->order[j];
+  }
+  st->next = 0;
+  return k;
+}
+
+static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
+                        int timeout_ms) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  struct timeval tv, *ptv = NULL;
+  int rc;
+  uint32_t k;
+  if (timeout_ms >= 0) {
+    tv.tv_sec = timeout_ms / 1000;
+    tv.tv_usec = (timeout_ms % 1000) * 1000;
+    ptv = &tv;
+  }
+  st->rset = st->rmaster;
+  st->wset = st->wmaster;
+  rc = select(st->maxfd + 1, &st->rset, &st->wset, NULL, ptv);
+  if (XSOCK__UNLIKELY(rc < 0)) {
+    if (errno == EINTR)
+      return XSOCK_EINTR;
+    if (errno != EBADF)
+      return xsock__errno_fail();
+    /* A registered descriptor was closed: let poll name it. */
+    k = select__collect(sel, max, 0, 0);
+    return select__classify(sel, evs, k, 0);
+  }
+  if (FD_ISSET(st->wake.rfd, &st->rset)) {
+    xsock__wakeup_drain(&st->wake);
+    sel->woken = 1;
+    rc--;
+  }
+  if (rc == 0)
+    return 0;
+  k = select__collect(sel, max, rc, 1);
+  return select__classify(sel, evs, k, 1);
+}
+
+static int select__wakeup(struct xsock_selector *sel) {
+  return xsock__wakeup_signal(&((select__state_t *)sel->impl)->wake);
+}
+
+const xsock__backend_t xsock__backend_select = {
+    XSOCK_BACKEND_SELECT, "select",     select__init,
+    select__destroy,      select__add,  select__modify,
+    select__remove,       select__wait, select__wakeup};
+
+#endif /* XSOCK_HAVE_SELECT */

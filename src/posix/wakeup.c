@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* The selector wakeup channel.
+ *
+ * Linux: one eventfd. Its counter adds up every write and a single read
+ * empties it, so any number of wakeups before a wait cost one early
+ * return. Elsewhere: a pipe, both ends non-blocking and close-on-exec; a
+ * write that finds it full is fine (a wakeup is pending already), and the
+ * drain reads until it would block. */
+#include "wakeup.h"
+#include "posix.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/eventfd.h>
+#endif
+
+#ifndef __linux__
+static int wakeup__prepare(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+    return -1;
+  fl = fcntl(fd, F_GETFD);
+  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+    return -1;
+  return 0;
+}
+#endif
+
+int xsock__wakeup_open(xsock__wakeup_t *w) {
+#ifdef __linux__
+  w->rfd = w->wfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (w->rfd < 0)
+    return xsock__errno_fail();
+  return 0;
+#else
+  /* pipe2 is missing on macOS; the window before FD_CLOEXEC is set only
+   * matters to a program that forks from another thread meanwhile. */
+  int fds[2], rc;
+  w->rfd = w->wfd = -1;
+  if (pipe(fds) != 0)
+    return xsock__errno_fail();
+  if (wakeup__prepare(fds[0]) != 0 || wakeup__prepare(fds[1]) != 0) {
+    rc = xsock__errno_fail();
+    close(fds[0]);
+    close(fds[1]);
+    return rc;
+  }
+  w->rfd = fds[0];
+  w->wfd = fds[1];
+  return 0;
+#endif
+}
+
+void xsock__wakeup_close(xsock__wakeup_t *w) {
+  if (w->rfd >= 0)
+    close(w->rfd);
+  if (w->wfd >= 0 && w->wfd != w->rfd)
+    close(w->wfd);
+  w->rfd = w->wfd = -1;
+}
+
+int xsock__wakeup_signal(const xsock__wakeup_t *w) {
+  /* A signal handler may interrupt code that reads errno right after a
+   * failing call, so errno is put back as it was. */
+  int saved = errno, rc = 0;
+#ifdef __linux__
+  uint64_t one = 1;
+#else
+  unsigned char one = 1;
+#endif
+  ssize_t r;
+  do
+    r = write(w->wfd, &one, sizeof one);
+  while (r < 0 && errno == EINTR);
+  if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    rc = xsock__map_os_error(errno);
+  errno = saved;
+  return rc;
+}
+
+void xsock__wakeup_drain(const xsock__wakeup_t *w) {
+#ifdef __linux__
+  uint64_t count;
+  ssize_t r;
+  do
+    r = read(w->rfd, &count, sizeof count);
+  while (r < 0 && errno == EINTR);
+#else
+  unsigned char buf[64];
+  ssize_t r;
+  do
+    r = read(w->rfd, buf, sizeof buf);
+  while (r == (ssize_t)sizeof buf || (r < 0 && errno == EINTR));
+#endif
+}

@@ -17,7 +17,8 @@ if(WIN32)
   # WSA_FLAG_NO_HANDLE_INHERIT (7 SP1) all need at least that.
   list(APPEND XSOCK_PLATFORM_DEFINES _WIN32_WINNT=0x0601 WIN32_LEAN_AND_MEAN
        XSOCK_HAVE_WSAPOLL XSOCK_HAVE_SELECT)
-  list(APPEND XSOCK_PLATFORM_LIBS ws2_32)
+  # iphlpapi: if_nametoindex for IPv6 zone names.
+  list(APPEND XSOCK_PLATFORM_LIBS ws2_32 iphlpapi)
   list(APPEND XSOCK_BACKENDS wsapoll select)
 else()
   set(XSOCK_PLATFORM_DIR posix)
@@ -36,7 +37,10 @@ else()
     list(APPEND XSOCK_PLATFORM_DEFINES XSOCK_HAVE_EPOLL)
     list(APPEND XSOCK_BACKENDS epoll)
   endif()
-  if(XSOCK_FOUND_KQUEUE)
+  # kqueue is detected but not yet listed: its backend (src/posix/sel_kqueue.c)
+  # is a separate piece of work. Until it lands, macOS and the BSDs run poll
+  # and select, and no test is registered for a backend that is not built.
+  if(XSOCK_FOUND_KQUEUE AND EXISTS "${PROJECT_SOURCE_DIR}/src/posix/sel_kqueue.c")
     list(APPEND XSOCK_PLATFORM_DEFINES XSOCK_HAVE_KQUEUE)
     list(APPEND XSOCK_BACKENDS kqueue)
   endif()

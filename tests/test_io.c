@@ -79,8 +79,15 @@ static void test_peer_reset_gives_econnreset(void **state) {
   xt_ok(xsock_set_option(s, XSOCK_OPT_LINGER, 0));
   xt_ok(xsock_close(s));
   /* A blocking recv waits for the RST if it has not arrived yet. */
-  xt_err(xsock_recv(c, buf, sizeof buf), XSOCK_ECONNRESET);
-  assert_int_not_equal(xsock_last_os_error(), 0);
+  if (xt_is_wine()) {
+    /* Wine 8 reports a reset as end of stream (recv 0) where real Windows
+     * says WSAECONNRESET; only this assertion is relaxed, under Wine. */
+    xsock_ssize_t n = xsock_recv(c, buf, sizeof buf);
+    assert_true(n == 0 || n == XSOCK_ECONNRESET);
+  } else {
+    xt_err(xsock_recv(c, buf, sizeof buf), XSOCK_ECONNRESET);
+    assert_int_not_equal(xsock_last_os_error(), 0);
+  }
   xt_ok(xsock_close(c));
 }
 
@@ -368,7 +375,10 @@ static void test_io_bad_arguments(void **state) {
   xt_ok(xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0));
   {
     xsock_ssize_t rc = xsock_send(c, "x", 1);
-    assert_true(rc == XSOCK_ENOTCONN || rc == XSOCK_EPIPE);
+    /* Wine 8 says WSAECONNRESET here where real Windows says WSAENOTCONN;
+     * accepted under Wine only. */
+    assert_true(rc == XSOCK_ENOTCONN || rc == XSOCK_EPIPE ||
+                (xt_is_wine() && rc == XSOCK_ECONNRESET));
   }
   xt_ok(xsock_close(c));
 }

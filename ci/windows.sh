@@ -1,0 +1,193 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The Windows leg, run on Linux: cross-compile xsock and its tests with
+# MinGW-w64 (x86_64) and run the tests under Wine through ctest.
+#
+#   ci/windows.sh [BUILD_DIR]      (default: build-mingw in the repository)
+#
+# Installs gcc-mingw-w64-x86-64 and wine64 with apt-get when they are
+# missing, fetches CMocka's source (ci/cmocka-source.sh), configures with
+# cmake/toolchains/mingw-w64-x86_64.cmake, builds with warnings as errors
+# and runs ctest under Wine. The last line is
+#   windows-wine: N tests, M passed
+# Exit status: 0 all passed; 1 a failure (build, test, timeout); 3 the leg
+# could not run here (no apt-get, install failed, no Wine) -- but 1 when
+# CI=true, where "not run" must fail the job.
+#
+# Wine is prepared the way that measured fast and hang-free: a private
+# prefix in the build directory, WINEDEBUG=-all, no mono/gecko, a
+# persistent wineserver (-p) warmed up by one program started OUTSIDE ctest
+# with its stdio detached (otherwise Wine's background services inherit
+# ctest's output pipe and ctest waits forever), then ctest, then
+# wineserver -k. Every test has a CTest TIMEOUT (tests/CMakeLists.txt) and
+# the whole leg runs under timeout(1).
+set -eu
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$repo/build-mingw}
+leg_timeout=${XSOCK_WINE_LEG_TIMEOUT:-2400}
+ctest_timeout=${XSOCK_WINE_CTEST_TIMEOUT:-1200}
+
+log() { printf 'windows-wine: %s\n' "$*" >&2; }
+
+not_run() {
+  log "============================================================"
+  log "NOT RUN: $*"
+  log "============================================================"
+  printf 'windows-wine: not run (%s)\n' "$*"
+  if [ "${CI:-}" = true ]; then exit 1; fi
+  exit 3
+}
+
+fail() {
+  log "FAILED: $*"
+  printf 'windows-wine: failed (%s)\n' "$*"
+  exit 1
+}
+
+# The whole leg runs under timeout(1): this script re-executes itself once
+# under it. --kill-after makes a stuck Wine process go away too.
+if [ -z "${XSOCK_WINE_LEG_INNER:-}" ]; then
+  command -v timeout >/dev/null 2>&1 || not_run "timeout(1) is missing"
+  export XSOCK_WINE_LEG_INNER=1
+  set +e
+  timeout --kill-after=30 "$leg_timeout" "$0" "$build"
+  rc=$?
+  set -e
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    # The killed leg may have left its persistent wineserver behind.
+    WINEPREFIX="$build/wineprefix" wineserver -k >/dev/null 2>&1 || true
+    fail "the Windows leg exceeded ${leg_timeout}s and was killed"
+  fi
+  exit "$rc"
+fi
+
+# ---- tools ---------------------------------------------------------------
+
+need_install=""
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need_install="$need_install gcc-mingw-w64-x86-64"
+if ! command -v wine >/dev/null 2>&1 && ! command -v wine64 >/dev/null 2>&1; then
+  need_install="$need_install wine64"
+fi
+if [ -n "$need_install" ]; then
+  command -v apt-get >/dev/null 2>&1 || not_run "missing$need_install and no apt-get to install them"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || not_run "missing$need_install; not root and no sudo"
+    sudo="sudo"
+  fi
+  log "installing$need_install"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >&2 || not_run "apt-get update failed"
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $need_install >&2 ||
+    not_run "apt-get install$need_install failed"
+fi
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || not_run "x86_64-w64-mingw32-gcc not found"
+command -v cmake >/dev/null 2>&1 || not_run "cmake not found"
+command -v ctest >/dev/null 2>&1 || not_run "ctest not found"
+if command -v wine >/dev/null 2>&1; then
+  wine=wine
+elif command -v wine64 >/dev/null 2>&1; then
+  wine=wine64
+else
+  not_run "wine not found"
+fi
+command -v wineserver >/dev/null 2>&1 || not_run "wineserver not found"
+
+# ---- CMocka source --------------------------------------------------------
+
+cmocka=${XSOCK_CMOCKA_SOURCE_DIR:-}
+if [ -z "$cmocka" ]; then
+  cmocka=$("$repo/ci/cmocka-source.sh") || not_run "could not obtain CMocka's source"
+fi
+[ -f "$cmocka/src/cmocka.c" ] || not_run "no src/cmocka.c in $cmocka"
+
+# ---- configure and build (warnings are errors: XSOCK_WERROR defaults ON) --
+
+# Only x86_64 is built and tested. A 32-bit .exe under a 64-bit-only Wine
+# exits 0 and prints nothing: it would count as a pass without running.
+cmake -S "$repo" -B "$build" \
+  -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" \
+  -DCMAKE_BUILD_TYPE=Debug -DXSOCK_WERROR=ON \
+  -DXSOCK_CMOCKA_SOURCE_DIR="$cmocka" >&2 || fail "cmake configure"
+cmake --build "$build" -j2 >&2 || fail "build"
+
+# Guard against the 32-bit false pass: every test program must be PE32+
+# for x86-64 (machine 0x8664 in the COFF header).
+pe_machine() {
+  # e_lfanew at 0x3c (little-endian 32-bit), then "PE\0\0", then Machine.
+  off=$(od -An -tu4 -j60 -N4 "$1" | tr -d ' ')
+  od -An -tx2 -j$((off + 4)) -N2 "$1" | tr -d ' '
+}
+found_exe=0
+for exe in "$build"/tests/*.exe; do
+  [ -f "$exe" ] || continue
+  found_exe=1
+  [ "$(pe_machine "$exe")" = 8664 ] || fail "$exe is not an x86-64 program"
+done
+[ "$found_exe" = 1 ] || fail "no test programs were built in $build/tests"
+
+# ---- run under Wine ------------------------------------------------------
+
+export WINEPREFIX="$build/wineprefix"
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEARCH=win64
+
+cleanup() { wineserver -k >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM
+
+# wineserver needs the prefix directory to exist; Wine fills it on first use.
+mkdir -p "$WINEPREFIX"
+wineserver -p || not_run "wineserver -p failed"
+# The warm-up runs OUTSIDE ctest with stdio detached: it creates the prefix
+# (first time: some seconds) and starts Wine's services, which then do not
+# inherit ctest's pipes.
+if ! timeout --kill-after=10 300 "$wine" cmd /c exit </dev/null >/dev/null 2>&1; then
+  not_run "wine cannot start a program (warm-up failed)"
+fi
+
+logf="$build/windows-wine-ctest.log"
+set +e
+(cd "$build" && timeout --kill-after=30 "$ctest_timeout" ctest --output-on-failure) >"$logf" 2>&1
+rc=$?
+set -e
+cat "$logf"
+wineserver -k >/dev/null 2>&1 || true
+
+summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$logf" | tail -1 || true)
+if [ -z "$summary" ]; then
+  [ "$rc" -eq 124 ] && fail "ctest exceeded ${ctest_timeout}s"
+  fail "no ctest summary (ctest exit $rc)"
+fi
+failed=$(printf '%s\n' "$summary" | sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/')
+total=$(printf '%s\n' "$summary" | sed -E 's/.* failed out of ([0-9]+).*/\1/')
+passed=$((total - failed))
+
+# Every test that CTest counted as passed must have printed CMocka's own
+# summary, so that a program which exits 0 without running (the 32-bit
+# case, or a missing DLL) is never counted as tested.
+last="$build/Testing/Temporary/LastTest.log"
+silent=0
+if [ -f "$last" ]; then
+  silent=$(awk '
+    /^[0-9]+\/[0-9]+ Test: / { name = $3; seen = 0; next }
+    /\[  PASSED  \]|\[  FAILED  \]/ { seen = 1 }
+    /^Test Passed\./ { if (!seen) { print name > "/dev/stderr"; n++ } }
+    END { print n + 0 }
+  ' "$last")
+else
+  silent=$total
+fi
+if [ "$silent" -ne 0 ]; then
+  log "$silent test(s) exited 0 without CMocka's summary (not counted as passed)"
+  passed=$((passed - silent))
+fi
+
+printf 'windows-wine: %s tests, %s passed\n' "$total" "$passed"
+if [ "$rc" -ne 0 ] || [ "$passed" -ne "$total" ]; then
+  exit 1
+fi
+exit 0

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* The Windows selector backends, in the order XSOCK_BACKEND_DEFAULT tries
+ * them: WSAPoll first (one array, no limit on the number of sockets), then
+ * select, which every Winsock has. The AFD backend (IOCTL_AFD_POLL with a
+ * completion port) will come first once it exists. */
+#include "selector.h"
+
+const xsock__backend_t *const xsock__backends[] = {
+#ifdef XSOCK_HAVE_AFD
+    &xsock__backend_afd,
+#endif
+#ifdef XSOCK_HAVE_WSAPOLL
+    &xsock__backend_wsapoll,
+#endif
+#ifdef XSOCK_HAVE_SELECT
+    &xsock__backend_select,
+#endif
+    NULL};

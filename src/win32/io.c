@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* Sending and receiving on Winsock.
+ *
+ * Notes on Windows:
+ *  - Lengths are int: a request above INT_MAX is clamped, which a stream
+ *    call may do anyway (it returns how much it moved).
+ *  - Windows never raises SIGPIPE; a send to a gone peer fails with
+ *    WSAECONNRESET/WSAECONNABORTED (mapped to XSOCK_ECONNRESET) and a send
+ *    after shutdown(SD_SEND) with WSAESHUTDOWN (XSOCK_EPIPE).
+ *  - recv after shutdown(SD_RECEIVE) fails with WSAESHUTDOWN where POSIX
+ *    returns 0 (end of stream); xsock returns 0 as POSIX does.
+ *  - recvfrom with a buffer shorter than the datagram fails with
+ *    WSAEMSGSIZE (the buffer holds the first bytes, the rest is lost);
+ *    xsock reports XSOCK_EMSGSIZE, as its header documents. */
+#include "win32.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+static int io__clamp(size_t len) { return len > (size_t)INT_MAX ? INT_MAX : (int)len; }
+
+xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
+  int n;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((SOCKET)s == INVALID_SOCKET)
+    return xsock__fail(XSOCK_EBADF, 0);
+  n = send((SOCKET)s, (const char *)buf, io__clamp(len), 0);
+  if (n == SOCKET_ERROR)
+    return xsock__wsa_fail();
+  return n;
+}
+
+xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
+  int n;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((SOCKET)s == INVALID_SOCKET)
+    return xsock__fail(XSOCK_EBADF, 0);
+  n = recv((SOCKET)s, (char *)buf, io__clamp(len), 0);
+  if (n == SOCKET_ERROR) {
+    int err = WSAGetLastError();
+    if (err == WSAESHUTDOWN)
+      return 0;
+    return xsock__os_fail(err);
+  }
+  return n;
+}
+
+xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
+  const char *p = (const char *)buf;
+  size_t done = 0;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((SOCKET)s == INVALID_SOCKET)
+    return xsock__fail(XSOCK_EBADF, 0);
+  /* The total must fit the signed result. */
+  if (len > (size_t)PTRDIFF_MAX)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  while (done < len) {
+    xsock_ssize_t n = xsock_send(s, p + done, len - done);
+    if (n == XSOCK_EAGAIN && done > 0)
+      break;
+    if (n < 0)
+      return n;
+    done += (size_t)n;
+  }
+  return (xsock_ssize_t)done;
+}
+
+xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len) {
+  char *p = (char *)buf;
+  size_t done = 0;
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((SOCKET)s == INVALID_SOCKET)
+    return xsock__fail(XSOCK_EBADF, 0);
+  if (len > (size_t)PTRDIFF_MAX)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  while (done < len) {
+    xsock_ssize_t n = xsock_recv(s, p + done, len - done);
+    if (n == 0)
+      break; /* the peer closed: a short count tells the caller */
+    if (n == XSOCK_EAGAIN && done > 0)
+      break;
+    if (n < 0)
+      return n;
+    done += (size_t)n;
+  }
+  return (xsock_ssize_t)done;
+}
+
+xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr_t *to) {
+  struct sockaddr_storage ss;
+  int sslen, n, rc;
+  if (buf == NULL || to == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((SOCKET)s == INVALID_SOCKET)
+    return xsock__fail(XSOCK_EBADF, 0);
+  rc = xsock__addr_to_os(to, &ss, &sslen);
+  if (rc < 0)
+    return rc;
+  n = sendto((SOCKET)s, (const char *)buf, io__clamp(len), 0, (const struct sockaddr *)&ss,
+             sslen);
+  if (n == SOCKET_ERROR)
+    return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
+  return n;
+}
+
+xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t *from) {
+  struct sockaddr_storage ss;
+  int sslen = (int)sizeof ss;
+  int n;
+  if (from != NULL)
+    memset(from, 0, sizeof *from);
+  if (buf == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((SOCKET)s == INVALID_SOCKET)
+    return xsock__fail(XSOCK_EBADF, 0);
+  n = recvfrom((SOCKET)s, (char *)buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
+  if (n == SOCKET_ERROR) {
+    int err = WSAGetLastError();
+    if (err == WSAESHUTDOWN)
+      return 0;
+    return xsock__os_fail(err);
+  }
+  /* The datagram is consumed already, so an address xsock cannot express
+   * leaves *from empty rather than losing the data. */
+  if (from != NULL &&
+      (sslen <= 0 || xsock__addr_from_os(from, (const struct sockaddr *)&ss, sslen) < 0))
+    memset(from, 0, sizeof *from);
+  return n;
+}

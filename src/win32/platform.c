@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* Lifecycle (WSAStartup/WSACleanup) and the small platform hooks of
+ * src/common/internal.h on Windows.
+ *
+ * Notes on Windows:
+ *  - Winsock must be started (WSAStartup) before any socket call; a call
+ *    made before it fails with WSANOTINITIALISED, which maps to
+ *    XSOCK_ENOTINIT, so forgetting xsock_init() gives a clear error.
+ *  - WSAStartup is itself reference-counted, but xsock keeps its own count
+ *    under a lock so that xsock_cleanup() without a matching successful
+ *    xsock_init() can never release a reference the application took with
+ *    its own WSAStartup.
+ *  - The lock is created once through InitOnceExecuteOnce (Vista and
+ *    later), so two threads calling xsock_init() at the same time are safe
+ *    without a static initialiser for CRITICAL_SECTION. */
+#include "win32.h"
+
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <string.h>
+
+static INIT_ONCE platform__once = INIT_ONCE_STATIC_INIT;
+static CRITICAL_SECTION platform__lock;
+static unsigned long platform__refs;
+
+static BOOL CALLBACK platform__init_lock(PINIT_ONCE once, PVOID param,
+                                         PVOID *context) {
+  (void)once;
+  (void)param;
+  (void)context;
+  InitializeCriticalSection(&platform__lock);
+  return TRUE;
+}
+
+int xsock_init(void) {
+  int rc = 0;
+  if (!InitOnceExecuteOnce(&platform__once, platform__init_lock, NULL, NULL))
+    return xsock__os_fail((int)GetLastError());
+  EnterCriticalSection(&platform__lock);
+  if (platform__refs == 0) {
+    WSADATA data;
+    int err = WSAStartup(MAKEWORD(2, 2), &data);
+    if (err != 0) {
+      rc = xsock__os_fail(err);
+    } else if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
+      /* Only Winsock 2.2 has everything xsock uses. */
+      WSACleanup();
+      rc = xsock__fail(XSOCK_ENOTSUP, WSAVERNOTSUPPORTED);
+    }
+  }
+  if (rc == 0)
+    platform__refs++;
+  LeaveCriticalSection(&platform__lock);
+  return rc;
+}
+
+void xsock_cleanup(void) {
+  if (!InitOnceExecuteOnce(&platform__once, platform__init_lock, NULL, NULL))
+    return;
+  EnterCriticalSection(&platform__lock);
+  /* An unbalanced cleanup is ignored rather than releasing a Winsock
+   * reference that xsock never took. */
+  if (platform__refs > 0 && --platform__refs == 0)
+    WSACleanup();
+  LeaveCriticalSection(&platform__lock);
+}
+
+uint64_t xsock__now_ns(void) {
+  /* The performance counter is monotonic and its frequency fixed at boot.
+   * The split into whole seconds and a remainder keeps the multiplication
+   * from overflowing for any realistic uptime. */
+  static LARGE_INTEGER freq;
+  LARGE_INTEGER now;
+  uint64_t f, c;
+  if (freq.QuadPart == 0)
+    QueryPerformanceFrequency(&freq);
+  QueryPerformanceCounter(&now);
+  f = (uint64_t)freq.QuadPart;
+  c = (uint64_t)now.QuadPart;
+  return (c / f) * 1000000000u + (c % f) * 1000000000u / f;
+}
+
+uint32_t xsock__if_index(const char *name) {
+  /* if_nametoindex (iphlpapi) knows the interface names Windows shows for
+   * IPv6 zones, e.g. "ethernet_0" or "loopback_0". */
+  return (uint32_t)if_nametoindex(name);
+}
+
+int xsock__os_message(int os_error, char *buf, size_t len) {
+  char tmp[512];
+  DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                           NULL, (DWORD)os_error,
+                           MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), tmp,
+                           (DWORD)sizeof tmp, NULL);
+  size_t m;
+  if (n == 0) {
+    static const char unknown[] = "unknown OS error";
+    memcpy(tmp, unknown, sizeof unknown);
+    n = (DWORD)(sizeof unknown - 1);
+  }
+  /* System messages end with ".\r\n"; the line break is not part of the
+   * message a caller wants to embed in its own line. */
+  while (n > 0 && (tmp[n - 1] == '\r' || tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
+    n--;
+  m = n;
+  if (m >= len)
+    m = len - 1;
+  memcpy(buf, tmp, m);
+  buf[m] = '\0';
+  return (int)m;
+}

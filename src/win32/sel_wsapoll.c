@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/* Selector backend: WSAPoll, on Windows Vista and later.
+ *
+ * Notes on WSAPoll (see Microsoft's "WSAPoll function" page):
+ *  - The WSAPOLLFD array is dense, with the wakeup socket at index 0 (a
+ *    WSAPoll over zero sockets fails with WSAEINVAL, so the array is never
+ *    empty) and a parallel array of slots; remove moves the last entry
+ *    into the hole, so add, modify and remove are O(1).
+ *  - events may hold only POLLRDNORM/POLLWRNORM (others: WSAEINVAL on
+ *    Windows; Wine accepts them). POLLERR, POLLHUP and POLLNVAL come
+ *    anyway.
+ *  - An entry whose fd is INVALID_SOCKET is not skipped the way poll(2)
+ *    skips fd -1: Wine reports POLLNVAL for it. So interest 0 takes the
+ *    registration out of the array and puts it back when interest returns.
+ *  - A socket closed while registered reports POLLNVAL (ERROR|HANGUP), but
+ *    Wine does not count it in the return value, so the scan does not
+ *    stop after the returned count: it looks at every entry.
+ *  - Failed connects: before Windows 10 version 2004, WSAPoll never
+ *    reports a non-blocking connect that fails (the page calls this out:
+ *    the socket shows neither POLLERR nor POLLWRNORM; newer Windows and
+ *    Wine report POLLERR). select() does report it, in exceptfds, without
+ *    reading the pending error. So every stream registration that asks
+ *    for WRITE and is not known to be connected is a "connect candidate".
+ *    While candidates exist each wait also runs select(timeout 0) over
+ *    just them, after WSAPoll, and merges a failure into the same event as
+ *    POLLERR; and WSAPoll's timeout is cut to WSAPOLL__SLICE_MS so that a
+ *    connect failing during a long wait is still seen (the front end
+ *    waits again while nothing is reported). A candidate stops being one
+ *    once it is seen writable or connected; a failed one stays, so the
+ *    failure is reported at every wait, level-triggered.
+ *  - Nothing here reads SO_ERROR, so xsock_connect_result() still finds
+ *    a refused connect's error. */
+#ifdef XSOCK_HAVE_WSAPOLL
+
+#include "selector.h"
+#include "wakeup.h"
+#include "win32.h"
+#include "winpoll.h"
+
+#include <stdlib.h>
+
+/* A registration's bindex: the low bits are flags, the rest its index in
+ * pfds (0 = not in the array, interest 0; index 0 is the wakeup). */
+#define WSAPOLL__STREAM 1u  /* a stream (TCP) socket */
+#define WSAPOLL__CAND 2u    /* a connect candidate (see the notes) */
+#define WSAPOLL__SETTLED 4u /* never a candidate again: connected, or UDP */
+#define WSAPOLL__SHIFT 3
+#define WSAPOLL__FLAGS ((size_t)7)
+
+/* How long one WSAPoll may block while connect candidates exist. */
+#define WSAPOLL__SLICE_MS 50
+
+typedef struct wsapoll__state {
+  WSAPOLLFD *pfds;        /* pfds[0] is the wakeup */
+  uint32_t *slots;        /* slots[i] is the registration of pfds[i], i >= 1 */
+  size_t n, cap;          /* entries used / allocated, wakeup included */
+  size_t next;            /* where the next scan starts */
+  size_t ncand;           /* registrations flagged WSAPOLL__CAND */
+  xsock__sockset_t *cset; /* scratch: the candidates, for select */
+  size_t *cidx;           /* scratch: the pfds index of each cset entry */
+  xsock__wakeup_t wake;
+} wsapoll__state_t;
+
+static size_t wsapoll__index(const xsock__reg_t *reg) {
+  return reg->bindex >> WSAPOLL__SHIFT;
+}
+
+static void wsapoll__set_index(xsock__reg_t *reg, size_t i) {
+  reg->bindex = (reg->bindex & WSAPOLL__FLAGS) | (i << WSAPOLL__SHIFT);
+}
+
+/* Grows every array to hold want entries (wakeup included). Only add
+ * calls it, for all registrations, so modify and wait never allocate. */
+static int wsapoll__reserve(wsapoll__state_t *st, size_t want) {
+  size_t cap = st->cap ? st->cap : 64;
+  void *p;
+  if (want <= st->cap)
+    return 0;
+  while (cap < want) {
+    if (cap >= ((size_t)1 << 28))
+      return xsock__fail(XSOCK_ENOMEM, 0);
+    cap *= 2;
+  }
+  if ((p = realloc(st->pfds, cap * sizeof *st->pfds)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->pfds = (WSAPOLLFD *)p;
+  if ((p = realloc(st->slots, cap * sizeof *st->slots)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->slots = (uint32_t *)p;
+  if ((p = realloc(st->cidx, cap * sizeof *st->cidx)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->cidx = (size_t *)p;
+  if ((p = realloc(st->cset, XSOCK__SOCKSET_SIZE(cap))) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->cset = (xsock__sockset_t *)p;
+  st->cap = cap;
+  return 0;
+}
+
+static void wsapoll__destroy(struct xsock_selector *sel) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  xsock__wakeup_close(&st->wake);
+  free(st->pfds);
+  free(st->slots);
+  free(st->cidx);
+  free(st->cset);
+  free(st);
+  sel->impl = NULL;
+}
+
+static int wsapoll__init(struct xsock_selector *sel) {
+  wsapoll__state_t *st = (wsapoll__state_t *)calloc(1, sizeof *st);
+  int rc;
+  if (st == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->wake.rd = st->wake.wr = INVALID_SOCKET;
+  sel->impl = st;
+  if ((rc = wsapoll__reserve(st, 1)) < 0 ||
+      (rc = xsock__wakeup_open(&st->wake)) < 0) {
+    wsapoll__destroy(sel);
+    return rc;
+  }
+  st->pfds[0].fd = st->wake.rd;
+  st->pfds[0].events = POLLRDNORM;
+  st->pfds[0].revents = 0;
+  st->slots[0] = XSOCK__NO_SLOT;
+  st->n = 1;
+  st->next = 1;
+  return 0;
+}
+
+/* Puts a registration with interest into the array (room is reserved). */
+static void wsapoll__link(struct xsock_selector *sel, uint32_t slot) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  st->pfds[st->n].fd = (SOCKET)reg->sock;
+  st->pfds[st->n].events = xsock__wsapoll_events(reg->interest);
+  st->pfds[st->n].revents = 0;
+  st->slots[st->n] = slot;
+  wsapoll__set_index(reg, st->n++);
+}
+
+/* Takes a registration out of the array; the last entry fills the hole. */
+static void wsapoll__unlink(struct xsock_selector *sel, uint32_t slot) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  size_t i = wsapoll__index(reg), last = st->n - 1;
+  if (i != last) {
+    st->pfds[i] = st->pfds[last];
+    st->slots[i] = st->slots[last];
+    wsapoll__set_index(&sel->regs[st->slots[i]], i);
+  }
+  st->n--;
+  wsapoll__set_index(reg, 0);
+}
+
+/* Makes the candidate flag match the interest (see the notes). A stream
+ * socket that asks for WRITE and has a peer is connected: it is settled
+ * without ever becoming a candidate. */
+static void wsapoll__update_candidate(struct xsock_selector *sel,
+                                      xsock__reg_t *reg) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  int want = (reg->interest & XSOCK_WRITE) && !(reg->bindex & WSAPOLL__SETTLED);
+  if (want && !(reg->bindex & WSAPOLL__CAND)) {
+    struct sockaddr_storage ss;
+    int len = (int)sizeof ss;
+    if (getpeername((SOCKET)reg->sock, (struct sockaddr *)&ss, &len) == 0) {
+      reg->bindex |= WSAPOLL__SETTLED;
+    } else {
+      reg->bindex |= WSAPOLL__CAND;
+      st->ncand++;
+    }
+  } else if (!want && (reg->bindex & WSAPOLL__CAND)) {
+    reg->bindex &= ~(size_t)WSAPOLL__CAND;
+    st->ncand--;
+  }
+}
+
+static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  int rc, stream;
+  if ((rc = xsock__winsel_check((SOCKET)reg->sock, &stream)) < 0)
+    return rc;
+  /* Room for every registration, so that modify can link without
+   * allocating: the ones there are, this one and the wakeup. */
+  if ((rc = wsapoll__reserve(st, (size_t)sel->regs_used + 2)) < 0)
+    return rc;
+  reg->bindex = stream ? WSAPOLL__STREAM : WSAPOLL__SETTLED;
+  if (reg->interest)
+    wsapoll__link(sel, slot);
+  wsapoll__update_candidate(sel, reg);
+  return 0;
+}
+
+static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
+                           unsigned old) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  (void)old;
+  if (!reg->interest) {
+    if (wsapoll__index(reg))
+      wsapoll__unlink(sel, slot);
+  } else if (!wsapoll__index(reg)) {
+    wsapoll__link(sel, slot);
+  } else {
+    st->pfds[wsapoll__index(reg)].events = xsock__wsapoll_events(reg->interest);
+  }
+  wsapoll__update_candidate(sel, reg);
+  return 0;
+}
+
+static int wsapoll__remove(struct xsock_selector *sel, uint32_t slot) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  xsock__reg_t *reg = &sel->regs[slot];
+  if (reg->bindex & WSAPOLL__CAND)
+    st->ncand--;
+  if (wsapoll__index(reg))
+    wsapoll__unlink(sel, slot);
+  reg->bindex = 0;
+  return 0;
+}
+
+/* Runs select(timeout 0) over the connect candidates and marks a failed
+ * connect as POLLERR in its revents, where the scan finds it. A select
+ * error (a candidate closed meanwhile, which WSAPoll reports as POLLNVAL)
+ * leaves the WSAPoll result as it is. */
+static void wsapoll__check_candidates(struct xsock_selector *sel) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  struct timeval tv = {0, 0};
+  u_int k = 0, j, c;
+  size_t i;
+  for (i = 1; i < st->n; i++) {
+    if (sel->regs[st->slots[i]].bindex & WSAPOLL__CAND) {
+      st->cset->fd_array[k] = st->pfds[i].fd;
+      st->cidx[k++] = i;
+    }
+  }
+  if (k == 0)
+    return;
+  st->cset->fd_count = k;
+  if (select(0, NULL, NULL, (fd_set *)st->cset, &tv) <= 0)
+    return;
+  /* select left only the failed ones in the set (normally none or one). */
+  for (j = 0; j < st->cset->fd_count; j++) {
+    SOCKET s = st->cset->fd_array[j];
+    for (c = 0; c < k; c++) {
+      WSAPOLLFD *pfd = &st->pfds[st->cidx[c]];
+      if (pfd->fd == s) {
+        if (xsock__winsel_connect_failed(s))
+          pfd->revents |= POLLERR;
+        break;
+      }
+    }
+  }
+}
+
+static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
+                         int max, int timeout_ms) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  size_t i, k, regs = st->n - 1;
+  int out = 0;
+  if (st->ncand && (timeout_ms < 0 || timeout_ms > WSAPOLL__SLICE_MS))
+    timeout_ms = WSAPOLL__SLICE_MS;
+  if (XSOCK__UNLIKELY(WSAPoll(st->pfds, (ULONG)st->n, timeout_ms) ==
+                      SOCKET_ERROR))
+    return xsock__wsa_fail();
+  if (st->ncand)
+    wsapoll__check_candidates(sel);
+  if (st->pfds[0].revents) {
+    xsock__wakeup_drain(&st->wake);
+    sel->woken = 1;
+  }
+  i = st->next < st->n ? st->next : 1;
+  for (k = 0; k < regs; k++, i = i + 1 < st->n ? i + 1 : 1) {
+    SHORT re = st->pfds[i].revents;
+    xsock__reg_t *reg;
+    if (re == 0)
+      continue;
+    if (out == max) {
+      st->next = i;
+      return out;
+    }
+    reg = &sel->regs[st->slots[i]];
+    if ((re & POLLWRNORM) && (reg->bindex & WSAPOLL__CAND)) {
+      /* Connected: WSAPoll alone reports everything from now on. */
+      reg->bindex = (reg->bindex & ~(size_t)WSAPOLL__CAND) | WSAPOLL__SETTLED;
+      st->ncand--;
+    }
+    evs[out].sock = reg->sock;
+    evs[out].events = xsock__reg_events(
+        xsock__wsapoll_raw(re, (reg->bindex & WSAPOLL__STREAM) != 0),
+        reg->interest);
+    evs[out].udata = reg->udata;
+    out += evs[out].events != 0;
+  }
+  st->next = 1;
+  return out;
+}
+
+static int wsapoll__wakeup(struct xsock_selector *sel) {
+  return xsock__wakeup_signal(&((wsapoll__state_t *)sel->impl)->wake);
+}
+
+const xsock__backend_t xsock__backend_wsapoll = {
+    XSOCK_BACKEND_WSAPOLL, "wsapoll",     wsapoll__init,
+    wsapoll__destroy,      wsapoll__add,  wsapoll__modify,
+    wsapoll__remove,       wsapoll__wait, wsapoll__wakeup};
+
+#endif /* XSOCK_HAVE_WSAPOLL */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* xsock_socketpair() on Windows: a connected TCP pair over 127.0.0.1.
+ *
+ * Windows has no socketpair(). The emulation listens on 127.0.0.1, port 0,
+ * with SO_EXCLUSIVEADDRUSE (every xsock socket has it) and a backlog of 1,
+ * connects a client and accepts. Any local program can connect to that
+ * listener in the short time it exists, so the accepted socket is checked:
+ * its peer address must be the client's own address, and the client's peer
+ * must be the listener. A foreign connection accepted instead is closed and
+ * accept is called again; ours is already queued (connect returned), so a
+ * bounded number of accepts always reaches it. The listener is closed as
+ * soon as the pair stands. Failures are returned, never asserted.
+ *
+ * Only XSOCK_STREAM: a UDP "pair" could receive datagrams from anyone. */
+#include "win32.h"
+
+/* Connections accepted before ours is found, at most. */
+#define SOCKETPAIR__ACCEPTS 16
+/* Whole attempts when the connect itself is refused (the backlog of 1 was
+ * filled by someone else). */
+#define SOCKETPAIR__ATTEMPTS 4
+
+static void socketpair__close(xsock_t *s) {
+  if (*s != XSOCK_INVALID) {
+    int os = xsock_last_os_error();
+    closesocket((SOCKET)*s);
+    *s = XSOCK_INVALID;
+    /* Keep the error of the step that failed, not the cleanup's. */
+    xsock__fail(0, os);
+  }
+}
+
+/* Accepts from l until the connection whose peer is want arrives. */
+static int socketpair__accept_ours(xsock_t l, const xsock_addr_t *want, xsock_t *out) {
+  int i;
+  for (i = 0; i < SOCKETPAIR__ACCEPTS; i++) {
+    xsock_addr_t peer;
+    xsock_t a;
+    int rc = xsock_accept(l, &a, &peer, 0);
+    if (rc < 0)
+      return rc;
+    if (xsock_addr_equal(&peer, want)) {
+      *out = a;
+      return 0;
+    }
+    /* Someone else raced our client to the listener. */
+    closesocket((SOCKET)a);
+  }
+  return xsock__fail(XSOCK_ECONNABORTED, 0);
+}
+
+static int socketpair__try(xsock_t pair[2]) {
+  xsock_t l = XSOCK_INVALID, c = XSOCK_INVALID, a = XSOCK_INVALID;
+  xsock_addr_t laddr, caddr, cpeer;
+  int rc;
+
+  rc = xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0);
+  if (rc == 0)
+    rc = xsock_addr_loopback(&laddr, XSOCK_AF_INET, 0);
+  if (rc == 0)
+    rc = xsock_bind(l, &laddr);
+  if (rc == 0)
+    rc = xsock_listen(l, 1);
+  if (rc == 0)
+    rc = xsock_getsockname(l, &laddr);
+  if (rc == 0)
+    rc = xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0);
+  if (rc == 0)
+    rc = xsock_connect(c, &laddr);
+  if (rc == 0)
+    rc = xsock_getsockname(c, &caddr);
+  if (rc == 0)
+    rc = socketpair__accept_ours(l, &caddr, &a);
+  socketpair__close(&l);
+  if (rc == 0)
+    rc = xsock_getpeername(c, &cpeer);
+  if (rc == 0 && !xsock_addr_equal(&cpeer, &laddr))
+    rc = xsock__fail(XSOCK_ECONNABORTED, 0);
+  if (rc < 0) {
+    socketpair__close(&c);
+    socketpair__close(&a);
+    return rc;
+  }
+  pair[0] = c;
+  pair[1] = a;
+  return 0;
+}
+
+int xsock_socketpair(int type, xsock_t pair[2]) {
+  int rc = 0, i;
+  if (pair == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  pair[0] = pair[1] = XSOCK_INVALID;
+  if (type == XSOCK_DGRAM)
+    return xsock__fail(XSOCK_ENOTSUP, 0);
+  if (type != XSOCK_STREAM)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  for (i = 0; i < SOCKETPAIR__ATTEMPTS; i++) {
+    rc = socketpair__try(pair);
+    if (rc != XSOCK_ECONNREFUSED)
+      break;
+  }
+  return rc;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal declarations shared by the Windows sources (src/win32). Every
+ * Windows source includes this header first: it brings the Winsock headers
+ * in the order they need (winsock2.h before windows.h, which would
+ * otherwise pull the old winsock.h) and the common internal header. The
+ * declarations below are used by the socket files and by the selector
+ * backends; they stay stable. */
+#ifndef XSOCK_WIN32_INTERNAL_H
+#define XSOCK_WIN32_INTERNAL_H
+
+#include "internal.h"
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+/* Fails with the calling thread's last Winsock error (recorded and
+ * mapped). */
+static inline int xsock__wsa_fail(void) { return xsock__os_fail(WSAGetLastError()); }
+
+/* Converts between the portable xsock_addr_t and the OS sockaddr
+ * (src/win32/addr_os.c). to_os gives XSOCK_EAFNOSUPPORT for XSOCK_AF_UNIX
+ * and XSOCK_EINVAL for an empty address; from_os gives
+ * XSOCK_EAFNOSUPPORT for a family xsock does not know and XSOCK_EINVAL
+ * for a short length. */
+int xsock__addr_to_os(const xsock_addr_t *addr, struct sockaddr_storage *ss,
+                      int *len);
+int xsock__addr_from_os(xsock_addr_t *addr, const struct sockaddr *sa,
+                        int len);
+
+/* 0 if s is an open socket, XSOCK_EBADF for XSOCK_INVALID or a closed or
+ * foreign handle (src/win32/socket.c). */
+int xsock__win_check_socket(SOCKET s);
+
+/* Fails a call on s that Winsock refused with err. When s is not an open
+ * socket the result is XSOCK_EBADF whatever err says: Winsock providers
+ * (Wine, for one) check some arguments, such as the address, before the
+ * handle, and a closed handle must give the same code on every OS. */
+int xsock__win_sock_fail(SOCKET s, int err);
+
+/* The socket's OS address family (AF_INET, AF_INET6) and type
+ * (SOCK_STREAM, SOCK_DGRAM); XSOCK_EBADF for a handle that is not an open
+ * socket. Either pointer may be NULL. */
+int xsock__win_socket_kind(SOCKET s, int *af, int *type);
+
+/* Makes a socket handle non-inheritable (a child process never gets it). */
+int xsock__win_no_inherit(SOCKET s);
+
+#endif /* XSOCK_WIN32_INTERNAL_H */

@@ -78,7 +78,7 @@ wlog="$BUILD/windows-wine.log"
 bash ci/windows.sh "$BUILD/mingw" 2>&1 | tee "$wlog"
 wstatus=${PIPESTATUS[0]}
 if [ "$wstatus" -eq 3 ]; then
-  not_runnable windows-wine "$(grep -E '^windows-wine: NOT RUN' "$wlog" | tail -n 1)"
+  not_runnable windows-wine "$(grep -E '^windows-wine: not run' "$wlog" | tail -n 1)"
 else
   record windows-wine "$wlog" "$wstatus"
 fi

@@ -25,6 +25,8 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$repo/build-mingw}
+# Wine wants an absolute WINEPREFIX, and the prefix lives in the build dir.
+case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 leg_timeout=${XSOCK_WINE_LEG_TIMEOUT:-2400}
 ctest_timeout=${XSOCK_WINE_CTEST_TIMEOUT:-1200}
 

@@ -78,9 +78,8 @@ int xt_connect_nb(xsock_t *s, const xsock_addr_t *addr);
  * timeout is never cut short, which the library guarantees). */
 uint64_t xt_now_ns(void);
 
-/* A minimal thread, for the one-owner pattern and cross-thread wakeups. */
-typedef struct xt_thread xt_thread_t;
-xt_thread_t *xt_thread_start(void (*fn)(void *), void *arg);
-void xt_thread_join(xt_thread_t *t);
+/* A minimal thread (xt_thread_start/xt_thread_join), for the one-owner
+ * pattern and cross-thread wakeups. */
+#include "xtest_thread.h"
 
 #endif /* XTEST_H */

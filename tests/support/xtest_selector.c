@@ -10,7 +10,6 @@
 #ifdef _WIN32
 #include <windows.h>
 #else
-#include <pthread.h>
 #include <time.h>
 #endif
 
@@ -96,54 +95,6 @@ int xt_connect_nb(xsock_t *s, const xsock_addr_t *addr) {
   if (rc != XSOCK_EINPROGRESS)
     xt_ok(rc);
   return rc;
-}
-
-struct xt_thread {
-  void (*fn)(void *);
-  void *arg;
-#ifdef _WIN32
-  HANDLE h;
-#else
-  pthread_t t;
-#endif
-};
-
-#ifdef _WIN32
-static DWORD WINAPI xt__thread_main(LPVOID p) {
-  xt_thread_t *t = (xt_thread_t *)p;
-  t->fn(t->arg);
-  return 0;
-}
-#else
-static void *xt__thread_main(void *p) {
-  xt_thread_t *t = (xt_thread_t *)p;
-  t->fn(t->arg);
-  return NULL;
-}
-#endif
-
-xt_thread_t *xt_thread_start(void (*fn)(void *), void *arg) {
-  xt_thread_t *t = (xt_thread_t *)calloc(1, sizeof *t);
-  assert_non_null(t);
-  t->fn = fn;
-  t->arg = arg;
-#ifdef _WIN32
-  t->h = CreateThread(NULL, 0, xt__thread_main, t, 0, NULL);
-  assert_non_null(t->h);
-#else
-  assert_int_equal(pthread_create(&t->t, NULL, xt__thread_main, t), 0);
-#endif
-  return t;
-}
-
-void xt_thread_join(xt_thread_t *t) {
-#ifdef _WIN32
-  WaitForSingleObject(t->h, INFINITE);
-  CloseHandle(t->h);
-#else
-  assert_int_equal(pthread_join(t->t, NULL), 0);
-#endif
-  free(t);
 }
 
 uint64_t xt_now_ns(void) {

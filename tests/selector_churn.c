@@ -329,11 +329,5 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_fair_when_truncated),
       cmocka_unit_test(test_many_handles),
   };
-  int rc;
-  xt_backend_from_args(argc, argv);
-  xt_ok(xsock_init());
-  rc = cmocka_run_group_tests_name(xsock_backend_name(xt_backend), tests, NULL,
-                                   NULL);
-  xsock_cleanup();
-  return rc;
+  return xt_selector_main(argc, argv, tests);
 }

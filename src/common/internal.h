@@ -52,6 +52,14 @@ int xsock__os_message(int os_error, char *buf, size_t len);
 /* A monotonic clock in nanoseconds. */
 uint64_t xsock__now_ns(void);
 
+/* The lookup behind xsock_resolve: getaddrinfo(host, service) for stream
+ * sockets of family (XSOCK_AF_UNSPEC, _INET or _INET6; host NULL means the
+ * passive any-address), storing at most max converted addresses in out and
+ * skipping entries xsock cannot hold. Returns the count (possibly 0) or a
+ * mapped XSOCK_EAI_* / XSOCK_E* failure. Arguments are checked already. */
+int xsock__resolve_os(const char *host, const char *service, int family,
+                      xsock_addr_t *out, size_t max);
+
 /* Looks up an interface name for an IPv6 zone ("lo", "eth0"); 0 when it is
  * unknown. */
 uint32_t xsock__if_index(const char *name);

@@ -14,7 +14,6 @@
 #include "posix.h"
 
 #include <netdb.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Maps a getaddrinfo failure to XSOCK_*, recording the raw EAI code (or
@@ -48,55 +47,28 @@ static int resolve__map_eai(int eai) {
   }
 }
 
-int xsock_resolve(const char *host, int port, int family, xsock_addr_t *out,
-                  size_t max) {
+int xsock__resolve_os(const char *host, const char *service, int family,
+                      xsock_addr_t *out, size_t max) {
   struct addrinfo hints;
   struct addrinfo *res = NULL;
   const struct addrinfo *ai;
-  char service[8];
   size_t count = 0;
   int rc;
-
-  if (out == NULL || max == 0 || port < 0 || port > 65535)
-    return xsock__fail(XSOCK_EINVAL, 0);
   memset(&hints, 0, sizeof hints);
-  switch (family) {
-  case XSOCK_AF_UNSPEC:
-    hints.ai_family = AF_UNSPEC;
-    break;
-  case XSOCK_AF_INET:
-    hints.ai_family = AF_INET;
-    break;
-  case XSOCK_AF_INET6:
-    hints.ai_family = AF_INET6;
-    break;
-  default:
-    return xsock__fail(XSOCK_EINVAL, 0);
-  }
-  /* An empty name means different things to different resolvers (Windows
-   * answers with the local addresses); refuse it the same way everywhere. */
-  if (host != NULL && host[0] == '\0')
-    return xsock__fail(XSOCK_EAI_NONAME, 0);
+  hints.ai_family = family == XSOCK_AF_INET    ? AF_INET
+                    : family == XSOCK_AF_INET6 ? AF_INET6
+                                               : AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_NUMERICSERV | (host == NULL ? AI_PASSIVE : 0);
-  snprintf(service, sizeof service, "%d", port);
-
   rc = getaddrinfo(host, service, &hints, &res);
   if (rc != 0)
     return resolve__map_eai(rc);
   for (ai = res; ai != NULL && count < max; ai = ai->ai_next) {
     /* Skip entries xsock cannot hold rather than fail the whole lookup. */
-    if (ai->ai_addr == NULL ||
-        xsock__addr_from_os(&out[count], ai->ai_addr, ai->ai_addrlen) != 0)
-      continue;
-    /* getaddrinfo may echo the family it was asked for, but never another
-     * one; checking keeps the promise of the family argument anyway. */
-    if (family != XSOCK_AF_UNSPEC && out[count].family != family)
-      continue;
-    count++;
+    if (ai->ai_addr != NULL &&
+        xsock__addr_from_os(&out[count], ai->ai_addr, ai->ai_addrlen) == 0)
+      count++;
   }
   freeaddrinfo(res);
-  if (count == 0)
-    return xsock__fail(XSOCK_EAI_NONAME, 0);
   return (int)count;
 }

@@ -48,49 +48,6 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
   return n;
 }
 
-xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
-  const char *p = (const char *)buf;
-  size_t done = 0;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  /* The total must fit the signed result. */
-  if (len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  while (done < len) {
-    xsock_ssize_t n = xsock_send(s, p + done, len - done);
-    if (n == XSOCK_EAGAIN && done > 0)
-      break;
-    if (n < 0)
-      return n;
-    done += (size_t)n;
-  }
-  return (xsock_ssize_t)done;
-}
-
-xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len) {
-  char *p = (char *)buf;
-  size_t done = 0;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  while (done < len) {
-    xsock_ssize_t n = xsock_recv(s, p + done, len - done);
-    if (n == 0)
-      break; /* the peer closed: a short count tells the caller */
-    if (n == XSOCK_EAGAIN && done > 0)
-      break;
-    if (n < 0)
-      return n;
-    done += (size_t)n;
-  }
-  return (xsock_ssize_t)done;
-}
-
 xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr_t *to) {
   struct sockaddr_storage ss;
   int sslen, n, rc;

@@ -78,6 +78,14 @@ int xt_connect_nb(xsock_t *s, const xsock_addr_t *addr);
  * timeout is never cut short, which the library guarantees). */
 uint64_t xt_now_ns(void);
 
+/* The main() of a selector suite: picks the backend from argv[1], runs
+ * the tests between xsock_init() and xsock_cleanup(), and names the CMocka
+ * group after the backend. Use as: return xt_selector_main(argc, argv, tests); */
+#define xt_selector_main(argc, argv, tests)                                    \
+  xt__selector_main((argc), (argv), (tests), sizeof(tests) / sizeof((tests)[0]))
+int xt__selector_main(int argc, char **argv, const struct CMUnitTest *tests,
+                      size_t count);
+
 /* A minimal thread (xt_thread_start/xt_thread_join), for the one-owner
  * pattern and cross-thread wakeups. */
 #include "xtest_thread.h"

@@ -109,3 +109,14 @@ uint64_t xt_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 #endif
 }
+
+int xt__selector_main(int argc, char **argv, const struct CMUnitTest *tests,
+                      size_t count) {
+  int rc;
+  xt_backend_from_args(argc, argv);
+  xt_ok(xsock_init());
+  rc = _cmocka_run_group_tests(xsock_backend_name(xt_backend), tests, count,
+                               NULL, NULL);
+  xsock_cleanup();
+  return rc;
+}

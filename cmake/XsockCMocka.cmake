@@ -4,11 +4,28 @@
 #    (an unpacked CMocka release or Debian's source package) into a static
 #    library. This is how the MinGW build gets it: CMocka is not packaged
 #    for MinGW, and a static link keeps the test .exe free of DLLs.
+#  - XSOCK_CMOCKA_GIT_URL set (and no source dir): that repository is
+#    cloned at XSOCK_CMOCKA_GIT_TAG into the build tree and used as the
+#    source dir. For CI machines that reach a git host; no URL is built in.
 #  - otherwise: the installed CMocka (Debian: libcmocka-dev).
 set(XSOCK_CMOCKA_SOURCE_DIR "" CACHE PATH "CMocka source tree to build the tests with")
+set(XSOCK_CMOCKA_GIT_URL "" CACHE STRING "git repository of CMocka to clone when no source dir is given")
+set(XSOCK_CMOCKA_GIT_TAG "cmocka-1.1.5" CACHE STRING "tag or commit of XSOCK_CMOCKA_GIT_URL")
 
 if(TARGET xsock::cmocka)
   return()
+endif()
+
+if(NOT XSOCK_CMOCKA_SOURCE_DIR AND XSOCK_CMOCKA_GIT_URL)
+  include(FetchContent)
+  FetchContent_Declare(xsock_cmocka_git GIT_REPOSITORY "${XSOCK_CMOCKA_GIT_URL}"
+                       GIT_TAG "${XSOCK_CMOCKA_GIT_TAG}" GIT_SHALLOW TRUE)
+  FetchContent_GetProperties(xsock_cmocka_git)
+  if(NOT xsock_cmocka_git_POPULATED)
+    # Populated only, never add_subdirectory()'d: only src/cmocka.c is used.
+    FetchContent_Populate(xsock_cmocka_git)
+  endif()
+  set(XSOCK_CMOCKA_SOURCE_DIR "${xsock_cmocka_git_SOURCE_DIR}")
 endif()
 
 if(XSOCK_CMOCKA_SOURCE_DIR)

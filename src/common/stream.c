@@ -5,9 +5,7 @@
  * has no message boundaries, so a whole record takes a loop). */
 #include "internal.h"
 
-xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
-  const char *p = (const char *)buf;
-  size_t done = 0;
+static int stream__check(xsock_t s, const void *buf, size_t len) {
   if (buf == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
@@ -15,6 +13,15 @@ xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
   /* The total must fit the signed result. */
   if (len > (size_t)PTRDIFF_MAX)
     return xsock__fail(XSOCK_EINVAL, 0);
+  return 0;
+}
+
+xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
+  const char *p = (const char *)buf;
+  size_t done = 0;
+  int rc = stream__check(s, buf, len);
+  if (rc < 0)
+    return rc;
   while (done < len) {
     xsock_ssize_t n = xsock_send(s, p + done, len - done);
     /* A non-blocking socket that filled up after some progress reports the
@@ -31,12 +38,9 @@ xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
 xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len) {
   char *p = (char *)buf;
   size_t done = 0;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s == XSOCK_INVALID)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
+  int rc = stream__check(s, buf, len);
+  if (rc < 0)
+    return rc;
   while (done < len) {
     xsock_ssize_t n = xsock_recv(s, p + done, len - done);
     if (n == 0)

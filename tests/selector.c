@@ -145,6 +145,32 @@ static void test_regular_file_refused(void **state) {
 }
 #endif
 
+#ifndef _WIN32
+/* POSIX only: /dev/null is a character device with no poll support of its
+ * own. epoll refuses it, so the epoll backend must refuse it at add
+ * whatever the interest (an interest-0 add that succeeds would only fail
+ * later, at modify); poll and select accept it, always ready. */
+static void test_device_without_poll(void **state) {
+  xsock_selector_t *sel = xt_selector();
+  int fd = open("/dev/null", O_RDONLY);
+  (void)state;
+  assert_true(fd >= 0);
+  if (xt_backend == XSOCK_BACKEND_EPOLL) {
+    xt_err(xsock_selector_add(sel, fd, XSOCK_READ, NULL), XSOCK_ENOTSUP);
+    xt_err(xsock_selector_add(sel, fd, 0, NULL), XSOCK_ENOTSUP);
+    xt_err(xsock_selector_remove(sel, fd), XSOCK_ENOENT);
+  } else {
+    xt_ok(xsock_selector_add(sel, fd, 0, NULL));
+    assert_int_equal(xt_wait_one(sel, fd, 0), 0);
+    xt_ok(xsock_selector_modify(sel, fd, XSOCK_READ, NULL));
+    assert_true(xt_expect_events(sel, fd, XSOCK_READ, 5000) & XSOCK_READ);
+    xt_ok(xsock_selector_remove(sel, fd));
+  }
+  close(fd);
+  xsock_selector_close(sel);
+}
+#endif
+
 static void test_remove_closed_handles(void **state) {
   xsock_selector_t *sel = xt_selector();
   xsock_t p[2], q[2], a, b;
@@ -299,6 +325,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_registration_errors),
 #ifndef _WIN32
       cmocka_unit_test(test_regular_file_refused),
+      cmocka_unit_test(test_device_without_poll),
 #endif
       cmocka_unit_test(test_remove_closed_handles),
       cmocka_unit_test(test_interest_zero_and_modify),

@@ -168,7 +168,7 @@ int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
 
 int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,
                           void *udata) {
-  uint32_t slot = 0; /* set by selector__alloc_slot; gcc -O2 cannot see it */
+  uint32_t slot;
   unsigned old;
   int rc = selector__check(sel, s, events);
   if (rc < 0)
@@ -189,7 +189,7 @@ int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,
 }
 
 int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
-  uint32_t slot = 0; /* set by selector__alloc_slot; gcc -O2 cannot see it */
+  uint32_t slot;
   int rc = selector__check(sel, s, 0);
   if (rc < 0)
     return rc;

@@ -2,14 +2,21 @@
 /* Connecting, blocking and non-blocking, and reading the outcome.
  *
  * Notes on the OS quirks handled here:
- *  - A blocking connect() interrupted by a signal fails with EINTR, but the
- *    handshake goes on in the kernel. Calling connect() again would give
- *    EALREADY or EISCONN (and on some systems a spurious error), so instead
- *    we wait for writability with poll() and read SO_ERROR, as POSIX
- *    describes for an interrupted connect.
+ *  - A blocking TCP connect() interrupted by a signal fails with EINTR,
+ *    but the handshake goes on in the kernel. Calling connect() again would
+ *    give EALREADY or EISCONN (and on some systems a spurious error), so
+ *    instead we wait for writability with poll() and read SO_ERROR, as
+ *    POSIX describes for an interrupted connect.
+ *  - An interrupted AF_UNIX connect (Linux waits while the listener's
+ *    queue is full) leaves nothing in progress: the socket is still
+ *    unconnected, poll() calls it writable at once and SO_ERROR is 0. So
+ *    after the wait getpeername() tells whether a connection exists, and
+ *    when none does the connect is started again.
  *  - A finished non-blocking connect makes the socket writable whether it
  *    worked or not; SO_ERROR holds the failure and reading it clears it,
- *    so a second look may see 0 and then getpeername() says ENOTCONN. */
+ *    so a second look may see 0 and then getpeername() says ENOTCONN.
+ *  - Not writable is not "pending": a connected socket whose send buffer
+ *    is full is not writable either. */
 #include "posix.h"
 
 #include <poll.h>
@@ -26,10 +33,10 @@ static int connect__so_error(int s) {
 }
 
 int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
-  struct sockaddr_storage ss;
-  socklen_t len;
+  struct sockaddr_storage ss, peer;
+  socklen_t len, plen;
   struct pollfd pfd;
-  int rc;
+  int rc, again = 0;
   if (addr == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s < 0)
@@ -37,21 +44,33 @@ int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
   rc = xsock__addr_to_os(addr, &ss, &len);
   if (rc < 0)
     return rc;
-  if (connect(s, (struct sockaddr *)&ss, len) == 0)
-    return 0;
-  if (errno != EINTR)
-    return xsock__errno_fail();
-  /* Only a blocking socket can be interrupted: wait for the kernel to
-   * finish the handshake it has started. */
-  pfd.fd = s;
-  pfd.events = POLLOUT;
-  pfd.revents = 0;
-  do {
-    rc = poll(&pfd, 1, -1);
-  } while (rc == -1 && errno == EINTR);
-  if (rc == -1)
-    return xsock__errno_fail();
-  return connect__so_error(s);
+  for (;;) {
+    if (connect(s, (struct sockaddr *)&ss, len) == 0)
+      return 0;
+    /* A restarted connect that finds the connection made is a success. */
+    if (again && errno == EISCONN)
+      return 0;
+    if (errno != EINTR)
+      return xsock__errno_fail();
+    /* Only a blocking socket can be interrupted: wait for the kernel to
+     * finish the handshake it has started, if it has started one. */
+    pfd.fd = s;
+    pfd.events = POLLOUT;
+    pfd.revents = 0;
+    do {
+      rc = poll(&pfd, 1, -1);
+    } while (rc == -1 && errno == EINTR);
+    if (rc == -1)
+      return xsock__errno_fail();
+    if ((rc = connect__so_error(s)) < 0)
+      return rc;
+    plen = (socklen_t)sizeof peer;
+    if (getpeername(s, (struct sockaddr *)&peer, &plen) == 0)
+      return 0;
+    if (errno != ENOTCONN)
+      return xsock__errno_fail();
+    again = 1;
+  }
 }
 
 int xsock_connect_result(xsock_t s) {
@@ -72,8 +91,15 @@ int xsock_connect_result(xsock_t s) {
   /* poll() reports a closed descriptor as POLLNVAL instead of failing. */
   if (pfd.revents & POLLNVAL)
     return xsock__os_fail(EBADF);
-  if (rc == 0)
+  /* Not writable: still connecting, or connected with a full send
+   * buffer, which getpeername() tells apart. */
+  if (rc == 0) {
+    if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
+      return 0;
+    if (errno != ENOTCONN)
+      return xsock__errno_fail();
     return xsock__fail(XSOCK_EINPROGRESS, 0);
+  }
   rc = connect__so_error(s);
   if (rc < 0)
     return rc;

@@ -122,8 +122,14 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
   if (reg->interest == 0) {
-    /* Not given to the kernel, but still checked like a real add. */
+    /* Not left with the kernel (it would report errors and hangups), but
+     * checked like a real add: the kernel is asked to take it and to drop
+     * it again, so that a descriptor epoll refuses (a regular file, a
+     * device without poll support) fails here and not at a later modify. */
     if ((rc = xsock__posix_check_pollable(reg->sock)) < 0)
+      return rc;
+    if ((rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot)) < 0 ||
+        (rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot)) < 0)
       return rc;
     reg->bindex = 0;
   } else {

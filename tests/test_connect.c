@@ -9,6 +9,8 @@
 #ifdef __linux__
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #endif
 
 /* Polls xsock_connect_result() until the connect is no longer pending.
@@ -82,6 +84,24 @@ static void test_connect_result_unconnected(void **state) {
   xt_ok(xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, XSOCK_NONBLOCK));
   xt_err(xsock_connect_result(c), XSOCK_ENOTCONN);
   xt_ok(xsock_close(c));
+}
+
+/* A connection that is up stays "connected" when its send buffer is full:
+ * not being writable must not read as a connect still in progress. */
+static void test_connect_result_full_buffer(void **state) {
+  static char chunk[65536];
+  xsock_t c, s;
+  xsock_ssize_t n;
+  (void)state;
+  xt_tcp_pair(&c, &s);
+  xt_ok(xsock_set_nonblocking(c, 1));
+  do
+    n = xsock_send(c, chunk, sizeof chunk);
+  while (n > 0);
+  xt_err(n, XSOCK_EAGAIN);
+  xt_ok(xsock_connect_result(c));
+  xt_ok(xsock_close(c));
+  xt_ok(xsock_close(s));
 }
 
 #ifdef __linux__
@@ -188,15 +208,78 @@ static void test_connect_blocking_interrupted(void **state) {
 }
 #endif
 
+#ifdef __linux__
+/* Linux only: a blocking AF_UNIX connect waits while the listener's queue
+ * is full (elsewhere it is refused). Unlike TCP, an interrupted AF_UNIX
+ * connect leaves nothing in progress: the socket is still unconnected, and
+ * poll() calls it writable at once with SO_ERROR 0. xsock must start the
+ * connect again rather than report a connection that does not exist. */
+static void test_connect_unix_interrupted(void **state) {
+  char path[64];
+  xsock_t l, q[64], c;
+  xsock_addr_t ua, peer;
+  struct sigaction sa, old;
+  struct eintr_helper h;
+  xt_thread_t *t;
+  size_t nq = 0, i;
+  int rc = 0;
+  (void)state;
+  snprintf(path, sizeof path, "xsock-eintr-%ld.sock", (long)getpid());
+  (void)unlink(path);
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = eintr_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* no SA_RESTART: connect sees EINTR */
+  assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+  xt_ok(xsock_addr_unix(&ua, path));
+  xt_ok(xsock_socket(&l, XSOCK_AF_UNIX, XSOCK_STREAM, 0));
+  xt_ok(xsock_bind(l, &ua));
+  xt_ok(xsock_listen(l, 1));
+  /* Fill the queue until a non-blocking connect would block. */
+  while (rc == 0) {
+    assert_true(nq < sizeof q / sizeof q[0]);
+    xt_ok(xsock_socket(&q[nq], XSOCK_AF_UNIX, XSOCK_STREAM, XSOCK_NONBLOCK));
+    rc = xsock_connect(q[nq], &ua);
+    nq++;
+  }
+  xt_err(rc, XSOCK_EAGAIN);
+  xt_ok(xsock_socket(&c, XSOCK_AF_UNIX, XSOCK_STREAM, 0));
+  h.target = pthread_self();
+  h.listener = l;
+  h.accepted = XSOCK_INVALID;
+  h.rc = 1;
+  eintr_signalled = 0;
+  t = xt_thread_start(eintr_helper_main, &h);
+  xt_ok(xsock_connect(c, &ua));
+  xt_thread_join(t);
+  assert_int_equal(eintr_signalled, 1);
+  xt_ok(h.rc);
+  /* Connected for real: it has a peer and can send. */
+  xt_ok(xsock_getpeername(c, &peer));
+  assert_int_equal(peer.family, XSOCK_AF_UNIX);
+  assert_int_equal(xsock_sendall(c, "u", 1), 1);
+  xt_ok(xsock_close(h.accepted));
+  xt_ok(xsock_close(c));
+  for (i = 0; i < nq; i++)
+    xt_ok(xsock_close(q[i]));
+  /* Whatever is still queued goes with the listener. */
+  xt_ok(xsock_close(l));
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_connect_refused_blocking),
       cmocka_unit_test(test_connect_nonblocking),
       cmocka_unit_test(test_connect_nonblocking_refused),
       cmocka_unit_test(test_connect_result_unconnected),
+      cmocka_unit_test(test_connect_result_full_buffer),
 #ifdef __linux__
       cmocka_unit_test(test_connect_result_pending),
       cmocka_unit_test(test_connect_blocking_interrupted),
+      cmocka_unit_test(test_connect_unix_interrupted),
 #endif
   };
   int rc;

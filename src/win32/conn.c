@@ -93,16 +93,21 @@ int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
   return xsock__win_sock_fail((SOCKET)s, err);
 }
 
-/* Neither connected nor failed: a connect in progress, or no connect at
- * all. POSIX tells the two apart (an idle socket polls writable and then
- * has no peer: ENOTCONN); select() on Windows shows both as nothing. A
- * connect binds the socket to a local port at once, so a socket without
- * a local port has never started one. (Windows fails getsockname on an
- * unbound socket; Wine returns port 0.) */
+/* Neither writable nor failed: a connected socket whose send buffer is
+ * full, a connect in progress, or no connect at all. A peer means
+ * connected (a pending connect has none: WSAENOTCONN). POSIX tells the
+ * other two apart (an idle socket polls writable and then has no peer:
+ * ENOTCONN); select() on Windows shows both as nothing. A connect binds
+ * the socket to a local port at once, so a socket without a local port
+ * has never started one. (Windows and Wine fail getsockname on an
+ * unbound socket with WSAEINVAL.) */
 static int connect__pending_or_idle(SOCKET s) {
   struct sockaddr_storage ss;
   int len = (int)sizeof ss;
   xsock_addr_t name;
+  if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
+    return 0;
+  len = (int)sizeof ss;
   if (getsockname(s, (struct sockaddr *)&ss, &len) != 0) {
     int err = WSAGetLastError();
     if (err == WSAEINVAL)
@@ -112,6 +117,16 @@ static int connect__pending_or_idle(SOCKET s) {
   if (xsock__addr_from_os(&name, (const struct sockaddr *)&ss, len) == 0 && name.port == 0)
     return xsock__fail(XSOCK_ENOTCONN, 0);
   return xsock__fail(XSOCK_EINPROGRESS, 0);
+}
+
+/* 0 if s has a peer, else XSOCK_ENOTCONN (or the error getpeername
+ * gave). */
+static int connect__peer_or_enotconn(SOCKET s) {
+  struct sockaddr_storage ss;
+  int len = (int)sizeof ss;
+  if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
+    return 0;
+  return xsock__wsa_fail();
 }
 
 int xsock_connect_result(xsock_t s) {
@@ -133,9 +148,15 @@ int xsock_connect_result(xsock_t s) {
     int len = (int)sizeof err;
     if (getsockopt((SOCKET)s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
       return xsock__wsa_fail();
-    /* exceptfds without a pending error is out-of-band data, which xsock
-     * never asks for; the connection itself is then up. */
-    return err != 0 ? xsock__os_fail(err) : 0;
+    if (err != 0)
+      return xsock__os_fail(err);
+    /* exceptfds without a pending error: out-of-band data on a connected
+     * socket (xsock never asks for it), or a failed connect whose error
+     * an earlier SO_ERROR read already reset (Microsoft's WSAGetLastError
+     * page: a getsockopt of SO_ERROR "resets" the code). Only a socket
+     * with a peer is connected; the other is the "repeated call" case of
+     * the header, XSOCK_ENOTCONN. */
+    return connect__peer_or_enotconn((SOCKET)s);
   }
   if (FD_ISSET((SOCKET)s, &wfds))
     return 0;

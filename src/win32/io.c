@@ -75,6 +75,11 @@ xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t *fro
     return xsock__fail(XSOCK_EINVAL, 0);
   if ((SOCKET)s == INVALID_SOCKET)
     return xsock__fail(XSOCK_EBADF, 0);
+  /* Winsock ignores from and fromlen on a connection-oriented socket
+   * (Microsoft's "recvfrom function" page): it writes neither, so ss would
+   * be read back uninitialised. Starting from AF_UNSPEC makes an unwritten
+   * address read as "none", which is what POSIX reports for a stream. */
+  ss.ss_family = AF_UNSPEC;
   n = recvfrom((SOCKET)s, (char *)buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
   if (n == SOCKET_ERROR) {
     int err = WSAGetLastError();
@@ -83,9 +88,9 @@ xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t *fro
     return xsock__os_fail(err);
   }
   /* The datagram is consumed already, so an address xsock cannot express
-   * leaves *from empty rather than losing the data. */
-  if (from != NULL &&
-      (sslen <= 0 || xsock__addr_from_os(from, (const struct sockaddr *)&ss, sslen) < 0))
+   * (or none, on a stream) leaves *from empty rather than losing the data. */
+  if (from != NULL && ss.ss_family != AF_UNSPEC && sslen > 0 &&
+      xsock__addr_from_os(from, (const struct sockaddr *)&ss, sslen) < 0)
     memset(from, 0, sizeof *from);
   return n;
 }

@@ -68,14 +68,23 @@ void xsock_cleanup(void) {
 uint64_t xsock__now_ns(void) {
   /* The performance counter is monotonic and its frequency fixed at boot.
    * The split into whole seconds and a remainder keeps the multiplication
-   * from overflowing for any realistic uptime. */
-  static LARGE_INTEGER freq;
+   * from overflowing for any realistic uptime. The cached frequency is
+   * read and published with InterlockedCompareExchange64 (also on 32-bit
+   * x86): selectors of several threads may ask for the first time at
+   * once, and a plain shared LONGLONG is a data race (a torn read on
+   * 32-bit x86). Racing threads store the same value. */
+  static volatile LONGLONG freq_cache;
   LARGE_INTEGER now;
   uint64_t f, c;
-  if (freq.QuadPart == 0)
-    QueryPerformanceFrequency(&freq);
+  LONGLONG fq = InterlockedCompareExchange64(&freq_cache, 0, 0);
+  if (fq == 0) {
+    LARGE_INTEGER q;
+    QueryPerformanceFrequency(&q);
+    fq = q.QuadPart;
+    (void)InterlockedCompareExchange64(&freq_cache, fq, 0);
+  }
   QueryPerformanceCounter(&now);
-  f = (uint64_t)freq.QuadPart;
+  f = (uint64_t)fq;
   c = (uint64_t)now.QuadPart;
   return (c / f) * 1000000000u + (c % f) * 1000000000u / f;
 }

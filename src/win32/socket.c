@@ -150,11 +150,25 @@ int xsock_socket(xsock_t *out, int family, int type, int flags) {
 }
 
 int xsock_close(xsock_t s) {
+  u_long blocking = 0;
+  int err;
   if ((SOCKET)s == INVALID_SOCKET)
     return xsock__fail(XSOCK_EBADF, 0);
-  if (closesocket((SOCKET)s) != 0)
-    return xsock__wsa_fail();
-  return 0;
+  if (closesocket((SOCKET)s) == 0)
+    return 0;
+  err = WSAGetLastError();
+  /* A non-blocking socket with SO_LINGER on and a nonzero timeout is NOT
+   * closed: closesocket fails with WSAEWOULDBLOCK and the handle stays
+   * valid (Microsoft's "closesocket function" page; Wine closes it
+   * anyway). xsock promises that close releases the handle, so it lingers
+   * the way Linux does: in blocking mode, up to the linger timeout. */
+  if (err == WSAEWOULDBLOCK &&
+      ioctlsocket((SOCKET)s, FIONBIO, &blocking) == 0) {
+    if (closesocket((SOCKET)s) == 0)
+      return 0;
+    err = WSAGetLastError();
+  }
+  return xsock__os_fail(err);
 }
 
 int xsock_set_nonblocking(xsock_t s, int on) {

@@ -46,10 +46,19 @@ static inline unsigned xsock__wsapoll_raw(SHORT re, int stream) {
  * long by default; select reads fd_count entries whatever FD_SETSIZE was.
  * This is the same layout with a length chosen at run time, passed to
  * select as (fd_set *). */
+#if defined(_MSC_VER)
+/* MSVC calls a C99 flexible array member a "nonstandard extension" (C4200,
+ * a level-4 warning in C), which /W4 /WX would turn into an error. */
+#pragma warning(push)
+#pragma warning(disable : 4200)
+#endif
 typedef struct xsock__sockset {
   u_int fd_count;
   SOCKET fd_array[]; /* as long as allocated */
 } xsock__sockset_t;
+#if defined(_MSC_VER)
+#pragma warning(pop)
+#endif
 
 /* Bytes for a set of n sockets (n >= 1). */
 #define XSOCK__SOCKSET_SIZE(n)                                                 \

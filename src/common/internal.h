@@ -26,9 +26,15 @@
 #if defined(__GNUC__)
 #define XSOCK__LIKELY(x) __builtin_expect(!!(x), 1)
 #define XSOCK__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define XSOCK__NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define XSOCK__LIKELY(x) (x)
+#define XSOCK__UNLIKELY(x) (x)
+#define XSOCK__NOINLINE __declspec(noinline)
 #else
 #define XSOCK__LIKELY(x) (x)
 #define XSOCK__UNLIKELY(x) (x)
+#define XSOCK__NOINLINE
 #endif
 
 /* ---- errors (src/common/error.c) ---- */

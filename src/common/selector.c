@@ -206,14 +206,28 @@ int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
   return rc < 0 ? rc : 0;
 }
 
-/* The rare paths of a wait: EINTR, a wait that a dropped (stale) event or
- * a spurious wake ended without anything to report, and a positive
- * timeout that must run to its deadline. Only a positive timeout reads the
- * clock. */
-static int selector__wait_more(xsock_selector_t *sel, xsock_event_t *evs,
-                               int max, int timeout_ms, uint64_t deadline) {
+/* Every wait that is not the common case: a positive timeout, which must
+ * run to its deadline (the only path that reads the clock), and the rare
+ * outcomes of any wait: EINTR, and a wait that ended with nothing to
+ * report although no wakeup came (a dropped stale event, a spurious
+ * wake). Kept out of line so that the fast path stays a few instructions
+ * around the backend's wait. */
+static XSOCK__NOINLINE int selector__wait_loop(xsock_selector_t *sel,
+                                               xsock_event_t *evs, int max,
+                                               int timeout_ms) {
+  uint64_t deadline = 0;
   int n, t = timeout_ms;
+  if (timeout_ms > 0)
+    deadline = xsock__now_ns() + (uint64_t)timeout_ms * 1000000u;
   for (;;) {
+    sel->woken = 0;
+    n = sel->backend->wait(sel, evs, max, t);
+    if (n > 0)
+      return n;
+    if (n < 0 && n != XSOCK_EINTR)
+      return n;
+    if (n == 0 && (sel->woken || timeout_ms == 0))
+      return 0;
     if (timeout_ms > 0) {
       uint64_t now = xsock__now_ns();
       if (now >= deadline)
@@ -221,25 +235,16 @@ static int selector__wait_more(xsock_selector_t *sel, xsock_event_t *evs,
       /* Rounded up, so the last wait cannot end before the deadline. */
       t = (int)((deadline - now + 999999u) / 1000000u);
     }
-    sel->woken = 0;
-    n = sel->backend->wait(sel, evs, max, t);
-    if (n > 0)
-      return n;
-    if (n == 0 && (sel->woken || timeout_ms == 0))
-      return 0;
-    if (n < 0 && n != XSOCK_EINTR)
-      return n;
   }
 }
 
 int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
                         int timeout_ms) {
-  uint64_t deadline = 0;
   int n;
   if (XSOCK__UNLIKELY(sel == NULL || evs == NULL || max <= 0))
     return xsock__fail(XSOCK_EINVAL, 0);
-  if (timeout_ms > 0)
-    deadline = xsock__now_ns() + (uint64_t)timeout_ms * 1000000u;
+  if (XSOCK__UNLIKELY(timeout_ms > 0))
+    return selector__wait_loop(sel, evs, max, timeout_ms);
   sel->woken = 0;
   n = sel->backend->wait(sel, evs, max, timeout_ms);
   if (XSOCK__LIKELY(n > 0))
@@ -248,7 +253,7 @@ int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
     return 0;
   if (n < 0 && n != XSOCK_EINTR)
     return n;
-  return selector__wait_more(sel, evs, max, timeout_ms, deadline);
+  return selector__wait_loop(sel, evs, max, timeout_ms);
 }
 
 int xsock_selector_wakeup(xsock_selector_t *sel) {

@@ -102,8 +102,9 @@ xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
   if (XSOCK__UNLIKELY(slot >= sel->regs_cap))
     return NULL;
   reg = &sel->regs[slot];
-  if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(token >> 32) ||
-                      reg->sock == XSOCK_INVALID))
+  /* A free slot needs no test of its own: freeing bumped its generation,
+   * so no token handed out for it can match until it is used again. */
+  if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(token >> 32)))
     return NULL;
   return reg;
 }

@@ -118,6 +118,18 @@ static void epoll__grow(epoll__state_t *st, uint32_t regs) {
   }
 }
 
+/* Puts a registration into the kernel set. EEXIST means the kernel still
+ * holds this open file under an older registration: it was closed while
+ * registered and a dup (or a fork) kept it open, and now the same file is
+ * back under this number. Its registration is taken over with MOD, so the
+ * old token (dropped as stale) is replaced by this one. */
+static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
+  int rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot);
+  if (rc == XSOCK_EEXIST)
+    rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot);
+  return rc;
+}
+
 static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
@@ -128,12 +140,12 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
      * device without poll support) fails here and not at a later modify. */
     if ((rc = xsock__posix_check_pollable(reg->sock)) < 0)
       return rc;
-    if ((rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot)) < 0 ||
+    if ((rc = epoll__arm(sel, slot)) < 0 ||
         (rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot)) < 0)
       return rc;
     reg->bindex = 0;
   } else {
-    if ((rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot)) < 0)
+    if ((rc = epoll__arm(sel, slot)) < 0)
       return rc;
     reg->bindex = 1;
   }
@@ -152,21 +164,39 @@ static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
     reg->bindex = 0;
     return rc;
   }
-  rc = epoll__ctl(sel, reg->bindex ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, slot);
+  rc = reg->bindex ? epoll__ctl(sel, EPOLL_CTL_MOD, slot)
+                   : epoll__arm(sel, slot);
   if (rc == 0)
     reg->bindex = 1;
   return rc;
 }
 
 static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {
-  int rc;
-  if (sel->regs[slot].bindex == 0)
+  const xsock__reg_t *reg = &sel->regs[slot];
+  if (reg->bindex == 0)
     return 0;
-  rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot);
-  /* A handle closed while registered: the kernel dropped it already. */
-  if (rc == XSOCK_EBADF || rc == XSOCK_ENOENT)
+  if (epoll_ctl(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
+                NULL) == 0)
     return 0;
-  return rc;
+  /* A handle closed while registered: the kernel dropped it already (or a
+   * dup keeps it open, and nothing can reach it any more). Success, and
+   * no error is recorded for a call that succeeds. */
+  if (errno == EBADF || errno == ENOENT)
+    return 0;
+  return xsock__errno_fail();
+}
+
+/* epoll's bits as XSOCK_* bits. With Linux's values (IN 0x1, OUT 0x4,
+ * ERR 0x8, HUP 0x10, RDHUP 0x2000) that is two shifts and masks; the
+ * condition is a constant expression, so only one branch is compiled. */
+static inline unsigned epoll__raw(uint32_t e) {
+  if (EPOLLIN == 0x1 && EPOLLOUT == 0x4 && EPOLLERR == 0x8 &&
+      EPOLLHUP == 0x10 && EPOLLRDHUP == 0x2000)
+    return (e & 0x1u) | ((e >> 1) & 0xEu) | ((e >> 10) & 0x8u);
+  return ((e & EPOLLIN) ? XSOCK_READ : 0u) |
+         ((e & EPOLLOUT) ? XSOCK_WRITE : 0u) |
+         ((e & EPOLLERR) ? XSOCK_ERROR : 0u) |
+         ((e & (EPOLLHUP | EPOLLRDHUP)) ? XSOCK_HANGUP : 0u);
 }
 
 static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
@@ -179,8 +209,6 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {
     const xsock__reg_t *reg = xsock__reg_by_token(sel, kev[i].data.u64);
-    uint32_t e = kev[i].events;
-    unsigned raw;
     if (XSOCK__UNLIKELY(reg == NULL)) {
       if (kev[i].data.u64 == EPOLL__WAKE_TOKEN) {
         xsock__wakeup_drain(&st->wake);
@@ -188,14 +216,10 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
       }
       continue;
     }
-    raw = ((e & EPOLLIN) ? XSOCK_READ : 0u) |
-          ((e & EPOLLOUT) ? XSOCK_WRITE : 0u) |
-          ((e & EPOLLERR) ? XSOCK_ERROR : 0u) |
-          ((e & (EPOLLHUP | EPOLLRDHUP)) ? XSOCK_HANGUP : 0u);
     /* The kernel only watches handles with interest, so the merged flags
      * are never empty; the test costs nothing and keeps the contract. */
     evs[out].sock = reg->sock;
-    evs[out].events = xsock__reg_events(raw, reg->interest);
+    evs[out].events = xsock__reg_events(epoll__raw(kev[i].events), reg->interest);
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }

@@ -106,6 +106,39 @@ static void test_closed_while_registered_with_dup(void **state) {
   xt_close(&q[0]);
   xt_close(&q[1]);
 }
+
+/* POSIX only (dup2): the same open file comes back under the number it
+ * had when it was closed while registered. epoll still holds the old
+ * (file, number) entry and refuses a plain ADD with EEXIST; the add must
+ * take that entry over, and only the new registration may be reported. */
+static void test_same_file_back_under_old_number(void **state) {
+  xsock_selector_t *sel = xt_selector();
+  xsock_event_t evs[16];
+  xsock_t p[2];
+  int d, old;
+  (void)state;
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  d = dup(p[0]);
+  assert_true(d >= 0);
+  xt_ok(xsock_send(p[1], "x", 1));
+  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, &tag_old));
+  assert_true(xt_expect_events(sel, p[0], XSOCK_READ, CH_BOUND) & XSOCK_READ);
+  old = p[0];
+  xt_ok(xsock_close(p[0]));
+  xt_ok(xsock_selector_remove(sel, old));
+  assert_int_equal(dup2(d, old), old);
+  xt_ok(xsock_selector_add(sel, old, XSOCK_READ, &tag_new));
+  assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 1);
+  assert_int_equal(evs[0].sock, old);
+  assert_int_equal(evs[0].events, XSOCK_READ);
+  assert_ptr_equal(evs[0].udata, &tag_new);
+  xt_ok(xsock_selector_remove(sel, old));
+  assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 0);
+  xsock_selector_close(sel);
+  close(old);
+  close(d);
+  xt_close(&p[1]);
+}
 #endif
 
 #define WALK_N 8
@@ -323,6 +356,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_no_stale_event_on_reuse),
 #ifndef _WIN32
       cmocka_unit_test(test_closed_while_registered_with_dup),
+      cmocka_unit_test(test_same_file_back_under_old_number),
 #endif
       cmocka_unit_test(test_remove_while_walking),
       cmocka_unit_test(test_random_writers),

@@ -342,8 +342,8 @@ enum xsock_option {
                               use exclusive address use, because Windows'
                               SO_REUSEADDR lets another process steal a bound
                               port. */
-  XSOCK_OPT_NODELAY = 2,   /* 0/1: TCP_NODELAY (disable Nagle) */
-  XSOCK_OPT_KEEPALIVE = 3, /* 0/1: SO_KEEPALIVE */
+  XSOCK_OPT_NODELAY = 2,   /* 0/1: TCP_NODELAY (disable Nagle); TCP only */
+  XSOCK_OPT_KEEPALIVE = 3, /* 0/1: SO_KEEPALIVE; stream sockets only */
   XSOCK_OPT_SNDBUF = 4,    /* bytes. Set asks the OS for a size; get returns
                               what the OS uses, which Linux doubles (it counts
                               its bookkeeping) and clamps to a minimum; read it
@@ -354,15 +354,17 @@ enum xsock_option {
   XSOCK_OPT_LINGER = 7,    /* seconds 0..65535 to linger on close, or -1 for
                               off (the default). 0 makes close abortive: the
                               peer gets a reset (RST) instead of a graceful
-                              FIN. */
-  XSOCK_OPT_BROADCAST = 8, /* 0/1: SO_BROADCAST (UDP) */
+                              FIN. Stream sockets only. */
+  XSOCK_OPT_BROADCAST = 8, /* 0/1: SO_BROADCAST; datagram sockets only */
   XSOCK_OPT_TYPE = 9       /* get only: XSOCK_STREAM or XSOCK_DGRAM */
 };
 
 /* Set / get one option; XSOCK_EINVAL for an unknown option, a bad value
  * or setting a get-only option, XSOCK_ENOTSUP for an option the socket's
- * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on
- * UDP). */
+ * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on UDP
+ * or AF_UNIX, XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST
+ * on TCP). Which option fits which socket is decided by xsock, the same on
+ * every OS, not left to the OS (Linux alone accepts several of these). */
 XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
 

@@ -66,6 +66,18 @@ uint64_t xsock__now_ns(void);
 int xsock__resolve_os(const char *host, const char *service, int family,
                       xsock_addr_t *out, size_t max);
 
+/* The kind of socket s is: *family an XSOCK_AF_* (XSOCK_AF_UNSPEC for one
+ * xsock does not know) and *type XSOCK_STREAM, XSOCK_DGRAM or 0 for
+ * another. XSOCK_EBADF for an invalid or closed handle. */
+int xsock__socket_kind(xsock_t s, int *family, int *type);
+
+/* Sets / gets an option (not XSOCK_OPT_TYPE) through the OS. src/common/
+ * options.c has checked the option, the value and the socket's kind; the
+ * getter returns the OS's raw value (booleans are normalised by the
+ * caller). */
+int xsock__option_set(xsock_t s, int option, int value);
+int xsock__option_get(xsock_t s, int option, int *value);
+
 /* Looks up an interface name for an IPv6 zone ("lo", "eth0"); 0 when it is
  * unknown. */
 uint32_t xsock__if_index(const char *name);

@@ -10,6 +10,8 @@
  *    Nothing returns -1 with errno set, nothing aborts, nothing prints.
  *  - The raw OS code of the calling thread's last failure is kept for
  *    diagnostics: xsock_last_os_error().
+ *  - On failure a handle out-parameter is set to XSOCK_INVALID; other
+ *    out-parameters (addresses, option values) hold nothing meaningful.
  *  - EINTR is retried inside every call except xsock_close() (retrying
  *    close is unsafe: the descriptor may already be reused) and except
  *    xsock_selector_wait(), which retries with the time left.
@@ -279,7 +281,10 @@ XSOCK_API int xsock_connect(xsock_t s, const xsock_addr_t *addr);
  * XSOCK_EINPROGRESS while still pending, or the failure
  * (XSOCK_ECONNREFUSED, XSOCK_ETIMEDOUT, XSOCK_EHOSTUNREACH, ...). Once the
  * OS has reported the failure a repeated call may return XSOCK_ENOTCONN
- * instead of the first code on some systems. */
+ * instead of the first code on some systems. For a socket on which connect
+ * was never called it gives XSOCK_ENOTCONN, except for a bound one on
+ * Windows, where Winsock cannot tell it from a pending connect
+ * (XSOCK_EINPROGRESS). */
 XSOCK_API int xsock_connect_result(xsock_t s);
 
 /* Sends up to len bytes; returns how many were queued (may be fewer than
@@ -460,10 +465,12 @@ XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
 XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
                                     unsigned events, void *udata);
 
-/* Unregisters s; XSOCK_ENOENT if it is not registered. Succeeds for a
- * handle that was closed while registered (remove it before its number is
- * reused by a new handle you want to add). Safe while walking the events
- * of the last wait. */
+/* Unregisters s; XSOCK_ENOENT if it is not registered. Safe while walking
+ * the events of the last wait. Remove a handle before closing it. Removing
+ * one that was closed while registered succeeds too, but with epoll a
+ * closed handle whose open file lives on elsewhere (a dup, a forked child)
+ * stays in the kernel's set, and level-triggered waits keep waking (with
+ * nothing to report) until that file is closed. */
 XSOCK_API int xsock_selector_remove(xsock_selector_t *sel, xsock_t s);
 
 /* Waits for readiness and stores at most max events into evs. timeout_ms

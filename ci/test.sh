@@ -4,7 +4,8 @@
 #   1. native gcc build, -Werror, ctest
 #   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. native build with every test under valgrind memcheck
-#   4. Windows: MinGW-w64 cross build, every test under Wine (ci/windows.sh)
+#   4. the address parser under libFuzzer (clang), for a bounded time
+#   5. Windows: MinGW-w64 cross build, every test under Wine (ci/windows.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -71,6 +72,31 @@ if xs_need_pkgs valgrind; then
     -DXSOCK_TEST_TIMEOUT=600
 else
   not_runnable native-valgrind "could not install valgrind"
+fi
+
+# A libFuzzer run is not a ctest suite: it counts as one test that passes
+# when the fuzzer ends by its time limit without a finding.
+FUZZ_SECONDS=${XSOCK_FUZZ_SECONDS:-30}
+if xs_have_pkgs clang libclang-rt-14-dev; then
+  xs_log "fuzz-addr (${FUZZ_SECONDS}s)"
+  flog="$BUILD/fuzz-addr.log"
+  {
+    cmake -S . -B "$BUILD/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+      -DXSOCK_BUILD_FUZZ=ON -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF \
+      -DXSOCK_BUILD_BENCH=OFF &&
+      cmake --build "$BUILD/fuzz" -j"$JOBS" --target fuzz_addr_parse &&
+      "$BUILD/fuzz/fuzz/fuzz_addr_parse" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1
+  } >"$flog" 2>&1
+  if [ $? -eq 0 ]; then
+    summary+=("fuzz-addr: 1 tests, 1 passed, 0 failed ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$flog" | grep -o '[0-9]*$') inputs)")
+    total_pass=$((total_pass + 1))
+  else
+    tail -n 30 "$flog"
+    summary+=("fuzz-addr: 1 tests, 0 passed, 1 failed (see $flog)")
+    total_fail=$((total_fail + 1))
+  fi
+else
+  not_runnable fuzz-addr "clang could not be installed"
 fi
 
 xs_log "windows-wine"

@@ -7,8 +7,9 @@
 #
 # Installs gcc-mingw-w64-x86-64 and wine64 with apt-get when they are
 # missing, fetches CMocka's source (ci/cmocka-source.sh), configures with
-# cmake/toolchains/mingw-w64-x86_64.cmake, builds with warnings as errors
-# and runs ctest under Wine. The last line is
+# cmake/toolchains/mingw-w64-x86_64.cmake, builds with warnings as errors,
+# runs ctest under Wine, then runs the echo demo (examples/) under Wine on
+# every Windows backend. The last line is
 #   windows-wine: N tests, M passed
 # Exit status: 0 all passed; 1 a failure (build, test, timeout); 3 the leg
 # could not run here (no apt-get, install failed, no Wine) -- but 1 when
@@ -157,6 +158,49 @@ set +e
 rc=$?
 set -e
 cat "$logf"
+
+# ---- the echo demo under Wine ---------------------------------------------
+# The same examples as ci/demo.sh, as Windows programs: a server that stops
+# by itself after --clients N (no signal reaches it under Wine) and the
+# verifying client, once per Windows backend. A failure fails the leg.
+demo_failed=""
+demo_run() { # backend
+  pf="$build/demo-port-$1"
+  slog="$build/demo-server-$1.log"
+  rm -f "$pf"
+  "$wine" "$build/examples/echo_server.exe" --backend "$1" --clients 20 \
+    --port-file "$pf" </dev/null >"$slog" 2>&1 &
+  spid=$!
+  i=0
+  while [ ! -s "$pf" ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  if [ ! -s "$pf" ]; then
+    kill "$spid" 2>/dev/null || true
+    cat "$slog" >&2
+    return 1
+  fi
+  port=$(tr -dc '0-9' <"$pf")
+  timeout --kill-after=10 300 "$wine" "$build/examples/echo_client.exe" \
+    --addr "127.0.0.1:$port" --backend "$1" --conns 20 --messages 4000 \
+    --size 1000 </dev/null || { kill "$spid" 2>/dev/null; return 1; }
+  # The server stops by itself once the 20 clients are gone.
+  i=0
+  while kill -0 "$spid" 2>/dev/null && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+  if kill -0 "$spid" 2>/dev/null; then
+    kill "$spid" 2>/dev/null || true
+    log "echo_server ($1) did not stop after its clients left"
+    return 1
+  fi
+  wait "$spid" || return 1
+  tr -d '\r' <"$slog"
+}
+if [ -f "$build/examples/echo_server.exe" ]; then
+  for backend in $("$wine" "$build/examples/echo_server.exe" --list-backends </dev/null | tr -d '\r'); do
+    log "echo demo on $backend"
+    demo_run "$backend" || demo_failed="$demo_failed $backend"
+  done
+else
+  demo_failed=" (examples not built)"
+fi
 wineserver -k >/dev/null 2>&1 || true
 
 summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$logf" | tail -1 || true)
@@ -188,8 +232,13 @@ if [ "$silent" -ne 0 ]; then
   passed=$((passed - silent))
 fi
 
+if [ -n "$demo_failed" ]; then
+  log "echo demo FAILED on:$demo_failed"
+else
+  log "echo demo passed on every Windows backend"
+fi
 printf 'windows-wine: %s tests, %s passed\n' "$total" "$passed"
-if [ "$rc" -ne 0 ] || [ "$passed" -ne "$total" ]; then
+if [ "$rc" -ne 0 ] || [ "$passed" -ne "$total" ] || [ -n "$demo_failed" ]; then
   exit 1
 fi
 exit 0

@@ -11,9 +11,12 @@
  *
  * Stops cleanly on SIGINT/SIGTERM (Ctrl+C / Ctrl+Break on Windows): the
  * handler only calls xsock_selector_wakeup(), which is safe there, and the
- * loop notices the flag, closes every client and prints its totals.
+ * loop notices the flag, closes every client and prints its totals. With
+ * --clients N it also stops by itself once N clients have come and gone
+ * (for scripted runs where no signal can be sent, e.g. under Wine).
  *
  * usage: echo_server [--addr HOST:PORT] [--backend NAME] [--port-file PATH]
+ *                    [--clients N]
  *        echo_server --list-backends
  */
 #include "xsock.h"
@@ -42,7 +45,8 @@ typedef struct client {
 static xsock_selector_t *server_sel;
 static client_t *server_list; /* every connected client, for shutdown */
 static volatile sig_atomic_t server_stop;
-static unsigned long long server_bytes, server_clients;
+static unsigned long long server_bytes, server_clients, server_gone;
+static unsigned long long server_max_clients; /* 0: serve until a signal */
 
 #ifdef _WIN32
 static BOOL WINAPI server_on_ctrl(DWORD type) {
@@ -70,6 +74,8 @@ static void server_drop(client_t *c) {
   xsock_close(c->sock);
   free(c->out);
   free(c);
+  if (++server_gone == server_max_clients)
+    server_stop = 1;
 }
 
 static int server_set_interest(client_t *c, unsigned interest) {
@@ -150,6 +156,11 @@ static int server_parse_args(int argc, char **argv, const char **addr,
       *addr = argv[i + 1];
     } else if (strcmp(argv[i], "--port-file") == 0) {
       *port_file = argv[i + 1];
+    } else if (strcmp(argv[i], "--clients") == 0) {
+      char *end;
+      server_max_clients = strtoull(argv[i + 1], &end, 10);
+      if (*end != '\0' || server_max_clients == 0)
+        return -1;
     } else if (strcmp(argv[i], "--backend") == 0) {
       for (id = 1; xsock_backend_name(id) != NULL; id++)
         if (strcmp(xsock_backend_name(id), argv[i + 1]) == 0)
@@ -180,7 +191,8 @@ int main(int argc, char **argv) {
   }
   if (server_parse_args(argc, argv, &addr_text, &backend, &port_file) < 0) {
     fprintf(stderr, "usage: %s [--addr HOST:PORT] [--backend NAME] "
-                    "[--port-file PATH] | --list-backends\n", argv[0]);
+                    "[--port-file PATH] [--clients N] | --list-backends\n",
+            argv[0]);
     return 2;
   }
   if ((rc = xsock_init()) < 0 || (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||

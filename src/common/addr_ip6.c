@@ -60,7 +60,6 @@ int xsock__ip6_parse(const char *s, size_t n, uint8_t out[16]) {
         return -1;
       words[count++] = (uint16_t)(out[0] << 8 | out[1]);
       words[count++] = (uint16_t)(out[2] << 8 | out[3]);
-      i = n;
       break;
     }
     words[count++] = (uint16_t)value;

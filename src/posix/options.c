@@ -93,7 +93,7 @@ int xsock__socket_kind(xsock_t s, int *family, int *type) {
 }
 
 int xsock__option_set(xsock_t s, int option, int value) {
-  int level, name, rc;
+  int level = 0, name = 0, rc;
   if (option == XSOCK_OPT_LINGER) {
     struct linger l;
     memset(&l, 0, sizeof l);
@@ -111,7 +111,7 @@ int xsock__option_set(xsock_t s, int option, int value) {
 }
 
 int xsock__option_get(xsock_t s, int option, int *value) {
-  int level, name, rc, v = 0;
+  int level = 0, name = 0, rc, v = 0;
   socklen_t len = (socklen_t)sizeof v;
   if (option == XSOCK_OPT_LINGER) {
     struct linger l;

@@ -58,7 +58,7 @@ int xsock__socket_kind(xsock_t s, int *family, int *type) {
 }
 
 int xsock__option_set(xsock_t s, int option, int value) {
-  int level, name, rc;
+  int level = 0, name = 0, rc;
   DWORD v;
   if (option == XSOCK_OPT_REUSEADDR)
     return xsock__win_check_socket((SOCKET)s); /* ignored: see the notes */
@@ -80,7 +80,7 @@ int xsock__option_set(xsock_t s, int option, int value) {
 }
 
 int xsock__option_get(xsock_t s, int option, int *value) {
-  int level, name, rc;
+  int level = 0, name = 0, rc;
   DWORD v = 0;
   int len = (int)sizeof v;
   if (option == XSOCK_OPT_REUSEADDR) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending and receiving: stream and datagram, single and looping calls.
+/* Sending and receiving, stream and datagram (the looping sendall and
+ * recv_exact are written once, in src/common/stream.c).
  *
  * Notes on the OS quirks handled here:
  *  - SIGPIPE: MSG_NOSIGNAL where it exists (Linux, the BSDs); on macOS the

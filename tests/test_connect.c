@@ -162,12 +162,31 @@ static void eintr_helper_main(void *arg) {
   h->rc = xsock_accept(h->listener, &h->accepted, NULL, 0);
 }
 
+/* Runs a blocking connect of c to `to` while a helper thread sends this
+ * thread SIGUSR1 and then accepts one connection from listener, so that
+ * the connect can complete; returns the accepted socket. */
+static xsock_t connect_while_signalled(xsock_t c, const xsock_addr_t *to,
+                                       xsock_t listener) {
+  struct eintr_helper h;
+  xt_thread_t *t;
+  h.target = pthread_self();
+  h.listener = listener;
+  h.accepted = XSOCK_INVALID;
+  h.rc = 1;
+  eintr_signalled = 0;
+  t = xt_thread_start(eintr_helper_main, &h);
+  xt_ok(xsock_connect(c, to));
+  xt_thread_join(t);
+  assert_int_equal(eintr_signalled, 1);
+  xt_ok(h.rc);
+  return h.accepted;
+}
+
 static void test_connect_blocking_interrupted(void **state) {
   xsock_t l, c1, c2, c3, s;
   xsock_addr_t any, la, peer;
   struct sigaction sa, old;
-  struct eintr_helper h;
-  xt_thread_t *t;
+  xsock_t accepted;
   (void)state;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = eintr_handler;
@@ -184,22 +203,13 @@ static void test_connect_blocking_interrupted(void **state) {
   xt_ok(xsock_socket(&c2, XSOCK_AF_INET, XSOCK_STREAM, 0));
   xt_ok(xsock_connect(c2, &la));
   xt_ok(xsock_socket(&c3, XSOCK_AF_INET, XSOCK_STREAM, 0));
-  h.target = pthread_self();
-  h.listener = l;
-  h.accepted = XSOCK_INVALID;
-  h.rc = 1;
-  eintr_signalled = 0;
-  t = xt_thread_start(eintr_helper_main, &h);
-  xt_ok(xsock_connect(c3, &la));
-  xt_thread_join(t);
-  assert_int_equal(eintr_signalled, 1);
-  xt_ok(h.rc);
+  accepted = connect_while_signalled(c3, &la, l);
   xt_ok(xsock_getpeername(c3, &peer));
   assert_true(xsock_addr_equal(&peer, &la));
   xt_ok(xsock_connect_result(c3));
   xt_ok(xsock_accept(l, &s, NULL, 0));
   xt_ok(xsock_close(s));
-  xt_ok(xsock_close(h.accepted));
+  xt_ok(xsock_close(accepted));
   xt_ok(xsock_close(c3));
   xt_ok(xsock_close(c2));
   xt_ok(xsock_close(c1));
@@ -219,8 +229,7 @@ static void test_connect_unix_interrupted(void **state) {
   xsock_t l, q[64], c;
   xsock_addr_t ua, peer;
   struct sigaction sa, old;
-  struct eintr_helper h;
-  xt_thread_t *t;
+  xsock_t accepted;
   size_t nq = 0, i;
   int rc = 0;
   (void)state;
@@ -244,21 +253,12 @@ static void test_connect_unix_interrupted(void **state) {
   }
   xt_err(rc, XSOCK_EAGAIN);
   xt_ok(xsock_socket(&c, XSOCK_AF_UNIX, XSOCK_STREAM, 0));
-  h.target = pthread_self();
-  h.listener = l;
-  h.accepted = XSOCK_INVALID;
-  h.rc = 1;
-  eintr_signalled = 0;
-  t = xt_thread_start(eintr_helper_main, &h);
-  xt_ok(xsock_connect(c, &ua));
-  xt_thread_join(t);
-  assert_int_equal(eintr_signalled, 1);
-  xt_ok(h.rc);
+  accepted = connect_while_signalled(c, &ua, l);
   /* Connected for real: it has a peer and can send. */
   xt_ok(xsock_getpeername(c, &peer));
   assert_int_equal(peer.family, XSOCK_AF_UNIX);
   assert_int_equal(xsock_sendall(c, "u", 1), 1);
-  xt_ok(xsock_close(h.accepted));
+  xt_ok(xsock_close(accepted));
   xt_ok(xsock_close(c));
   for (i = 0; i < nq; i++)
     xt_ok(xsock_close(q[i]));

@@ -185,9 +185,10 @@ typedef struct xsock_addr {
  *   "[fe80::1%lo]:80"  IPv6 with an interface name (looked up in the OS)
  *   "unix:/tmp/sock"   AF_UNIX path (POSIX only)
  * The port is decimal 0..65535. Anything else (a missing port, missing
- * brackets, a bad IPv4 or IPv6 form, an unknown interface, trailing text, a
- * string longer than XSOCK_ADDRSTRLEN) gives XSOCK_EINVAL and leaves *addr
- * zeroed. */
+ * brackets, a bad IPv4 or IPv6 form, an unknown interface, trailing text,
+ * whitespace, leading zeros that some parsers read as octal ("01.2.3.4",
+ * port "080"), a text of XSOCK_ADDRSTRLEN bytes or more) gives XSOCK_EINVAL
+ * and leaves *addr zeroed. */
 XSOCK_API int xsock_addr_parse(xsock_addr_t *addr, const char *text);
 
 /* Formats addr as text that xsock_addr_parse() reads back to the same
@@ -200,7 +201,9 @@ XSOCK_API int xsock_addr_format(const xsock_addr_t *addr, char *buf,
                                 size_t len);
 
 /* Fills addr with the loopback (127.0.0.1 or ::1) or any-address (0.0.0.0
- * or ::) of family XSOCK_AF_INET or XSOCK_AF_INET6 and the given port. */
+ * or ::) of family XSOCK_AF_INET or XSOCK_AF_INET6 and the given port.
+ * XSOCK_EINVAL for another family, XSOCK_ERANGE for a port outside
+ * 0..65535; *addr is zeroed on failure. */
 XSOCK_API int xsock_addr_loopback(xsock_addr_t *addr, int family, int port);
 XSOCK_API int xsock_addr_any(xsock_addr_t *addr, int family, int port);
 
@@ -218,7 +221,8 @@ XSOCK_API int xsock_addr_set_port(xsock_addr_t *addr, int port);
 /* The family of addr (XSOCK_AF_*), XSOCK_AF_UNSPEC for NULL or empty. */
 XSOCK_API int xsock_addr_family(const xsock_addr_t *addr);
 
-/* 1 if a and b hold the same address (family, ip, port, scope / path). */
+/* 1 if a and b hold the same address (family, ip, port, scope / path;
+ * flowinfo is not compared; two empty addresses are equal), else 0. */
 XSOCK_API int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
 
 /* Conversions to and from the OS's struct sockaddr, for code that mixes
@@ -234,7 +238,9 @@ XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,
 /* Resolves host (a name or a numeric address; NULL means the any-address,
  * for binding) and port through the OS resolver (getaddrinfo) into at most
  * max addresses of family XSOCK_AF_INET, XSOCK_AF_INET6 or
- * XSOCK_AF_UNSPEC (both), for stream sockets, in the resolver's order.
+ * XSOCK_AF_UNSPEC (both), for stream sockets, in the resolver's order. An
+ * empty host name gives XSOCK_EAI_NONAME on every OS (Windows' resolver
+ * would answer with the local addresses).
  * Returns the number stored (>= 1), or XSOCK_EAI_NONAME, XSOCK_EAI_AGAIN,
  * XSOCK_EAI_FAIL, XSOCK_EAFNOSUPPORT, XSOCK_ENOMEM, XSOCK_EINVAL. Blocks. */
 XSOCK_API int xsock_resolve(const char *host, int port, int family,

@@ -16,7 +16,10 @@
  *    close is unsafe: the descriptor may already be reused) and except
  *    xsock_selector_wait(), which retries with the time left.
  *  - Safe defaults: every socket created or accepted is not inherited by
- *    child processes (close-on-exec; non-inheritable on Windows); writing to
+ *    child processes (close-on-exec; non-inheritable on Windows), set
+ *    atomically where the OS allows (SOCK_CLOEXEC, accept4,
+ *    WSA_FLAG_NO_HANDLE_INHERIT) and right after creation elsewhere (macOS,
+ *    and sockets accepted on Windows); writing to
  *    a socket whose peer is gone returns XSOCK_EPIPE or XSOCK_ECONNRESET and
  *    never raises SIGPIPE; the library never changes signal dispositions;
  *    every IPv6 socket is created IPv6-only (dual stack is explicit, see

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/* The loop implementations of loops.h. The raw ones follow SPEC 0.2 to the
+ * letter (maxevents 1024, registration-order scans that stop after n hits)
+ * so that they are the cheapest correct use of each system call; xsock's
+ * impl is the selector used the way an application uses it. */
+#include "loops.h"
+#include "bench.h"
+
+#include <xsock.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#define LOOP_HAVE_EPOLL 1
+#endif
+
+#define LOOP_MAXEVENTS 1024
+
+enum { LOOP_EPOLL, LOOP_POLL, LOOP_SELECT, LOOP_XSOCK };
+
+/* A registration of the poll and select impls, in registration order. */
+typedef struct loop_reg {
+  int fd;
+  uintptr_t udata;
+} loop_reg_t;
+
+struct loop {
+  int kind, oneshot;
+  loop_handler_fn fn;
+  void *ctx;
+  /* epoll */
+  int epfd;
+#ifdef LOOP_HAVE_EPOLL
+  struct epoll_event evs[LOOP_MAXEVENTS];
+#endif
+  /* poll and select: registrations in order, and fd -> index */
+  struct pollfd *pfds;
+  loop_reg_t *regs;
+  int nregs, cap;
+  int *index; /* index[fd] for fd < index_cap */
+  int index_cap;
+  fd_set master;
+  int maxfd;
+  /* xsock */
+  xsock_selector_t *sel;
+  xsock_event_t xevs[LOOP_MAXEVENTS];
+};
+
+static int loop__xsock_backend(const char *impl) {
+  int id;
+  if (strncmp(impl, "xsock-", 6) != 0)
+    return -1;
+  for (id = 1; xsock_backend_name(id) != NULL; id++)
+    if ((xsock_selector_supported() & (1u << id)) &&
+        strcmp(impl + 6, xsock_backend_name(id)) == 0)
+      return id;
+  return -1;
+}
+
+void loop_list_impls(void) {
+  int id;
+#ifdef LOOP_HAVE_EPOLL
+  puts("epoll");
+#endif
+  puts("poll");
+  puts("select");
+  for (id = 1; xsock_backend_name(id) != NULL; id++)
+    if (xsock_selector_supported() & (1u << id))
+      printf("xsock-%s\n", xsock_backend_name(id));
+}
+
+int loop_impl_known(const char *impl) {
+#ifdef LOOP_HAVE_EPOLL
+  if (strcmp(impl, "epoll") == 0)
+    return 1;
+#endif
+  return strcmp(impl, "poll") == 0 || strcmp(impl, "select") == 0 ||
+         loop__xsock_backend(impl) > 0;
+}
+
+loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
+                  void *ctx) {
+  loop_t *l = (loop_t *)calloc(1, sizeof *l);
+  int rc;
+  if (l == NULL)
+    bench_die("out of memory", 0);
+  l->oneshot = oneshot;
+  l->fn = fn;
+  l->ctx = ctx;
+  l->epfd = -1;
+  l->maxfd = -1;
+  FD_ZERO(&l->master);
+  if (strcmp(impl, "poll") == 0) {
+    l->kind = LOOP_POLL;
+  } else if (strcmp(impl, "select") == 0) {
+    l->kind = LOOP_SELECT;
+#ifdef LOOP_HAVE_EPOLL
+  } else if (strcmp(impl, "epoll") == 0) {
+    l->kind = LOOP_EPOLL;
+    l->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (l->epfd < 0)
+      bench_die("epoll_create1", errno);
+#endif
+  } else if (loop__xsock_backend(impl) > 0) {
+    l->kind = LOOP_XSOCK;
+    rc = xsock_selector_open(&l->sel, loop__xsock_backend(impl));
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+  } else {
+    fprintf(stderr, "unknown impl %s; this build has:\n", impl);
+    loop_list_impls();
+    exit(2);
+  }
+  return l;
+}
+
+/* Appends a registration for the poll and select impls. */
+static void loop__push(loop_t *l, int fd, uintptr_t udata) {
+  if (l->nregs == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 256;
+    l->regs = (loop_reg_t *)realloc(l->regs, (size_t)cap * sizeof *l->regs);
+    l->pfds = (struct pollfd *)realloc(l->pfds, (size_t)cap * sizeof *l->pfds);
+    if (l->regs == NULL || l->pfds == NULL)
+      bench_die("out of memory", 0);
+    l->cap = cap;
+  }
+  if (fd >= l->index_cap) {
+    int cap = l->index_cap ? l->index_cap : 256;
+    while (cap <= fd)
+      cap *= 2;
+    l->index = (int *)realloc(l->index, (size_t)cap * sizeof *l->index);
+    if (l->index == NULL)
+      bench_die("out of memory", 0);
+    l->index_cap = cap;
+  }
+  l->index[fd] = l->nregs;
+  l->regs[l->nregs].fd = fd;
+  l->regs[l->nregs].udata = udata;
+  l->pfds[l->nregs].fd = fd;
+  l->pfds[l->nregs].events = POLLIN;
+  l->pfds[l->nregs].revents = 0;
+  l->nregs++;
+}
+
+int loop_add(loop_t *l, int fd, uintptr_t udata) {
+  int rc;
+  switch (l->kind) {
+#ifdef LOOP_HAVE_EPOLL
+  case LOOP_EPOLL: {
+    struct epoll_event ev;
+    ev.events = EPOLLIN | (l->oneshot ? EPOLLONESHOT : 0u);
+    ev.data.u64 = udata;
+    if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+      bench_die("epoll_ctl(ADD)", errno);
+    return 0;
+  }
+#endif
+  case LOOP_POLL:
+    loop__push(l, fd, udata);
+    return 0;
+  case LOOP_SELECT:
+    if (fd >= FD_SETSIZE)
+      return -1;
+    loop__push(l, fd, udata);
+    FD_SET(fd, &l->master);
+    if (fd > l->maxfd)
+      l->maxfd = fd;
+    return 0;
+  default:
+    rc = xsock_selector_add(l->sel, fd, XSOCK_READ, (void *)udata);
+    if (rc == XSOCK_ERANGE)
+      return -1;
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+    return 0;
+  }
+}
+
+void loop_del(loop_t *l, int fd) {
+  int i, rc;
+  switch (l->kind) {
+#ifdef LOOP_HAVE_EPOLL
+  case LOOP_EPOLL:
+    if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL) != 0)
+      bench_die("epoll_ctl(DEL)", errno);
+    return;
+#endif
+  case LOOP_POLL:
+  case LOOP_SELECT:
+    /* The entry stays, dead (poll skips a negative fd), so that the order
+     * of the others and a scan in progress are not disturbed. */
+    i = l->index[fd];
+    l->regs[i].fd = -1;
+    l->pfds[i].fd = -1;
+    l->pfds[i].revents = 0;
+    if (l->kind == LOOP_SELECT)
+      FD_CLR(fd, &l->master);
+    return;
+  default:
+    if ((rc = xsock_selector_remove(l->sel, fd)) < 0)
+      bench_die(xsock_strerror(rc), 0);
+  }
+}
+
+void loop_rearm(loop_t *l, int fd, uintptr_t udata) {
+  int rc;
+  switch (l->kind) {
+#ifdef LOOP_HAVE_EPOLL
+  case LOOP_EPOLL: {
+    struct epoll_event ev;
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.u64 = udata;
+    if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) != 0)
+      bench_die("epoll_ctl(MOD)", errno);
+    return;
+  }
+#endif
+  case LOOP_POLL:
+    l->pfds[l->index[fd]].events = POLLIN;
+    return;
+  case LOOP_SELECT:
+    FD_SET(fd, &l->master);
+    return;
+  default:
+    rc = xsock_selector_modify(l->sel, fd, XSOCK_READ, (void *)udata);
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+  }
+}
+
+#ifdef LOOP_HAVE_EPOLL
+static int loop__epoll(loop_t *l, int timeout) {
+  int n = epoll_wait(l->epfd, l->evs, LOOP_MAXEVENTS, timeout), k;
+  if (n < 0)
+    bench_die("epoll_wait", errno);
+  for (k = 0; k < n; k++)
+    l->fn(l->ctx, (uintptr_t)l->evs[k].data.u64);
+  return n;
+}
+#endif
+
+static int loop__poll(loop_t *l, int timeout) {
+  int n = poll(l->pfds, (nfds_t)l->nregs, timeout), i, hits = 0;
+  if (n < 0)
+    bench_die("poll", errno);
+  for (i = 0; hits < n && i < l->nregs; i++) {
+    if (l->pfds[i].revents == 0)
+      continue;
+    hits++;
+    if (l->oneshot)
+      l->pfds[i].events = 0;
+    l->fn(l->ctx, l->regs[i].udata);
+  }
+  return hits;
+}
+
+static int loop__select(loop_t *l, int block) {
+  fd_set rd = l->master;
+  struct timeval zero = {0, 0};
+  int n = select(l->maxfd + 1, &rd, NULL, NULL, block ? NULL : &zero), i,
+      hits = 0;
+  if (n < 0)
+    bench_die("select", errno);
+  for (i = 0; hits < n && i < l->nregs; i++) {
+    int fd = l->regs[i].fd;
+    if (fd < 0 || !FD_ISSET(fd, &rd))
+      continue;
+    hits++;
+    if (l->oneshot)
+      FD_CLR(fd, &l->master);
+    l->fn(l->ctx, l->regs[i].udata);
+  }
+  return hits;
+}
+
+static int loop__xsock(loop_t *l, int timeout) {
+  int n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, timeout), k, rc;
+  if (n < 0)
+    bench_die(xsock_strerror(n), 0);
+  for (k = 0; k < n; k++) {
+    const xsock_event_t *ev = &l->xevs[k];
+    /* The disarm half of the one-shot idiom (see loops.h). */
+    if (l->oneshot &&
+        (rc = xsock_selector_modify(l->sel, ev->sock, 0, ev->udata)) < 0)
+      bench_die(xsock_strerror(rc), 0);
+    l->fn(l->ctx, (uintptr_t)ev->udata);
+  }
+  return n;
+}
+
+int loop_iter(loop_t *l, int block) {
+  switch (l->kind) {
+#ifdef LOOP_HAVE_EPOLL
+  case LOOP_EPOLL:
+    return loop__epoll(l, block ? -1 : 0);
+#endif
+  case LOOP_POLL:
+    return loop__poll(l, block ? -1 : 0);
+  case LOOP_SELECT:
+    return loop__select(l, block);
+  default:
+    return loop__xsock(l, block ? -1 : 0);
+  }
+}
+
+void loop_close(loop_t *l) {
+  if (l->epfd >= 0)
+    close(l->epfd);
+  xsock_selector_close(l->sel);
+  free(l->pfds);
+  free(l->regs);
+  free(l->index);
+  free(l);
+}

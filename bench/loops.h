@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* One small event-loop interface over every implementation the benchmarks
+ * compare (shared/bench/SPEC.md 0.1 and 0.2): the raw system calls
+ * (`epoll`, `poll`, `select`) and xsock's selector on each compiled-in
+ * backend (`xsock-<backend>`). Only READ interest is used. An iteration
+ * calls handler(ctx, udata) once per ready registration, with the user
+ * data given at loop_add.
+ *
+ * One-shot ("rearm") loops disarm every registration they dispatch, and
+ * the handler re-arms it with loop_rearm() after its read, each
+ * implementation with its own idiom:
+ *  - epoll: EPOLLONESHOT at add, EPOLL_CTL_MOD to re-arm;
+ *  - poll: the dispatcher sets events = 0, loop_rearm sets POLLIN;
+ *  - select: the dispatcher FD_CLRs the master set, loop_rearm FD_SETs;
+ *  - xsock: the API has no one-shot flag, so the dispatcher disarms with
+ *    xsock_selector_modify(sel, fd, 0, udata) and loop_rearm calls
+ *    xsock_selector_modify(sel, fd, XSOCK_READ, udata): both through the
+ *    public API, exactly what an application would do. */
+#ifndef XSOCK_BENCH_LOOPS_H
+#define XSOCK_BENCH_LOOPS_H
+
+#include <stdint.h>
+
+typedef void (*loop_handler_fn)(void *ctx, uintptr_t udata);
+typedef struct loop loop_t;
+
+/* Writes the names of every impl of this build, one per line. */
+void loop_list_impls(void);
+
+/* 1 when impl names an implementation of this build. */
+int loop_impl_known(const char *impl);
+
+/* Opens a loop (the backend instance; untimed in every workload). oneshot
+ * selects rearm mode. Exits on failure. */
+loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
+                  void *ctx);
+
+/* Registers fd for READ with udata. Returns 0, or -1 when the impl cannot
+ * hold fd (select: fd >= FD_SETSIZE); exits on other failures. */
+int loop_add(loop_t *l, int fd, uintptr_t udata);
+
+/* Unregisters fd (teardown, or a server closing a connection). */
+void loop_del(loop_t *l, int fd);
+
+/* One iteration: wait (forever when block, else poll with timeout 0), then
+ * dispatch. Returns the number of handler calls. */
+int loop_iter(loop_t *l, int block);
+
+/* Re-arms READ interest on fd in oneshot mode (called by handlers). */
+void loop_rearm(loop_t *l, int fd, uintptr_t udata);
+
+/* Frees the backend instance (the registered fds stay open). */
+void loop_close(loop_t *l);
+
+#endif /* XSOCK_BENCH_LOOPS_H */

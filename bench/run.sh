@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs the benchmark matrix of shared/bench/SPEC.md for every impl of this
+# build (raw epoll/poll/select and xsock on each backend), then the
+# callgrind runs at the SPEC's smaller sizes, and prints one table per
+# workload with the ratios to raw epoll of the same run.
+#
+#   bench/run.sh [--quick] [--no-callgrind] [--build-dir=DIR] [--out=FILE]
+#
+# --quick runs fewer sizes and repetitions (a smoke test of every program;
+# its numbers are not the SPEC's). The build goes to DIR (default
+# build/bench in the repository, configured RelWithDebInfo with -O2 -g);
+# every RESULT line and the tables go to FILE (default DIR/results.txt).
+# Nothing is installed except valgrind, when it is missing and callgrind
+# runs are wanted.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+# shellcheck source=../ci/lib.sh
+. "$repo/ci/lib.sh"
+
+quick=0
+callgrind=1
+build="$repo/build/bench"
+out=""
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --no-callgrind) callgrind=0 ;;
+    --build-dir=*) build=${arg#--build-dir=} ;;
+    --out=*) out=${arg#--out=} ;;
+    *) echo "usage: $0 [--quick] [--no-callgrind] [--build-dir=DIR] [--out=FILE]" >&2
+       exit 2 ;;
+  esac
+done
+[ -n "$out" ] || out="$build/results.txt"
+
+xs_log "building into $build"
+cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" -DXSOCK_BUILD_TESTS=OFF \
+  -DXSOCK_BUILD_EXAMPLES=OFF -DXSOCK_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" -j2 --target bench_sockpairs bench_pingpong bench_idle \
+  bench_calib >/dev/null
+bin="$build/bench"
+
+if [ "$callgrind" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
+  xs_need_pkgs valgrind || { echo "no valgrind: skipping the callgrind runs" >&2; callgrind=0; }
+fi
+
+mkdir -p "$(dirname "$out")"
+: >"$out"
+mapfile -t impls < <("$bin/bench_sockpairs" --list-impls)
+
+# Runs one benchmark program natively; its RESULT line goes to the file.
+run() {
+  local line
+  line=$("$@" | grep '^RESULT ') || { echo "FAILED: $*" >&2; return 1; }
+  echo "$line" >>"$out"
+  printf '.'
+}
+
+# Runs one program under callgrind (collection only inside the program's
+# brackets) and completes its CALLGRIND RESULT line with the Ir totals of
+# the regions it dumped as "setup" and "run".
+cg_run() {
+  local dir line sums
+  dir=$(mktemp -d)
+  line=$(valgrind --tool=callgrind --collect-atstart=no \
+           --callgrind-out-file="$dir/cg.%p" "$@" --callgrind 2>"$dir/log" |
+         grep '^CALLGRIND RESULT ') || {
+    echo "FAILED under callgrind: $*" >&2; cat "$dir/log" >&2; rm -rf "$dir"; return 1; }
+  sums=$(awk '/^desc: Trigger: Client Request:/ { t = $NF }
+              /^summary:/ { if (t != "") s[t] += $2; t = "" }
+              END { printf "ir_setup=%.0f ir_run=%.0f", s["setup"], s["run"] }' \
+         "$dir"/cg.*)
+  echo "$line $sums" >>"$out"
+  rm -rf "$dir"
+  printf '.'
+}
+
+# select (raw and xsock's) holds only fds < FD_SETSIZE: the SPEC runs it
+# for N <= 1000 (W1, W3); W2 needs 2C fds in 1proc, so C <= 100.
+is_select() { [ "$1" = select ] || [ "$1" = xsock-select ]; }
+
+if [ "$quick" = 1 ]; then
+  w1_n=(1000); w1_extra=(--rounds=100 --warmup=20 --reps=3)
+  w2_sets=("1proc 1" "1proc 100" "2proc 1"); w2_extra=(--rounds=4000 --reps=3)
+  w3_sets=("10 last" "1000 last" "1000 first"); w3_extra=(--reps=3)
+  calib_extra=(--rounds=20000 --reps=3)
+else
+  w1_n=(100 1000 10000); w1_extra=()
+  w2_sets=("1proc 1" "1proc 100" "1proc 1000" "2proc 1" "2proc 100" "2proc 1000")
+  w2_extra=()
+  w3_sets=("10 last" "1000 last" "10000 last" "10 first" "1000 first" "10000 first")
+  w3_extra=()
+  calib_extra=()
+fi
+
+start=$(date +%s)
+xs_log "calib"
+run "$bin/bench_calib" "${calib_extra[@]}"
+
+xs_log "W1 sockpairs"
+for mode in persist rearm; do
+  for n in "${w1_n[@]}"; do
+    for impl in "${impls[@]}"; do
+      if is_select "$impl" && [ "$n" -gt 1000 ]; then continue; fi
+      run "$bin/bench_sockpairs" --impl="$impl" --n="$n" --mode="$mode" \
+        "${w1_extra[@]}"
+    done
+  done
+done
+
+xs_log "W2 pingpong"
+for set in "${w2_sets[@]}"; do
+  read -r topo c <<<"$set"
+  for impl in "${impls[@]}"; do
+    if is_select "$impl" && [ "$c" -gt 100 ]; then continue; fi
+    run "$bin/bench_pingpong" --impl="$impl" --topo="$topo" --conns="$c" \
+      "${w2_extra[@]}"
+  done
+done
+
+xs_log "W3 idle"
+for set in "${w3_sets[@]}"; do
+  read -r n pos <<<"$set"
+  for impl in "${impls[@]}"; do
+    if is_select "$impl" && [ "$n" -gt 1000 ]; then continue; fi
+    run "$bin/bench_idle" --impl="$impl" --n="$n" --active-pos="$pos" \
+      "${w3_extra[@]}"
+  done
+done
+
+if [ "$callgrind" = 1 ]; then
+  xs_log "callgrind (SPEC sizes)"
+  for impl in "${impls[@]}"; do
+    for mode in persist rearm; do
+      cg_run "$bin/bench_sockpairs" --impl="$impl" --n=1000 --active=100 \
+        --rounds=100 --warmup=20 --reps=1 --mode="$mode"
+    done
+    cg_run "$bin/bench_pingpong" --impl="$impl" --topo=1proc --conns=100 \
+      --rounds=5000 --warmup=1000 --reps=1
+    for n in 10 1000; do
+      cg_run "$bin/bench_idle" --impl="$impl" --n="$n" --active-pos=last \
+        --k=1000 --warmup=100 --reps=1
+    done
+  done
+fi
+echo
+echo "run time: $(( $(date +%s) - start )) s"
+
+xs_log "results (every RESULT line is in $out)"
+{
+  echo
+  echo "# tables"
+  awk -f "$here/report.awk" "$out" | sed 's/^/# /'
+} >>"$out"
+awk -f "$here/report.awk" "$out"

@@ -232,6 +232,47 @@ static void test_interest_zero_dead_peer(void **state) {
   xt_close(&s2);
 }
 
+/* Lowering the interest takes effect at the next wait, whatever a backend
+ * does underneath (epoll defers the kernel update until the kernel reports
+ * something unwanted): a disarmed handle stays silent while ready, a
+ * narrowed one reports only what is still asked for, and re-arming brings
+ * the readiness back at once, cycle after cycle (one-shot style). */
+static void test_lowered_interest(void **state) {
+  xsock_selector_t *sel = xt_selector();
+  xsock_t c, s;
+  char b;
+  int i;
+  (void)state;
+  xt_tcp_pair(&c, &s);
+  xt_ok(xsock_selector_add(sel, s, XSOCK_READ | XSOCK_WRITE, &b));
+  assert_int_equal(xt_expect_events(sel, s, XSOCK_WRITE, SEM_BOUND), XSOCK_WRITE);
+  /* Narrowed to READ on a writable socket with nothing to read. */
+  xt_ok(xsock_selector_modify(sel, s, XSOCK_READ, &b));
+  assert_int_equal(xt_wait_one(sel, s, 0), 0);
+  assert_int_equal(xt_wait_one(sel, s, 10), 0);
+  xt_ok(xsock_send(c, "x", 1));
+  assert_int_equal(xt_expect_events(sel, s, XSOCK_READ, SEM_BOUND), XSOCK_READ);
+  /* Disarm and re-arm while the byte stays unread. */
+  for (i = 0; i < 100; i++) {
+    xt_ok(xsock_selector_modify(sel, s, 0, &b));
+    assert_int_equal(xt_wait_one(sel, s, 0), 0);
+    xt_ok(xsock_selector_modify(sel, s, XSOCK_READ, &b));
+    assert_int_equal(xt_wait_one(sel, s, 0), XSOCK_READ);
+  }
+  /* Disarmed, drained, then the peer goes away: silent until re-armed. */
+  xt_ok(xsock_selector_modify(sel, s, 0, &b));
+  assert_int_equal(xsock_recv(s, &b, 1), 1);
+  xt_close(&c);
+  sem_probe(s, XSOCK_READ | XSOCK_HANGUP);
+  assert_int_equal(xt_wait_one(sel, s, 0), 0);
+  assert_int_equal(xt_wait_one(sel, s, 10), 0);
+  xt_ok(xsock_selector_modify(sel, s, XSOCK_READ, &b));
+  assert_int_equal(xt_expect_events(sel, s, XSOCK_HANGUP, SEM_BOUND),
+                   XSOCK_READ | XSOCK_HANGUP);
+  xsock_selector_close(sel);
+  xt_close(&s);
+}
+
 #ifndef _WIN32
 /* POSIX only: the selector watches any pollable descriptor, not just
  * sockets; Windows selectors hold sockets only. */
@@ -299,6 +340,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_peer_reset),
       cmocka_unit_test(test_writable_and_full),
       cmocka_unit_test(test_interest_zero_dead_peer),
+      cmocka_unit_test(test_lowered_interest),
 #ifndef _WIN32
       cmocka_unit_test(test_pipe),
 #endif

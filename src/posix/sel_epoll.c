@@ -9,8 +9,17 @@
  *    generation) and a stale token is dropped; DEL's EBADF/ENOENT is
  *    ignored on remove.
  *  - EPOLLERR and EPOLLHUP are always reported, even with no events asked
- *    for; interest 0 therefore takes the descriptor out of the kernel set
- *    (DEL) and puts it back (ADD) when interest returns.
+ *    for, so a silent registration (interest 0) must leave the kernel set.
+ *  - Kernel updates are deferred where that is safe (the technique libev
+ *    uses): lowering the interest (to 0 for one-shot style re-arming, or
+ *    dropping WRITE) changes nothing in the kernel at once; the kernel set
+ *    is corrected (DEL or MOD) only if it reports something the caller no
+ *    longer asked for, and that report is not passed on. "Disarm, read,
+ *    re-arm" therefore costs no system call at all, where a one-shot
+ *    epoll registration costs one MOD per event. Raising the interest is
+ *    always given to the kernel at once, so nothing wanted is missed.
+ *    bindex holds what the kernel was last given (EPOLL__IN_SET plus the
+ *    XSOCK_READ/XSOCK_WRITE bits).
  *  - EPOLLRDHUP is the peer's FIN; EPOLLHUP alone comes only when both
  *    directions are shut. Both mean HANGUP here.
  *  - A regular file or directory is refused with EPERM (it is always
@@ -30,6 +39,9 @@
 
 #define EPOLL__MIN_EVENTS 256
 #define EPOLL__WAKE_TOKEN UINT64_MAX
+/* In a registration's bindex: the descriptor is in the kernel set; the low
+ * bits are the XSOCK_READ/XSOCK_WRITE interest the kernel was given. */
+#define EPOLL__IN_SET 0x100u
 
 typedef struct epoll__state {
   int epfd;
@@ -84,14 +96,16 @@ static void epoll__destroy(struct xsock_selector *sel) {
   sel->impl = NULL;
 }
 
-static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot) {
+/* Gives the kernel one registration with the given interest. */
+static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
+                      unsigned interest) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   const xsock__reg_t *reg = &sel->regs[slot];
   struct epoll_event ev;
   ev.events = EPOLLRDHUP;
-  if (reg->interest & XSOCK_READ)
+  if (interest & XSOCK_READ)
     ev.events |= EPOLLIN;
-  if (reg->interest & XSOCK_WRITE)
+  if (interest & XSOCK_WRITE)
     ev.events |= EPOLLOUT;
   ev.data.u64 = xsock__reg_token(sel, slot);
   if (epoll_ctl(st->epfd, op, reg->sock, op == EPOLL_CTL_DEL ? NULL : &ev) == 0)
@@ -118,36 +132,34 @@ static void epoll__grow(epoll__state_t *st, uint32_t regs) {
   }
 }
 
-/* Puts a registration into the kernel set. EEXIST means the kernel still
- * holds this open file under an older registration: it was closed while
- * registered and a dup (or a fork) kept it open, and now the same file is
- * back under this number. Its registration is taken over with MOD, so the
- * old token (dropped as stale) is replaced by this one. */
+/* Puts a registration into the kernel set with its current interest.
+ * EEXIST means the kernel still holds this open file under an older
+ * registration: it was closed while registered and a dup (or a fork) kept
+ * it open, and now the same file is back under this number. Its
+ * registration is taken over with MOD, so the old token (dropped as
+ * stale) is replaced by this one. */
 static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
-  int rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot);
+  xsock__reg_t *reg = &sel->regs[slot];
+  int rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
   if (rc == XSOCK_EEXIST)
-    rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot);
+    rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
+  if (rc == 0)
+    reg->bindex = EPOLL__IN_SET | reg->interest;
   return rc;
 }
 
 static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
+  if ((rc = epoll__arm(sel, slot)) < 0)
+    return rc;
   if (reg->interest == 0) {
-    /* Not left with the kernel (it would report errors and hangups), but
-     * checked like a real add: the kernel is asked to take it and to drop
-     * it again, so that a descriptor epoll refuses (a regular file, a
-     * device without poll support) fails here and not at a later modify. */
-    if ((rc = xsock__posix_check_pollable(reg->sock)) < 0)
-      return rc;
-    if ((rc = epoll__arm(sel, slot)) < 0 ||
-        (rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot)) < 0)
+    /* Checked like a real add (the kernel took it, so a descriptor epoll
+     * refuses fails here and not at a later modify), but not left with
+     * the kernel, which would report its errors and hangups. */
+    if ((rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot, 0)) < 0)
       return rc;
     reg->bindex = 0;
-  } else {
-    if ((rc = epoll__arm(sel, slot)) < 0)
-      return rc;
-    reg->bindex = 1;
   }
   epoll__grow((epoll__state_t *)sel->impl, sel->regs_used + 1);
   return 0;
@@ -156,24 +168,40 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
 static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
                          unsigned old) {
   xsock__reg_t *reg = &sel->regs[slot];
+  unsigned given = (unsigned)reg->bindex;
   int rc;
-  if (reg->interest == old)
-    return 0;
-  if (reg->interest == 0) {
-    rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot);
-    reg->bindex = 0;
+  (void)old;
+  if (reg->interest == 0)
+    return 0; /* deferred: see the notes */
+  if (!(given & EPOLL__IN_SET))
+    return epoll__arm(sel, slot);
+  if ((reg->interest & ~given) == 0)
+    return 0; /* the kernel watches this much already: deferred */
+  if ((rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest)) < 0)
     return rc;
+  reg->bindex = EPOLL__IN_SET | reg->interest;
+  return 0;
+}
+
+/* Brings the kernel set in line with a registration whose interest was
+ * lowered after the kernel was given it, once the kernel reports what is
+ * no longer wanted. A failure leaves things as they were: the report is
+ * dropped again next time (a descriptor closed while registered can no
+ * longer be reached at all; see xsock_selector_remove). */
+static void epoll__settle(struct xsock_selector *sel, xsock__reg_t *reg) {
+  epoll__state_t *st = (epoll__state_t *)sel->impl;
+  uint32_t slot = (uint32_t)(reg - sel->regs);
+  if (reg->interest == 0) {
+    if (epoll_ctl(st->epfd, EPOLL_CTL_DEL, reg->sock, NULL) == 0)
+      reg->bindex = 0;
+  } else if (epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest) == 0) {
+    reg->bindex = EPOLL__IN_SET | reg->interest;
   }
-  rc = reg->bindex ? epoll__ctl(sel, EPOLL_CTL_MOD, slot)
-                   : epoll__arm(sel, slot);
-  if (rc == 0)
-    reg->bindex = 1;
-  return rc;
 }
 
 static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {
   const xsock__reg_t *reg = &sel->regs[slot];
-  if (reg->bindex == 0)
+  if (!(reg->bindex & EPOLL__IN_SET))
     return 0;
   if (epoll_ctl(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
                 NULL) == 0)
@@ -208,7 +236,8 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   if (XSOCK__UNLIKELY(n < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {
-    const xsock__reg_t *reg = xsock__reg_by_token(sel, kev[i].data.u64);
+    xsock__reg_t *reg = xsock__reg_by_token(sel, kev[i].data.u64);
+    unsigned raw;
     if (XSOCK__UNLIKELY(reg == NULL)) {
       if (kev[i].data.u64 == EPOLL__WAKE_TOKEN) {
         xsock__wakeup_drain(&st->wake);
@@ -216,10 +245,13 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
       }
       continue;
     }
-    /* The kernel only watches handles with interest, so the merged flags
-     * are never empty; the test costs nothing and keeps the contract. */
+    raw = epoll__raw(kev[i].events);
+    /* The kernel still watches more than is wanted (a deferred lowering):
+     * correct it now; what is no longer wanted is filtered below. */
+    if (XSOCK__UNLIKELY(reg->bindex != (EPOLL__IN_SET | reg->interest)))
+      epoll__settle(sel, reg);
     evs[out].sock = reg->sock;
-    evs[out].events = xsock__reg_events(epoll__raw(kev[i].events), reg->interest);
+    evs[out].events = xsock__reg_events(raw, reg->interest);
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }

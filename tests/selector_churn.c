@@ -28,6 +28,16 @@ static int ch_wait_without(xsock_selector_t *sel, xsock_event_t *evs, int max,
   return n;
 }
 
+/* Closes the selector, then both ends of n socket pairs. */
+static void ch_close_all(xsock_selector_t *sel, xsock_t (*p)[2], int n) {
+  int i;
+  xsock_selector_close(sel);
+  for (i = 0; i < n; i++) {
+    xt_close(&p[i][0]);
+    xt_close(&p[i][1]);
+  }
+}
+
 static void test_no_stale_event_on_reuse(void **state) {
   xsock_selector_t *sel = xt_selector();
   xsock_event_t evs[16];
@@ -176,11 +186,7 @@ static void test_remove_while_walking(void **state) {
   assert_int_equal(total, WALK_N);
   assert_int_equal(xsock_selector_wait(sel, evs, 32, 0), 0);
   assert_int_equal(xsock_selector_wait(sel, evs, 32, 10), 0);
-  xsock_selector_close(sel);
-  for (i = 0; i < WALK_N; i++) {
-    xt_close(&p[i][0]);
-    xt_close(&p[i][1]);
-  }
+  ch_close_all(sel, p, WALK_N);
 }
 
 #define RAND_PAIRS 12
@@ -220,11 +226,7 @@ static void test_random_writers(void **state) {
       if (want & (1u << i))
         assert_int_equal(xsock_recv(p[i][0], &b, 1), 1);
   }
-  xsock_selector_close(sel);
-  for (i = 0; i < RAND_PAIRS; i++) {
-    xt_close(&p[i][0]);
-    xt_close(&p[i][1]);
-  }
+  ch_close_all(sel, p, RAND_PAIRS);
 }
 
 /* More ready than one wait can return: repeated small waits must report
@@ -257,11 +259,7 @@ static void test_fair_when_truncated(void **state) {
     }
   }
   assert_int_equal(seen, FAIR_N);
-  xsock_selector_close(sel);
-  for (i = 0; i < FAIR_N; i++) {
-    xt_close(&p[i][0]);
-    xt_close(&p[i][1]);
-  }
+  ch_close_all(sel, p, FAIR_N);
 }
 
 #define MANY_PAIRS 1050

@@ -14,8 +14,8 @@ MESSAGES=${DEMO_MESSAGES:-20000}
 SIZE=${DEMO_SIZE:-1000}
 BUILD=${DEMO_BUILD:-build/demo}
 
-if ! xs_need_pkgs cmake make gcc; then
-  echo "demo: NOT RUN — cmake/make/gcc could not be installed" >&2
+if ! xs_need_pkgs cmake make gcc libc6-dev; then
+  echo "demo: NOT RUN — cmake/make/gcc/libc6-dev could not be installed" >&2
   exit 1
 fi
 xs_log "building the examples ($BUILD)"

@@ -50,7 +50,8 @@ native_leg() { # leg dir cc extra-cmake-args...
   record "$leg" "$log" "${PIPESTATUS[0]}"
 }
 
-if xs_need_pkgs cmake make gcc libcmocka-dev pkg-config; then
+# libc6-dev is only a recommendation of gcc: without it nothing links.
+if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev; then
   native_leg native-gcc "$BUILD/gcc" gcc
 else
   not_runnable native-gcc "could not install cmake/gcc/libcmocka-dev"

@@ -69,8 +69,10 @@ fi
 
 need_install=""
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need_install="$need_install gcc-mingw-w64-x86-64"
+# Debian's wine64 holds the 64-bit loader; the `wine` command that runs it
+# comes with the package wine, which --no-install-recommends leaves out.
 if ! command -v wine >/dev/null 2>&1 && ! command -v wine64 >/dev/null 2>&1; then
-  need_install="$need_install wine64"
+  need_install="$need_install wine wine64"
 fi
 if [ -n "$need_install" ]; then
   command -v apt-get >/dev/null 2>&1 || not_run "missing$need_install and no apt-get to install them"

@@ -137,7 +137,9 @@ XSOCK_API const char *xsock_err_name(int err);
 /* The raw OS error (errno, or WSAGetLastError()/GetLastError() on Windows)
  * behind the calling thread's most recent failing xsock call, 0 if none.
  * Mapped codes keep it too, so XSOCK_EUNKNOWN can be diagnosed. Errors that
- * xsock detects itself (bad arguments) leave 0. */
+ * xsock detects itself (bad arguments) leave 0. After a failed
+ * xsock_resolve it is the resolver's EAI_* code (a Winsock code on
+ * Windows; negative on glibc, where xsock_os_strerror describes it). */
 XSOCK_API int xsock_last_os_error(void);
 
 /* Writes the OS's own message for a raw OS error code (strerror_r, or

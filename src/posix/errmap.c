@@ -4,6 +4,7 @@
  * ENOTSUP, ENFILE into EMFILE. */
 #include "posix.h"
 
+#include <netdb.h>
 #include <string.h>
 
 int xsock__map_os_error(int e) {
@@ -113,7 +114,10 @@ int xsock__os_message(int os_error, char *buf, size_t len) {
    * may not be in tmp), so both forms are handled. */
 #if defined(__GLIBC__) && defined(_GNU_SOURCE)
   char tmp[256];
-  const char *msg = strerror_r(os_error, tmp, sizeof tmp);
+  /* A failed xsock_resolve records getaddrinfo's EAI_* code, which glibc
+   * makes negative, apart from every errno value. */
+  const char *msg = os_error < 0 ? gai_strerror(os_error)
+                                 : strerror_r(os_error, tmp, sizeof tmp);
 #else
   char tmp[256];
   const char *msg = tmp;

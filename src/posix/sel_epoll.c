@@ -236,24 +236,35 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   if (XSOCK__UNLIKELY(n < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {
-    xsock__reg_t *reg = xsock__reg_by_token(sel, kev[i].data.u64);
-    unsigned raw;
-    if (XSOCK__UNLIKELY(reg == NULL)) {
-      if (kev[i].data.u64 == EPOLL__WAKE_TOKEN) {
-        xsock__wakeup_drain(&st->wake);
-        sel->woken = 1;
-      }
+    uint64_t token = kev[i].data.u64;
+    xsock__reg_t *reg;
+    unsigned raw, ev;
+    if (XSOCK__UNLIKELY(token == EPOLL__WAKE_TOKEN)) {
+      xsock__wakeup_drain(&st->wake);
+      sel->woken = 1;
       continue;
     }
+    /* Every other token was made here for a slot that still exists (the
+     * table never shrinks), so only its generation can be stale. */
+    reg = &sel->regs[(uint32_t)token];
+    if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(token >> 32)))
+      continue;
     raw = epoll__raw(kev[i].events);
-    /* The kernel still watches more than is wanted (a deferred lowering):
-     * correct it now; what is no longer wanted is filtered below. */
-    if (XSOCK__UNLIKELY(reg->bindex != (EPOLL__IN_SET | reg->interest)))
+    if (XSOCK__LIKELY(reg->bindex == (EPOLL__IN_SET | reg->interest))) {
+      /* The kernel watches exactly the (nonzero) interest, so whatever it
+       * reports is wanted; only an error or hangup adds the asked bits. */
+      ev = raw & (XSOCK_ERROR | XSOCK_HANGUP) ? raw | reg->interest : raw;
+    } else {
+      /* It still watches more than is wanted (a deferred lowering):
+       * correct it now and pass on only what is still asked for. */
       epoll__settle(sel, reg);
+      if ((ev = xsock__reg_events(raw, reg->interest)) == 0)
+        continue;
+    }
     evs[out].sock = reg->sock;
-    evs[out].events = xsock__reg_events(raw, reg->interest);
+    evs[out].events = ev;
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    out++;
   }
   return out;
 }

@@ -98,6 +98,42 @@ static void test_connect_refused(void **state) {
   sem_connect_refused(RW);
 }
 
+#if defined(_WIN32) && !defined(XSOCK_SHARED)
+/* Windows only (and a static build, which exposes the library's test
+ * hook): before Windows 10 version 2004 WSAPoll never reports a failed
+ * connect. The hook makes the wsapoll backend discard what WSAPoll says
+ * about connecting sockets, as those systems do, so that the fallback that
+ * reports the failure anyway (select() on the connect candidates) is
+ * proven here, under Wine and on newer Windows. The select backend ignores
+ * the hook and must give the same answers. */
+extern int xsock__wsapoll_legacy_connects;
+
+static void test_connect_refused_legacy_wsapoll(void **state) {
+  xsock_selector_t *sel;
+  xsock_event_t evs[8];
+  xsock_addr_t addr;
+  xsock_t c;
+  (void)state;
+  xsock__wsapoll_legacy_connects = 1;
+  sem_connect_refused(XSOCK_WRITE);
+  sem_connect_refused(RW);
+  sem_connect_ok(XSOCK_WRITE);
+  /* A wait with no timeout still ends: WSAPoll gets short slices while a
+   * connect is pending, and each slice asks select() about it. */
+  sel = xt_selector();
+  xt_refused_addr(&addr);
+  xt_err(xt_connect_nb(&c, &addr), XSOCK_EINPROGRESS);
+  xt_ok(xsock_selector_add(sel, c, XSOCK_WRITE, &addr));
+  assert_int_equal(xt_ok(xsock_selector_wait(sel, evs, 8, -1)), 1);
+  assert_int_equal(evs[0].events, XSOCK_WRITE | ERRHUP);
+  assert_ptr_equal(evs[0].udata, &addr);
+  xt_err(xsock_connect_result(c), XSOCK_ECONNREFUSED);
+  xsock_selector_close(sel);
+  xt_close(&c);
+  xsock__wsapoll_legacy_connects = 0;
+}
+#endif
+
 static void test_graceful_close(void **state) {
   xsock_selector_t *sel = xt_selector();
   xsock_t c, s;
@@ -335,6 +371,9 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_listener_pending),
       cmocka_unit_test(test_connect_succeeds),
       cmocka_unit_test(test_connect_refused),
+#if defined(_WIN32) && !defined(XSOCK_SHARED)
+      cmocka_unit_test(test_connect_refused_legacy_wsapoll),
+#endif
       cmocka_unit_test(test_graceful_close),
       cmocka_unit_test(test_data_then_close),
       cmocka_unit_test(test_peer_reset),

@@ -50,6 +50,13 @@
 /* How long one WSAPoll may block while connect candidates exist. */
 #define WSAPOLL__SLICE_MS 50
 
+/* Test hook, not part of the API: when nonzero, each wait throws away what
+ * WSAPoll itself reported for connect candidates except POLLWRNORM, which
+ * is what Windows before 10 version 2004 reports for a failed connect, so
+ * that the select() fallback is exercised on newer Windows and under Wine
+ * (tests/selector_semantics.c). */
+int xsock__wsapoll_legacy_connects;
+
 typedef struct wsapoll__state {
   WSAPOLLFD *pfds;        /* pfds[0] is the wakeup */
   uint32_t *slots;        /* slots[i] is the registration of pfds[i], i >= 1 */
@@ -265,8 +272,15 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
   if (XSOCK__UNLIKELY(WSAPoll(st->pfds, (ULONG)st->n, timeout_ms) ==
                       SOCKET_ERROR))
     return xsock__wsa_fail();
-  if (st->ncand)
+  if (st->ncand) {
+    if (XSOCK__UNLIKELY(xsock__wsapoll_legacy_connects)) {
+      size_t c;
+      for (c = 1; c < st->n; c++)
+        if (sel->regs[st->slots[c]].bindex & WSAPOLL__CAND)
+          st->pfds[c].revents &= POLLWRNORM;
+    }
     wsapoll__check_candidates(sel);
+  }
   if (st->pfds[0].revents) {
     xsock__wakeup_drain(&st->wake);
     sel->woken = 1;

@@ -95,18 +95,17 @@ static inline uint64_t xsock__reg_token(const struct xsock_selector *sel,
   return ((uint64_t)sel->regs[slot].gen << 32) | slot;
 }
 
+/* The registration a kernel token names, or NULL when the token is stale.
+ * The token must be one that xsock__reg_token() made for this selector (a
+ * backend tests its own private tokens, such as its wakeup's, first): its
+ * slot then still exists, because the table never shrinks, and only the
+ * generation needs a test. A free slot needs none of its own either:
+ * freeing bumped its generation, so no token handed out for it can match
+ * until it is used again. */
 static inline xsock__reg_t *
 xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
-  uint32_t slot = (uint32_t)token;
-  xsock__reg_t *reg;
-  if (XSOCK__UNLIKELY(slot >= sel->regs_cap))
-    return NULL;
-  reg = &sel->regs[slot];
-  /* A free slot needs no test of its own: freeing bumped its generation,
-   * so no token handed out for it can match until it is used again. */
-  if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(token >> 32)))
-    return NULL;
-  return reg;
+  xsock__reg_t *reg = &sel->regs[(uint32_t)token];
+  return XSOCK__LIKELY(reg->gen == (uint32_t)(token >> 32)) ? reg : NULL;
 }
 
 /* The normalisation every backend applies to what its OS reported (raw, in

@@ -244,11 +244,8 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
       sel->woken = 1;
       continue;
     }
-    /* Every other token was made here for a slot that still exists (the
-     * table never shrinks), so only its generation can be stale. */
-    reg = &sel->regs[(uint32_t)token];
-    if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(token >> 32)))
-      continue;
+    if (XSOCK__UNLIKELY((reg = xsock__reg_by_token(sel, token)) == NULL))
+      continue; /* stale: removed since the kernel queued it */
     raw = epoll__raw(kev[i].events);
     if (XSOCK__LIKELY(reg->bindex == (EPOLL__IN_SET | reg->interest))) {
       /* The kernel watches exactly the (nonzero) interest, so whatever it

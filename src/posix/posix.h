@@ -32,7 +32,30 @@ int xsock__posix_check_pollable(int fd);
  * fork+exec may inherit the descriptor. */
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 #define XSOCK__HAVE_SOCK_FLAGS 1
+#define XSOCK__SOCK_FLAGS_ATOMIC 1
+#else
+#define XSOCK__SOCK_FLAGS_ATOMIC 0
 #endif
+
+/* The OS type for XSOCK_STREAM / XSOCK_DGRAM, carrying SOCK_CLOEXEC (and
+ * SOCK_NONBLOCK when nonblock) where the OS takes them at creation, so
+ * that XSOCK__SOCK_FLAGS_ATOMIC tells xsock__posix_setup_fd what is left
+ * to do. -1 for any other type. */
+static inline int xsock__posix_socktype(int type, int nonblock) {
+  int st;
+  if (type == XSOCK_STREAM)
+    st = SOCK_STREAM;
+  else if (type == XSOCK_DGRAM)
+    st = SOCK_DGRAM;
+  else
+    return -1;
+#ifdef XSOCK__HAVE_SOCK_FLAGS
+  st |= SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0);
+#else
+  (void)nonblock;
+#endif
+  return st;
+}
 
 /* Applies the defaults every new descriptor gets: close-on-exec and the
  * O_NONBLOCK state asked for (both with fcntl unless atomic says the OS

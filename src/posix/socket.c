@@ -60,7 +60,7 @@ static void socket__discard(int fd) {
 }
 
 int xsock_socket(xsock_t *out, int family, int type, int flags) {
-  int af, st, fd, rc, atomic = 0;
+  int af, st, fd, rc;
   if (out == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);
   *out = XSOCK_INVALID;
@@ -77,24 +77,13 @@ int xsock_socket(xsock_t *out, int family, int type, int flags) {
   default:
     return xsock__fail(XSOCK_EINVAL, 0);
   }
-  if (type == XSOCK_STREAM)
-    st = SOCK_STREAM;
-  else if (type == XSOCK_DGRAM)
-    st = SOCK_DGRAM;
-  else
+  st = xsock__posix_socktype(type, flags & XSOCK_NONBLOCK);
+  if (st < 0 || (flags & ~XSOCK_NONBLOCK) != 0)
     return xsock__fail(XSOCK_EINVAL, 0);
-  if ((flags & ~XSOCK_NONBLOCK) != 0)
-    return xsock__fail(XSOCK_EINVAL, 0);
-#ifdef XSOCK__HAVE_SOCK_FLAGS
-  st |= SOCK_CLOEXEC;
-  if (flags & XSOCK_NONBLOCK)
-    st |= SOCK_NONBLOCK;
-  atomic = 1;
-#endif
   fd = socket(af, st, 0);
   if (fd == -1)
     return xsock__errno_fail();
-  rc = xsock__posix_setup_fd(fd, atomic, flags & XSOCK_NONBLOCK);
+  rc = xsock__posix_setup_fd(fd, XSOCK__SOCK_FLAGS_ATOMIC, flags & XSOCK_NONBLOCK);
   if (rc == 0 && af == AF_INET6) {
     int one = 1;
     if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)

@@ -9,25 +9,17 @@
 #include <unistd.h>
 
 int xsock_socketpair(int type, xsock_t pair[2]) {
-  int fds[2], st, rc, atomic = 0;
+  int fds[2], st, rc;
   if (pair == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);
   pair[0] = pair[1] = XSOCK_INVALID;
-  if (type == XSOCK_STREAM)
-    st = SOCK_STREAM;
-  else if (type == XSOCK_DGRAM)
-    st = SOCK_DGRAM;
-  else
+  if ((st = xsock__posix_socktype(type, 0)) < 0)
     return xsock__fail(XSOCK_EINVAL, 0);
-#ifdef XSOCK__HAVE_SOCK_FLAGS
-  st |= SOCK_CLOEXEC;
-  atomic = 1;
-#endif
   if (socketpair(AF_UNIX, st, 0, fds) != 0)
     return xsock__errno_fail();
-  rc = xsock__posix_setup_fd(fds[0], atomic, 0);
+  rc = xsock__posix_setup_fd(fds[0], XSOCK__SOCK_FLAGS_ATOMIC, 0);
   if (rc == 0)
-    rc = xsock__posix_setup_fd(fds[1], atomic, 0);
+    rc = xsock__posix_setup_fd(fds[1], XSOCK__SOCK_FLAGS_ATOMIC, 0);
   if (rc < 0) {
     int saved = errno;
     (void)close(fds[0]);

@@ -81,6 +81,25 @@ static void test_no_stale_event_on_reuse(void **state) {
 }
 
 #ifndef _WIN32
+/* POSIX only (dup). Registers the readable p[0] of a new pair with
+ * tag_old, keeps its open file alive in a duplicate (*dup_fd), then closes
+ * and removes p[0], which epoll cannot take out of its set any more.
+ * Returns p[0]'s old number. */
+static int ch_close_registered_dup(xsock_selector_t *sel, xsock_t p[2],
+                                   int *dup_fd) {
+  int old;
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  *dup_fd = dup(p[0]);
+  assert_true(*dup_fd >= 0);
+  xt_ok(xsock_send(p[1], "x", 1));
+  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, &tag_old));
+  assert_true(xt_expect_events(sel, p[0], XSOCK_READ, CH_BOUND) & XSOCK_READ);
+  old = p[0];
+  xt_ok(xsock_close(p[0]));
+  xt_ok(xsock_selector_remove(sel, old));
+  return old;
+}
+
 /* POSIX only (dup): a handle closed while registered whose open file
  * lives on in a duplicate. epoll keeps reporting the file under the old
  * registration; the stale generation must drop it. */
@@ -90,15 +109,7 @@ static void test_closed_while_registered_with_dup(void **state) {
   xsock_t p[2], q[2];
   int d, old;
   (void)state;
-  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
-  d = dup(p[0]);
-  assert_true(d >= 0);
-  xt_ok(xsock_send(p[1], "x", 1));
-  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, &tag_old));
-  assert_true(xt_expect_events(sel, p[0], XSOCK_READ, CH_BOUND) & XSOCK_READ);
-  old = p[0];
-  xt_ok(xsock_close(p[0]));
-  xt_ok(xsock_selector_remove(sel, old));
+  old = ch_close_registered_dup(sel, p, &d);
   assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 0);
   assert_int_equal(ch_wait_without(sel, evs, 16, 10, &tag_old), 0);
   xt_ok(xsock_socketpair(XSOCK_STREAM, q));
@@ -127,15 +138,7 @@ static void test_same_file_back_under_old_number(void **state) {
   xsock_t p[2];
   int d, old;
   (void)state;
-  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
-  d = dup(p[0]);
-  assert_true(d >= 0);
-  xt_ok(xsock_send(p[1], "x", 1));
-  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, &tag_old));
-  assert_true(xt_expect_events(sel, p[0], XSOCK_READ, CH_BOUND) & XSOCK_READ);
-  old = p[0];
-  xt_ok(xsock_close(p[0]));
-  xt_ok(xsock_selector_remove(sel, old));
+  old = ch_close_registered_dup(sel, p, &d);
   assert_int_equal(dup2(d, old), old);
   xt_ok(xsock_selector_add(sel, old, XSOCK_READ, &tag_new));
   assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 1);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The portable xsock_addr_t <-> the OS's struct sockaddr. */
-#include "posix.h"
+#include "os.h"
 
 #include <netinet/in.h>
 #include <string.h>

@@ -17,7 +17,7 @@
  *    so a second look may see 0 and then getpeername() says ENOTCONN.
  *  - Not writable is not "pending": a connected socket whose send buffer
  *    is full is not writable either. */
-#include "posix.h"
+#include "os.h"
 
 #include <poll.h>
 

@@ -2,7 +2,7 @@
 /* errno -> XSOCK_E*. Codes that mean the same thing to a caller are folded
  * into one: EWOULDBLOCK into EAGAIN, ESHUTDOWN into EPIPE, EOPNOTSUPP into
  * ENOTSUP, ENFILE into EMFILE. */
-#include "posix.h"
+#include "os.h"
 
 #include <netdb.h>
 #include <string.h>

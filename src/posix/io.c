@@ -10,7 +10,7 @@
  *    a stream call must handle anyway.
  *  - EINTR is retried; a call interrupted after moving some bytes returns
  *    the partial count instead, which the looping calls resume from. */
-#include "posix.h"
+#include "os.h"
 
 #include <limits.h>
 #include <stdint.h>

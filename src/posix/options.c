@@ -10,7 +10,7 @@
  *  - Linux doubles SO_SNDBUF/SO_RCVBUF on set and reports the doubled
  *    value; xsock passes both through untouched (documented in xsock.h).
  *  - macOS's SO_LINGER counts clock ticks; SO_LINGER_SEC counts seconds. */
-#include "posix.h"
+#include "os.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

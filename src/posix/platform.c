@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Lifecycle and the small platform hooks of src/common/internal.h. */
-#include "posix.h"
+#include "os.h"
 
 #include <net/if.h>
 #include <sys/stat.h>

@@ -11,7 +11,7 @@
  *    it hides ::1 and 127.0.0.1 on a machine with no configured network.
  *  - The Windows version (src/win32) mirrors resolve__map_eai() case for
  *    case, so both report the same XSOCK_* code for the same situation. */
-#include "posix.h"
+#include "os.h"
 
 #include <netdb.h>
 #include <string.h>

@@ -29,7 +29,7 @@
  *    xsock_connect_result() still finds it. */
 #ifdef XSOCK_HAVE_EPOLL
 
-#include "posix.h"
+#include "os.h"
 #include "selector.h"
 #include "wakeup.h"
 

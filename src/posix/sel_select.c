@@ -21,7 +21,7 @@
 #ifdef XSOCK_HAVE_SELECT
 
 #include "pollbits.h"
-#include "posix.h"
+#include "os.h"
 #include "selector.h"
 #include "wakeup.h"
 

@@ -16,7 +16,7 @@
  *  - close() must never be retried after EINTR: Linux (and most systems)
  *    have released the descriptor already, and a retry could close a
  *    descriptor another thread just received. */
-#include "posix.h"
+#include "os.h"
 
 #include <fcntl.h>
 #include <limits.h>

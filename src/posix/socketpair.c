@@ -4,7 +4,7 @@
  * Notes: socketpair() takes SOCK_CLOEXEC on Linux and the BSDs; macOS gets
  * close-on-exec from fcntl right after, and SO_NOSIGPIPE on both ends (see
  * xsock__posix_setup_fd in socket.c). */
-#include "posix.h"
+#include "os.h"
 
 #include <unistd.h>
 

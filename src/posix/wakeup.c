@@ -7,7 +7,7 @@
  * write that finds it full is fine (a wakeup is pending already), and the
  * drain reads until it would block. */
 #include "wakeup.h"
-#include "posix.h"
+#include "os.h"
 
 #include <fcntl.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
  * that AF_UNIX is not offered (XSOCK_EAFNOSUPPORT): Windows 10's AF_UNIX
  * sockets cannot be watched by WSAPoll or select reliably and do not exist
  * on older systems, so xsock keeps them POSIX-only. */
-#include "win32.h"
+#include "os.h"
 
 #include <string.h>
 

@@ -13,7 +13,7 @@
  *    EINPROGRESS. Its outcome is read with select(): a failed connect is
  *    reported in exceptfds (never in writefds), a finished one in
  *    writefds, and SO_ERROR then holds the reason. */
-#include "win32.h"
+#include "os.h"
 
 #include <string.h>
 

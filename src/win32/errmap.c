@@ -16,7 +16,7 @@
  *  - getaddrinfo's EAI_* codes are WSA codes on Windows (EAI_NONAME is
  *    WSAHOST_NOT_FOUND, EAI_AGAIN WSATRY_AGAIN, ...), so they are mapped
  *    here too. */
-#include "win32.h"
+#include "os.h"
 
 int xsock__map_os_error(int e) {
   switch (e) {

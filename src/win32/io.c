@@ -12,7 +12,7 @@
  *  - recvfrom with a buffer shorter than the datagram fails with
  *    WSAEMSGSIZE (the buffer holds the first bytes, the rest is lost);
  *    xsock reports XSOCK_EMSGSIZE, as its header documents. */
-#include "win32.h"
+#include "os.h"
 
 #include <limits.h>
 #include <stdint.h>

@@ -13,7 +13,7 @@
  *    u_short fields, hence xsock's limit of 65535 s on every OS.
  *  - Some providers write a one-byte BOOLEAN for boolean options, so the
  *    value read starts at 0 and the unwritten bytes read as zero. */
-#include "win32.h"
+#include "os.h"
 
 /* The Winsock level and name of an option with a DWORD value. */
 static int options__plain(int option, int *level, int *name) {

@@ -13,7 +13,7 @@
  *  - The lock is created once through InitOnceExecuteOnce (Vista and
  *    later), so two threads calling xsock_init() at the same time are safe
  *    without a static initialiser for CRITICAL_SECTION. */
-#include "win32.h"
+#include "os.h"
 
 #include <iphlpapi.h>
 #include <netioapi.h>

@@ -13,7 +13,7 @@
  *    addresses; src/common/resolve.c refuses it before it gets here.
  *  - AI_ADDRCONFIG is not used, as on POSIX: it would hide loopback on a
  *    machine without a configured network. */
-#include "win32.h"
+#include "os.h"
 
 #include <string.h>
 

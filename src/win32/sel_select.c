@@ -32,7 +32,7 @@
 
 #include "selector.h"
 #include "wakeup.h"
-#include "win32.h"
+#include "os.h"
 #include "winpoll.h"
 
 #include <stdlib.h>

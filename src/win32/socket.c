@@ -20,7 +20,7 @@
  *  - getsockname on a socket that is not bound fails with WSAEINVAL on
  *    Windows while POSIX returns the any-address with port 0; xsock gives
  *    the POSIX answer. */
-#include "win32.h"
+#include "os.h"
 
 #include <mswsock.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  * soon as the pair stands. Failures are returned, never asserted.
  *
  * Only XSOCK_STREAM: a UDP "pair" could receive datagrams from anyone. */
-#include "win32.h"
+#include "os.h"
 
 /* Connections accepted before ours is found, at most. */
 #define SOCKETPAIR__ACCEPTS 16

@@ -20,7 +20,7 @@
  * after the read found the socket empty stays there and costs one spurious
  * early return of the next wait, never a lost one. */
 #include "wakeup.h"
-#include "win32.h"
+#include "os.h"
 
 int xsock__wakeup_open(xsock__wakeup_t *w) {
   xsock_t pair[2];

@@ -6,7 +6,7 @@
 #ifndef XSOCK_WIN32_WAKEUP_H
 #define XSOCK_WIN32_WAKEUP_H
 
-#include "win32.h"
+#include "os.h"
 
 typedef struct xsock__wakeup {
   SOCKET rd;             /* watched for reading by the backend */

@@ -6,7 +6,7 @@
 #define XSOCK_WIN32_WINPOLL_H
 
 #include "selector.h"
-#include "win32.h"
+#include "os.h"
 
 #include <stddef.h>
 

@@ -5,8 +5,8 @@
  * otherwise pull the old winsock.h) and the common internal header. The
  * declarations below are used by the socket files and by the selector
  * backends; they stay stable. */
-#ifndef XSOCK_WIN32_INTERNAL_H
-#define XSOCK_WIN32_INTERNAL_H
+#ifndef XSOCK_WIN32_OS_H
+#define XSOCK_WIN32_OS_H
 
 #include "internal.h"
 
@@ -49,4 +49,4 @@ int xsock__win_no_inherit(SOCKET s);
 /* Test hook of the wsapoll backend (src/win32/sel_wsapoll.c). */
 extern int xsock__wsapoll_legacy_connects;
 
-#endif /* XSOCK_WIN32_INTERNAL_H */
+#endif /* XSOCK_WIN32_OS_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal declarations shared by the POSIX sources. */
-#ifndef XSOCK_POSIX_INTERNAL_H
-#define XSOCK_POSIX_INTERNAL_H
+/* Internal declarations shared by the POSIX sources (this tree's os.h;
+ * src/win32/os.h is its Windows mirror). */
+#ifndef XSOCK_POSIX_OS_H
+#define XSOCK_POSIX_OS_H
 
 #include "internal.h"
 
@@ -63,4 +64,4 @@ static inline int xsock__posix_socktype(int type, int nonblock) {
  * Returns 0 or an XSOCK_E* code; the caller closes fd on failure. */
 int xsock__posix_setup_fd(int fd, int atomic, int nonblock);
 
-#endif /* XSOCK_POSIX_INTERNAL_H */
+#endif /* XSOCK_POSIX_OS_H */

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Runs every test of xsock, installing what it needs (Debian, as root):
-#   1. native gcc build, -Werror, ctest
+#   1. native gcc builds, -Werror, ctest: Debug, and Release (-O2 finds
+#      what -O0 cannot, such as maybe-uninitialized)
 #   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. native build with every test under valgrind memcheck
 #   4. the address parser under libFuzzer (clang), for a bounded time
-#   5. Windows: MinGW-w64 cross build, every test under Wine (ci/windows.sh)
+#   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
+#      under Wine (ci/windows.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -53,8 +55,10 @@ native_leg() { # leg dir cc extra-cmake-args...
 # libc6-dev is only a recommendation of gcc: without it nothing links.
 if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev; then
   native_leg native-gcc "$BUILD/gcc" gcc
+  native_leg native-gcc-release "$BUILD/gcc-release" gcc -DCMAKE_BUILD_TYPE=Release
 else
   not_runnable native-gcc "could not install cmake/gcc/libcmocka-dev"
+  not_runnable native-gcc-release "could not install cmake/gcc/libcmocka-dev"
 fi
 
 if xs_need_pkgs clang libclang-rt-14-dev; then

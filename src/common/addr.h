@@ -4,6 +4,8 @@
 #ifndef XSOCK_COMMON_ADDR_H
 #define XSOCK_COMMON_ADDR_H
 
+#include "internal.h"
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -11,6 +11,9 @@
 #ifndef XSOCK_COMMON_INTERNAL_H
 #define XSOCK_COMMON_INTERNAL_H
 
+/* First of all: the feature-test macros must precede every system header. */
+#include "config.h"
+
 #include "xsock.h"
 
 #include <stdint.h>

@@ -6,14 +6,14 @@
 #include "selector.h"
 
 const xsock__backend_t *const xsock__backends[] = {
-#ifdef XSOCK_HAVE_EPOLL
+#if XSOCK_HAVE_EPOLL
     &xsock__backend_epoll,
 #endif
 /* kqueue (macOS, BSD) comes here once its backend exists. */
-#ifdef XSOCK_HAVE_POLL
+#if XSOCK_HAVE_POLL
     &xsock__backend_poll,
 #endif
-#ifdef XSOCK_HAVE_SELECT
+#if XSOCK_HAVE_SELECT
     &xsock__backend_select,
 #endif
     NULL};

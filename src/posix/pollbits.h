@@ -4,7 +4,7 @@
 #ifndef XSOCK_POSIX_POLLBITS_H
 #define XSOCK_POSIX_POLLBITS_H
 
-#include "xsock.h"
+#include "internal.h"
 
 #include <poll.h>
 

@@ -27,7 +27,8 @@
  *  - A refused connect reports EPOLLOUT|EPOLLERR|EPOLLHUP (plus EPOLLIN
  *    and EPOLLRDHUP); nothing here reads the pending error, so
  *    xsock_connect_result() still finds it. */
-#ifdef XSOCK_HAVE_EPOLL
+#include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
+#if XSOCK_HAVE_EPOLL
 
 #include "os.h"
 #include "selector.h"

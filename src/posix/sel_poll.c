@@ -18,7 +18,8 @@
  *  - poll returns the number of ready entries, so the scan stops after
  *    that many. When more are ready than the caller's array holds, the
  *    next scan starts where this one stopped, so no handle starves. */
-#ifdef XSOCK_HAVE_POLL
+#include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
+#if XSOCK_HAVE_POLL
 
 #include "pollbits.h"
 #include "os.h"

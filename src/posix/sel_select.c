@@ -18,7 +18,8 @@
  *  - Master sets are kept and copied for each wait; the registration order
  *    is a dense slot array (remove swaps with the last), and a scan that
  *    fills the caller's array resumes there next time, so none starves. */
-#ifdef XSOCK_HAVE_SELECT
+#include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
+#if XSOCK_HAVE_SELECT
 
 #include "pollbits.h"
 #include "os.h"

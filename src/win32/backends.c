@@ -6,13 +6,13 @@
 #include "selector.h"
 
 const xsock__backend_t *const xsock__backends[] = {
-#ifdef XSOCK_HAVE_AFD
+#if XSOCK_HAVE_AFD
     &xsock__backend_afd,
 #endif
-#ifdef XSOCK_HAVE_WSAPOLL
+#if XSOCK_HAVE_WSAPOLL
     &xsock__backend_wsapoll,
 #endif
-#ifdef XSOCK_HAVE_SELECT
+#if XSOCK_HAVE_SELECT
     &xsock__backend_select,
 #endif
     NULL};

@@ -28,7 +28,8 @@
  *    with whatever else is ready.
  *  - A scan that fills the caller's array resumes there next time, so no
  *    registration starves. */
-#ifdef XSOCK_HAVE_SELECT
+#include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
+#if XSOCK_HAVE_SELECT
 
 #include "selector.h"
 #include "wakeup.h"

@@ -30,7 +30,8 @@
  *    failure is reported at every wait, level-triggered.
  *  - Nothing here reads SO_ERROR, so xsock_connect_result() still finds
  *    a refused connect's error. */
-#ifdef XSOCK_HAVE_WSAPOLL
+#include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
+#if XSOCK_HAVE_WSAPOLL
 
 #include "selector.h"
 #include "wakeup.h"

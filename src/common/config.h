@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* What this build of xsock targets: the feature-test macros the system
+ * headers need, and which selector backends are compiled in.
+ *
+ * Everything is decided here from the compiler's own macros (_WIN32,
+ * __linux__, __APPLE__, the BSDs' names, __has_include), so that the
+ * sources build with a bare compiler command (every .c file of src/common
+ * and of the platform's tree, with include/, src/common and the platform
+ * tree on the include path) and the result has every backend of its OS. A build system may override
+ * any decision by defining the macro first: XSOCK_HAVE_<BACKEND> as 1 or 0
+ * (for example a kqueue implementation on Linux), or a feature-test macro.
+ *
+ * This header must come before any system header: the feature-test macros
+ * only take effect there. Every source reaches it first through
+ * internal.h; on glibc a late inclusion is caught below. */
+#ifndef XSOCK_COMMON_CONFIG_H
+#define XSOCK_COMMON_CONFIG_H
+
+#if defined(_WIN32)
+
+/* Windows 7 is the oldest target: WSAPoll, AFD poll and
+ * WSA_FLAG_NO_HANDLE_INHERIT (7 SP1) all need at least that. */
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0601
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+
+#ifndef XSOCK_HAVE_WSAPOLL
+#define XSOCK_HAVE_WSAPOLL 1
+#endif
+#ifndef XSOCK_HAVE_SELECT
+#define XSOCK_HAVE_SELECT 1
+#endif
+/* The AFD backend is not written yet. */
+#ifndef XSOCK_HAVE_AFD
+#define XSOCK_HAVE_AFD 0
+#endif
+#define XSOCK_HAVE_EPOLL 0
+#define XSOCK_HAVE_KQUEUE 0
+#define XSOCK_HAVE_POLL 0
+
+#else /* POSIX */
+
+#if defined(__GLIBC__) && !defined(_GNU_SOURCE)
+/* glibc has already read its feature-test macros, without ours. */
+#error "config.h must be included before any system header"
+#endif
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#if defined(__linux__)
+/* accept4, SOCK_CLOEXEC and the GNU strerror_r are extensions. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#elif defined(__APPLE__)
+#ifndef _DARWIN_C_SOURCE
+#define _DARWIN_C_SOURCE 1
+#endif
+#elif defined(__FreeBSD__) || defined(__DragonFly__)
+/* _POSIX_C_SOURCE alone would hide the BSD socket extensions. */
+#ifndef __BSD_VISIBLE
+#define __BSD_VISIBLE 1
+#endif
+#elif defined(__NetBSD__)
+#ifndef _NETBSD_SOURCE
+#define _NETBSD_SOURCE 1
+#endif
+#elif defined(__OpenBSD__)
+#ifndef _BSD_SOURCE
+#define _BSD_SOURCE 1
+#endif
+#endif
+
+#ifndef XSOCK_HAVE_EPOLL
+#if defined(__linux__)
+#define XSOCK_HAVE_EPOLL 1
+#else
+#define XSOCK_HAVE_EPOLL 0
+#endif
+#endif
+
+/* No kqueue backend exists yet (src/posix/sel_kqueue.c), so macOS and the
+ * BSDs run poll and select until it does. */
+#ifndef XSOCK_HAVE_KQUEUE
+#define XSOCK_HAVE_KQUEUE 0
+#endif
+
+#ifndef XSOCK_HAVE_POLL
+#define XSOCK_HAVE_POLL 1
+#endif
+#ifndef XSOCK_HAVE_SELECT
+#define XSOCK_HAVE_SELECT 1
+#endif
+#define XSOCK_HAVE_WSAPOLL 0
+#define XSOCK_HAVE_AFD 0
+
+#endif /* POSIX */
+
+#endif /* XSOCK_COMMON_CONFIG_H */

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+# The test `layout`: the source tree keeps the shape that lets users build
+# it flat (every object in one folder, as Visual Studio and plain Makefiles
+# do) and lets a reader of one platform tree find everything in the other.
+#  - No file name appears both in src/common and in a platform tree.
+#  - src/posix and src/win32 hold the same file names, except the selector
+#    backends that exist on one OS only (sel_<name>.c).
+#  - No private header shares a basename with a public one.
+# Input: SRC.
+cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
+set(problems "")
+file(GLOB common RELATIVE "${SRC}/src/common" "${SRC}/src/common/*.[ch]")
+file(GLOB posix RELATIVE "${SRC}/src/posix" "${SRC}/src/posix/*.[ch]")
+file(GLOB win32 RELATIVE "${SRC}/src/win32" "${SRC}/src/win32/*.[ch]")
+file(GLOB_RECURSE public "${SRC}/include/*.h")
+foreach(name IN LISTS common)
+  if(name IN_LIST posix OR name IN_LIST win32)
+    list(APPEND problems "src/common/${name} is also in a platform tree")
+  endif()
+endforeach()
+# Backends that exist on one OS only.
+set(one_os sel_epoll.c sel_kqueue.c sel_poll.c sel_wsapoll.c sel_afd.c)
+foreach(name IN LISTS posix)
+  if(NOT name IN_LIST win32 AND NOT name IN_LIST one_os)
+    list(APPEND problems "src/posix/${name} has no src/win32/${name}")
+  endif()
+endforeach()
+foreach(name IN LISTS win32)
+  if(NOT name IN_LIST posix AND NOT name IN_LIST one_os)
+    list(APPEND problems "src/win32/${name} has no src/posix/${name}")
+  endif()
+endforeach()
+foreach(header IN LISTS public)
+  get_filename_component(base "${header}" NAME)
+  if(base IN_LIST common OR base IN_LIST posix OR base IN_LIST win32)
+    list(APPEND problems "a private header is named like the public ${base}")
+  endif()
+endforeach()
+if(problems)
+  list(JOIN problems "\n  " text)
+  message(FATAL_ERROR "source layout:\n  ${text}")
+endif()
+list(LENGTH common n_common)
+list(LENGTH posix n_posix)
+list(LENGTH win32 n_win32)
+message(STATUS "source layout: ok (${n_common} files in src/common, "
+               "${n_posix} in src/posix, ${n_win32} in src/win32)")

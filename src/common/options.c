@@ -79,7 +79,7 @@ int xsock_set_option(xsock_t s, int option, int value) {
     return xsock__fail(XSOCK_EINVAL, 0);
   if ((rules & OPTIONS__KIND) && (rc = options__check_kind(s, rules, NULL)) < 0)
     return rc;
-  return xsock__option_set(s, option, value);
+  return xsock__os_set_option(s, option, value);
 }
 
 int xsock_get_option(xsock_t s, int option, int *value) {
@@ -99,7 +99,7 @@ int xsock_get_option(xsock_t s, int option, int *value) {
   }
   if ((rules & OPTIONS__KIND) && (rc = options__check_kind(s, rules, NULL)) < 0)
     return rc;
-  if ((rc = xsock__option_get(s, option, &v)) < 0)
+  if ((rc = xsock__os_get_option(s, option, &v)) < 0)
     return rc;
   /* The BSDs return a boolean option as its flag bit (e.g. 4), and some
    * Winsock providers a one-byte BOOLEAN: booleans read back as 0/1. */

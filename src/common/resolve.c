@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* xsock_resolve's checks and promises, written once; the lookup itself is
- * the platform hook xsock__resolve_os (getaddrinfo in src/posix and
- * src/win32), so both OSes refuse the same inputs and return the same
- * shape of answer. */
+ * xsock__os_resolve (the getaddrinfo loop in resolve_gai.c), so every OS
+ * refuses the same inputs and returns the same shape of answer. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -23,7 +22,7 @@ int xsock_resolve(const char *host, int port, int family, xsock_addr_t *out,
   if (max > (size_t)INT32_MAX)
     max = (size_t)INT32_MAX;
   snprintf(service, sizeof service, "%d", port);
-  n = xsock__resolve_os(host, service, family, out, max);
+  n = xsock__os_resolve(host, service, family, out, max);
   if (n < 0)
     return n;
   /* A resolver answers in the family it was asked for, but the promise of

@@ -252,7 +252,9 @@ XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,
  * empty host name gives XSOCK_EAI_NONAME on every OS (Windows' resolver
  * would answer with the local addresses).
  * Returns the number stored (>= 1), or XSOCK_EAI_NONAME, XSOCK_EAI_AGAIN,
- * XSOCK_EAI_FAIL, XSOCK_EAFNOSUPPORT, XSOCK_ENOMEM, XSOCK_EINVAL. Blocks. */
+ * XSOCK_EAI_FAIL, XSOCK_EAFNOSUPPORT, XSOCK_ENOMEM, XSOCK_EINVAL. Blocks.
+ * On failure out[0] (when out is not NULL and max > 0) is the empty
+ * address; no entry past the count returned holds an address. */
 XSOCK_API int xsock_resolve(const char *host, int port, int family,
                             xsock_addr_t *out, size_t max);
 
@@ -385,7 +387,10 @@ enum xsock_option {
  * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on UDP
  * or AF_UNIX, XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST
  * on TCP). Which option fits which socket is decided by xsock, the same on
- * every OS, not left to the OS (Linux alone accepts several of these). */
+ * every OS, not left to the OS (Linux alone accepts several of these).
+ * The checks come in this order: the option (and value NULL), the handle
+ * (XSOCK_EBADF for XSOCK_INVALID or a closed socket), the value, the
+ * socket's kind. On failure get_option stores 0 in *value. */
 XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
 

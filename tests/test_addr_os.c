@@ -148,6 +148,19 @@ static void test_resolve(void **state) {
   xt_err(xsock_resolve("localhost", -1, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", 65536, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNIX, out, 4), XSOCK_EINVAL);
+  /* On failure the first entry is the empty address, whatever the reason,
+   * and the call writes nothing else. */
+  memset(out, 0x5a, sizeof out);
+  xt_err(xsock_resolve("localhost", -1, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
+  assert_true(is_zero(&out[0]));
+  assert_int_equal(((unsigned char *)&out[1])[0], 0x5a);
+  memset(out, 0x5a, sizeof out);
+  xt_err(xsock_resolve("", 80, XSOCK_AF_UNSPEC, out, 4), XSOCK_EAI_NONAME);
+  assert_true(is_zero(&out[0]));
+  memset(out, 0x5a, sizeof out);
+  n = xsock_resolve("xsock-test.invalid", 80, XSOCK_AF_UNSPEC, out, 16);
+  assert_true(n < 0);
+  assert_true(is_zero(&out[0]));
   xt_err(xsock_resolve("localhost", 80, 5, out, 4), XSOCK_EINVAL);
   xt_err(xsock_resolve("", 80, XSOCK_AF_UNSPEC, out, 4), XSOCK_EAI_NONAME);
 }

@@ -234,12 +234,14 @@ XSOCK_API int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
 
 /* Conversions to and from the OS's struct sockaddr, for code that mixes
  * xsock with raw socket calls. to_sockaddr writes at most *len bytes into
- * sa and sets *len to the size used (XSOCK_ENOSPC if too small);
+ * sa and sets *len to the size used (XSOCK_ENOSPC if too small; on any
+ * failure neither sa nor *len is written);
  * from_sockaddr reads len bytes (XSOCK_EAFNOSUPPORT for a family xsock does
  * not know, XSOCK_EINVAL for a short length; *addr is zeroed on failure).
  * An AF_UNIX address whose path is empty or has no NUL within its field
  * gives XSOCK_EINVAL here and in every call that takes an address (bind,
- * connect, sendto); its path is never read past the field. */
+ * connect, sendto; XSOCK_EAFNOSUPPORT on Windows, which has no AF_UNIX in
+ * xsock); its path is never read past the field. */
 XSOCK_API int xsock_addr_to_sockaddr(const xsock_addr_t *addr, void *sa,
                                      size_t *len);
 XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,

@@ -227,14 +227,21 @@ XSOCK_API int xsock_addr_set_port(xsock_addr_t *addr, int port);
 XSOCK_API int xsock_addr_family(const xsock_addr_t *addr);
 
 /* 1 if a and b hold the same address (family, ip, port, scope / path;
- * flowinfo is not compared; two empty addresses are equal), else 0. */
+ * flowinfo is not compared; two empty addresses are equal), else 0. An
+ * AF_UNIX address whose path has no NUL within its field is not a valid
+ * address and equals nothing (0, even compared with itself). */
 XSOCK_API int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
 
 /* Conversions to and from the OS's struct sockaddr, for code that mixes
  * xsock with raw socket calls. to_sockaddr writes at most *len bytes into
- * sa and sets *len to the size used (XSOCK_ENOSPC if too small);
+ * sa and sets *len to the size used (XSOCK_ENOSPC if too small; on any
+ * failure neither sa nor *len is written);
  * from_sockaddr reads len bytes (XSOCK_EAFNOSUPPORT for a family xsock does
- * not know, XSOCK_EINVAL for a short length). */
+ * not know, XSOCK_EINVAL for a short length; *addr is zeroed on failure).
+ * An AF_UNIX address whose path is empty or has no NUL within its field
+ * gives XSOCK_EINVAL here and in every call that takes an address (bind,
+ * connect, sendto; XSOCK_EAFNOSUPPORT on Windows, which has no AF_UNIX in
+ * xsock); its path is never read past the field. */
 XSOCK_API int xsock_addr_to_sockaddr(const xsock_addr_t *addr, void *sa,
                                      size_t *len);
 XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,
@@ -247,7 +254,9 @@ XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,
  * empty host name gives XSOCK_EAI_NONAME on every OS (Windows' resolver
  * would answer with the local addresses).
  * Returns the number stored (>= 1), or XSOCK_EAI_NONAME, XSOCK_EAI_AGAIN,
- * XSOCK_EAI_FAIL, XSOCK_EAFNOSUPPORT, XSOCK_ENOMEM, XSOCK_EINVAL. Blocks. */
+ * XSOCK_EAI_FAIL, XSOCK_EAFNOSUPPORT, XSOCK_ENOMEM, XSOCK_EINVAL. Blocks.
+ * On failure out[0] (when out is not NULL and max > 0) is the empty
+ * address; no entry past the count returned holds an address. */
 XSOCK_API int xsock_resolve(const char *host, int port, int family,
                             xsock_addr_t *out, size_t max);
 
@@ -380,7 +389,10 @@ enum xsock_option {
  * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on UDP
  * or AF_UNIX, XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST
  * on TCP). Which option fits which socket is decided by xsock, the same on
- * every OS, not left to the OS (Linux alone accepts several of these). */
+ * every OS, not left to the OS (Linux alone accepts several of these).
+ * The checks come in this order: the option (and value NULL), the handle
+ * (XSOCK_EBADF for XSOCK_INVALID or a closed socket), the value, the
+ * socket's kind. On failure get_option stores 0 in *value. */
 XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
 

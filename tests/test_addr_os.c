@@ -3,6 +3,7 @@
  * and name resolution through the OS resolver. */
 #include "xtest.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int is_zero(const xsock_addr_t *a) {
@@ -148,9 +149,98 @@ static void test_resolve(void **state) {
   xt_err(xsock_resolve("localhost", -1, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", 65536, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNIX, out, 4), XSOCK_EINVAL);
+  /* On failure the first entry is the empty address, whatever the reason,
+   * and the call writes nothing else. */
+  memset(out, 0x5a, sizeof out);
+  xt_err(xsock_resolve("localhost", -1, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
+  assert_true(is_zero(&out[0]));
+  assert_int_equal(((unsigned char *)&out[1])[0], 0x5a);
+  memset(out, 0x5a, sizeof out);
+  xt_err(xsock_resolve("", 80, XSOCK_AF_UNSPEC, out, 4), XSOCK_EAI_NONAME);
+  assert_true(is_zero(&out[0]));
+  memset(out, 0x5a, sizeof out);
+  n = xsock_resolve("xsock-test.invalid", 80, XSOCK_AF_UNSPEC, out, 16);
+  assert_true(n < 0);
+  assert_true(is_zero(&out[0]));
   xt_err(xsock_resolve("localhost", 80, 5, out, 4), XSOCK_EINVAL);
   xt_err(xsock_resolve("", 80, XSOCK_AF_UNSPEC, out, 4), XSOCK_EAI_NONAME);
 }
+
+/* An AF_UNIX xsock_addr_t whose path has no NUL within its field: every
+ * call that reads the path must stay inside the field and refuse it. The
+ * address is allocated on the heap with nothing after it, so a read past
+ * the field is a heap overflow that AddressSanitizer reports (the old
+ * POSIX conversion ran strlen over it). */
+
+/* What a conversion of an AF_UNIX address gives where xsock offers no
+ * AF_UNIX (Windows), before the path is looked at. */
+#ifdef _WIN32
+#define UNIX_BAD XSOCK_EAFNOSUPPORT
+#else
+#define UNIX_BAD XSOCK_EINVAL
+#endif
+
+/* A heap address of family AF_UNIX with fill in every byte of the path. */
+static xsock_addr_t *unterminated(char fill) {
+  xsock_addr_t *a = malloc(sizeof *a);
+  assert_non_null(a);
+  memset(a, 0, sizeof *a);
+  a->family = XSOCK_AF_UNIX;
+  memset(a->u.path, fill, sizeof a->u.path);
+  return a;
+}
+
+static void test_unix_conversion_refuses(void **state) {
+  unsigned char sa[512];
+  size_t len = sizeof sa;
+  xsock_addr_t *a = unterminated('x');
+  (void)state;
+  xt_err(xsock_addr_to_sockaddr(a, sa, &len), UNIX_BAD);
+  assert_int_equal(len, sizeof sa); /* untouched on failure */
+  /* An empty path is no address either. */
+  memset(a->u.path, 0, sizeof a->u.path);
+  xt_err(xsock_addr_to_sockaddr(a, sa, &len), UNIX_BAD);
+  free(a);
+}
+
+static void test_unix_text_readers_refuse(void **state) {
+  char buf[XSOCK_ADDRSTRLEN * 2];
+  xsock_addr_t *a = unterminated('y');
+  xsock_addr_t *b = unterminated('y');
+  (void)state;
+  buf[0] = 'q';
+  xt_err(xsock_addr_format(a, buf, sizeof buf), XSOCK_EINVAL);
+  assert_int_equal(buf[0], '\0');
+  /* Not an address, so it equals nothing, not even the same bytes. */
+  assert_false(xsock_addr_equal(a, b));
+  assert_false(xsock_addr_equal(a, a));
+  /* A valid path against an unterminated one that starts the same. */
+  xt_ok(xsock_addr_unix(b, "yyy"));
+  assert_false(xsock_addr_equal(a, b));
+  assert_false(xsock_addr_equal(b, a));
+  assert_int_equal(xsock_addr_family(a), XSOCK_AF_UNIX);
+  xt_err(xsock_addr_port(a), XSOCK_EINVAL);
+  free(a);
+  free(b);
+}
+
+#ifndef _WIN32
+/* The socket calls reach the same conversion: bind, connect and sendto
+ * on AF_UNIX sockets refuse the address before any file is made. */
+static void test_unix_socket_calls_refuse(void **state) {
+  xsock_addr_t *a = unterminated('z');
+  xsock_t s = XSOCK_INVALID, d = XSOCK_INVALID;
+  (void)state;
+  xt_ok(xsock_socket(&s, XSOCK_AF_UNIX, XSOCK_STREAM, 0));
+  xt_err(xsock_bind(s, a), XSOCK_EINVAL);
+  xt_err(xsock_connect(s, a), XSOCK_EINVAL);
+  xt_ok(xsock_socket(&d, XSOCK_AF_UNIX, XSOCK_DGRAM, 0));
+  xt_err(xsock_sendto(d, "u", 1, a), XSOCK_EINVAL);
+  xt_close(&s);
+  xt_close(&d);
+  free(a);
+}
+#endif
 
 static int setup(void **state) {
   (void)state;
@@ -167,6 +257,11 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sockaddr),
       cmocka_unit_test(test_resolve),
+      cmocka_unit_test(test_unix_conversion_refuses),
+      cmocka_unit_test(test_unix_text_readers_refuse),
+#ifndef _WIN32
+      cmocka_unit_test(test_unix_socket_calls_refuse),
+#endif
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -191,6 +191,41 @@ static void test_option_bad_arguments(void **state) {
   xt_err(xsock_get_option(closed, XSOCK_OPT_NODELAY, &v), XSOCK_EBADF);
   xt_err(xsock_get_option(closed, XSOCK_OPT_LINGER, &v), XSOCK_EBADF);
   xt_err(xsock_get_option(closed, XSOCK_OPT_TYPE, &v), XSOCK_EBADF);
+  /* Options with no rule on the socket's kind, one of them ignored on
+   * Windows: a closed handle is still XSOCK_EBADF on every OS. */
+  xt_err(xsock_set_option(closed, XSOCK_OPT_REUSEADDR, 1), XSOCK_EBADF);
+  xt_err(xsock_get_option(closed, XSOCK_OPT_REUSEADDR, &v), XSOCK_EBADF);
+  xt_err(xsock_set_option(closed, XSOCK_OPT_SNDBUF, 4096), XSOCK_EBADF);
+  xt_err(xsock_get_option(closed, XSOCK_OPT_RCVBUF, &v), XSOCK_EBADF);
+}
+
+/* A failed get stores 0, whichever check or OS call failed. */
+static void test_get_option_failure_value(void **state) {
+  xsock_t t4, u4;
+  int v;
+  (void)state;
+  xt_ok(xsock_socket(&t4, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&u4, XSOCK_AF_INET, XSOCK_DGRAM, 0));
+  v = 77;
+  xt_err(xsock_get_option(t4, 99, &v), XSOCK_EINVAL);
+  assert_int_equal(v, 0);
+  v = 77;
+  xt_err(xsock_get_option(XSOCK_INVALID, XSOCK_OPT_SNDBUF, &v), XSOCK_EBADF);
+  assert_int_equal(v, 0);
+  v = 77;
+  xt_err(xsock_get_option(t4, XSOCK_OPT_V6ONLY, &v), XSOCK_ENOTSUP);
+  assert_int_equal(v, 0);
+  v = 77;
+  xt_err(xsock_get_option(u4, XSOCK_OPT_LINGER, &v), XSOCK_ENOTSUP);
+  assert_int_equal(v, 0);
+  xt_ok(xsock_close(t4));
+  xt_ok(xsock_close(u4));
+  v = 77;
+  xt_err(xsock_get_option(t4, XSOCK_OPT_RCVBUF, &v), XSOCK_EBADF);
+  assert_int_equal(v, 0);
+  v = 77;
+  xt_err(xsock_get_option(u4, XSOCK_OPT_TYPE, &v), XSOCK_EBADF);
+  assert_int_equal(v, 0);
 }
 
 static void test_names(void **state) {
@@ -273,6 +308,7 @@ int main(void) {
       cmocka_unit_test(test_type),
       cmocka_unit_test(test_option_of_another_kind),
       cmocka_unit_test(test_option_bad_arguments),
+      cmocka_unit_test(test_get_option_failure_value),
       cmocka_unit_test(test_names),
 #ifndef _WIN32
       cmocka_unit_test(test_reuseaddr_rebind_after_close),

@@ -360,9 +360,12 @@ int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b) {
     return a->port == b->port && a->scope_id == b->scope_id &&
            memcmp(a->u.ip, b->u.ip, 16) == 0;
   case XSOCK_AF_UNIX:
-    /* Compare the NUL-terminated paths; bytes after the NUL are noise.
-     * strncmp bounds the read if a caller left the field unterminated. */
-    return strncmp(a->u.path, b->u.path, sizeof a->u.path) == 0;
+    /* Compare the NUL-terminated paths; bytes after the NUL are noise. A
+     * path not terminated within its field is no address (format and the
+     * socket calls refuse it), so it equals nothing, not even itself. */
+    return memchr(a->u.path, '\0', sizeof a->u.path) != NULL &&
+           memchr(b->u.path, '\0', sizeof b->u.path) != NULL &&
+           strcmp(a->u.path, b->u.path) == 0;
   default:
     return 0;
   }

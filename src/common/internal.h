@@ -61,25 +61,28 @@ int xsock__os_message(int os_error, char *buf, size_t len);
 /* A monotonic clock in nanoseconds. */
 uint64_t xsock__now_ns(void);
 
-/* The lookup behind xsock_resolve: getaddrinfo(host, service) for stream
+/* The lookup behind xsock_resolve (src/common/resolve_gai.c, compiled for
+ * each OS): getaddrinfo(host, service) for stream
  * sockets of family (XSOCK_AF_UNSPEC, _INET or _INET6; host NULL means the
  * passive any-address), storing at most max converted addresses in out and
  * skipping entries xsock cannot hold. Returns the count (possibly 0) or a
  * mapped XSOCK_EAI_* / XSOCK_E* failure. Arguments are checked already. */
-int xsock__resolve_os(const char *host, const char *service, int family,
+int xsock__os_resolve(const char *host, const char *service, int family,
                       xsock_addr_t *out, size_t max);
 
 /* The kind of socket s is: *family an XSOCK_AF_* (XSOCK_AF_UNSPEC for one
  * xsock does not know) and *type XSOCK_STREAM, XSOCK_DGRAM or 0 for
- * another. XSOCK_EBADF for an invalid or closed handle. */
+ * another. XSOCK_EBADF for an invalid or closed handle (src/posix and
+ * src/win32 sock_kind.c). */
 int xsock__socket_kind(xsock_t s, int *family, int *type);
 
-/* Sets / gets an option (not XSOCK_OPT_TYPE) through the OS. src/common/
+/* Sets / gets an option (not XSOCK_OPT_TYPE) through the OS
+ * (src/common/options_sockopt.c, compiled for each OS). src/common/
  * options.c has checked the option, the value and the socket's kind; the
  * getter returns the OS's raw value (booleans are normalised by the
  * caller). */
-int xsock__option_set(xsock_t s, int option, int value);
-int xsock__option_get(xsock_t s, int option, int *value);
+int xsock__os_set_option(xsock_t s, int option, int value);
+int xsock__os_get_option(xsock_t s, int option, int *value);
 
 /* Looks up an interface name for an IPv6 zone ("lo", "eth0"); 0 when it is
  * unknown. */

@@ -79,30 +79,42 @@ int xsock_set_option(xsock_t s, int option, int value) {
     return xsock__fail(XSOCK_EINVAL, 0);
   if ((rules & OPTIONS__KIND) && (rc = options__check_kind(s, rules, NULL)) < 0)
     return rc;
-  return xsock__option_set(s, option, value);
+  return xsock__os_set_option(s, option, value);
 }
 
-int xsock_get_option(xsock_t s, int option, int *value) {
+/* The checks and the read of xsock_get_option; *v is the value read. */
+static int options__get(xsock_t s, int option, int *v) {
   unsigned rules = options__rules(option);
-  int rc, v = 0;
-  if (value == NULL || (rules & OPTIONS__UNKNOWN))
+  int rc;
+  if (rules & OPTIONS__UNKNOWN)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
   if (option == XSOCK_OPT_TYPE) {
-    if ((rc = options__check_kind(s, 0, &v)) < 0)
+    if ((rc = options__check_kind(s, 0, v)) < 0)
       return rc;
-    if (v != XSOCK_STREAM && v != XSOCK_DGRAM)
+    if (*v != XSOCK_STREAM && *v != XSOCK_DGRAM)
       return xsock__fail(XSOCK_ENOTSUP, 0); /* raw, seqpacket: not ours */
-    *value = v;
     return 0;
   }
   if ((rules & OPTIONS__KIND) && (rc = options__check_kind(s, rules, NULL)) < 0)
     return rc;
-  if ((rc = xsock__option_get(s, option, &v)) < 0)
+  if ((rc = xsock__os_get_option(s, option, v)) < 0)
     return rc;
   /* The BSDs return a boolean option as its flag bit (e.g. 4), and some
    * Winsock providers a one-byte BOOLEAN: booleans read back as 0/1. */
-  *value = (rules & OPTIONS__BOOLEAN) ? (v != 0) : v;
+  if (rules & OPTIONS__BOOLEAN)
+    *v = *v != 0;
   return 0;
+}
+
+int xsock_get_option(xsock_t s, int option, int *value) {
+  int v = 0, rc;
+  if (value == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  rc = options__get(s, option, &v);
+  /* The one place that sets the out-parameter: 0 on any failure, so that
+   * no OS leaves a half-read value behind. */
+  *value = rc < 0 ? 0 : v;
+  return rc;
 }

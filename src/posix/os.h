@@ -13,12 +13,10 @@
 /* Fails with the current errno (recorded and mapped). */
 static inline int xsock__errno_fail(void) { return xsock__os_fail(errno); }
 
-/* Converts between the portable xsock_addr_t and the OS sockaddr
- * (src/posix/addr_os.c). */
-int xsock__addr_to_os(const xsock_addr_t *addr, struct sockaddr_storage *ss,
-                      socklen_t *len);
-int xsock__addr_from_os(xsock_addr_t *addr, const struct sockaddr *sa,
-                        socklen_t len);
+/* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
+ * written once for both OSes (src/common/addr_sockaddr.c), and through it
+ * this tree's os_sockets.h. */
+#include "addr_sockaddr.h"
 
 /* 0 if fd is open and can be watched by poll/select, XSOCK_EBADF if it is
  * not open, XSOCK_ENOTSUP for a regular file or directory (always "ready",

@@ -18,15 +18,10 @@
  * mapped). */
 static inline int xsock__wsa_fail(void) { return xsock__os_fail(WSAGetLastError()); }
 
-/* Converts between the portable xsock_addr_t and the OS sockaddr
- * (src/win32/addr_os.c). to_os gives XSOCK_EAFNOSUPPORT for XSOCK_AF_UNIX
- * and XSOCK_EINVAL for an empty address; from_os gives
- * XSOCK_EAFNOSUPPORT for a family xsock does not know and XSOCK_EINVAL
- * for a short length. */
-int xsock__addr_to_os(const xsock_addr_t *addr, struct sockaddr_storage *ss,
-                      int *len);
-int xsock__addr_from_os(xsock_addr_t *addr, const struct sockaddr *sa,
-                        int len);
+/* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
+ * written once for both OSes (src/common/addr_sockaddr.c), and through it
+ * this tree's os_sockets.h. */
+#include "addr_sockaddr.h"
 
 /* 0 if s is an open socket, XSOCK_EBADF for XSOCK_INVALID or a closed or
  * foreign handle (src/win32/socket.c). */

@@ -1,24 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Name resolution over getaddrinfo.
+/* The getaddrinfo loop behind xsock_resolve, for every OS (the checks and
+ * promises are in resolve.c). The headers and the one OS difference in
+ * the error codes come from the platform tree's os_sockets.h.
  *
- * Notes on the OS:
+ * Notes on the OSes:
  *  - getaddrinfo reports its own EAI_* codes, not errno; only EAI_SYSTEM
- *    means "look at errno". EAI_NODATA and EAI_ADDRFAMILY are glibc
- *    extensions (absent on macOS/BSD, where the same cases give
- *    EAI_NONAME), hence the #ifdefs.
+ *    (POSIX) means "look at errno". EAI_NODATA and EAI_ADDRFAMILY are
+ *    glibc extensions (absent on macOS/BSD, where the same cases give
+ *    EAI_NONAME); Windows has EAI_NODATA (WSANO_DATA) and no EAI_SYSTEM.
  *  - The port goes in as text with AI_NUMERICSERV so that no services
  *    database is consulted; AI_ADDRCONFIG is deliberately not used, since
- *    it hides ::1 and 127.0.0.1 on a machine with no configured network.
- *  - The Windows version (src/win32) mirrors resolve__map_eai() case for
- *    case, so both report the same XSOCK_* code for the same situation. */
-#include "os.h"
+ *    it hides ::1 and 127.0.0.1 on a machine with no configured network. */
+#include "addr_sockaddr.h"
 
-#include <netdb.h>
 #include <string.h>
 
 /* Maps a getaddrinfo failure to XSOCK_*, recording the raw EAI code (or
  * errno for EAI_SYSTEM) for xsock_last_os_error(). */
-static int resolve__map_eai(int eai) {
+static int resolve_gai__fail(int eai) {
   switch (eai) {
   case EAI_NONAME:
 #ifdef EAI_NODATA
@@ -37,17 +36,19 @@ static int resolve__map_eai(int eai) {
     return xsock__fail(XSOCK_EAFNOSUPPORT, eai);
   case EAI_MEMORY:
     return xsock__fail(XSOCK_ENOMEM, eai);
+#ifdef EAI_SYSTEM
   case EAI_SYSTEM:
-    return xsock__errno_fail();
+    return xsock__os_fail(errno);
+#endif
   case EAI_BADFLAGS:
   case EAI_SOCKTYPE:
     return xsock__fail(XSOCK_EINVAL, eai);
   default:
-    return xsock__fail(XSOCK_EUNKNOWN, eai);
+    return xsock__gai_other(eai);
   }
 }
 
-int xsock__resolve_os(const char *host, const char *service, int family,
+int xsock__os_resolve(const char *host, const char *service, int family,
                       xsock_addr_t *out, size_t max) {
   struct addrinfo hints;
   struct addrinfo *res = NULL;
@@ -62,11 +63,12 @@ int xsock__resolve_os(const char *host, const char *service, int family,
   hints.ai_flags = AI_NUMERICSERV | (host == NULL ? AI_PASSIVE : 0);
   rc = getaddrinfo(host, service, &hints, &res);
   if (rc != 0)
-    return resolve__map_eai(rc);
+    return resolve_gai__fail(rc);
   for (ai = res; ai != NULL && count < max; ai = ai->ai_next) {
     /* Skip entries xsock cannot hold rather than fail the whole lookup. */
     if (ai->ai_addr != NULL &&
-        xsock__addr_from_os(&out[count], ai->ai_addr, ai->ai_addrlen) == 0)
+        xsock__addr_from_os(&out[count], ai->ai_addr,
+                            (xsock__socklen_t)ai->ai_addrlen) == 0)
       count++;
   }
   freeaddrinfo(res);

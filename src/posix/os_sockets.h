@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* What the Berkeley-socket code shared by both OSes needs from POSIX: the
+ * socket headers, the length type and the few spellings that differ.
+ * src/win32/os_sockets.h is its Windows mirror. The shared files are
+ * src/common/addr_sockaddr.c (sockaddr conversions), options_sockopt.c
+ * (the option table) and resolve_gai.c (the getaddrinfo loop); they are
+ * compiled once for each OS and include this header, never an OS header
+ * of their own, so that they hold no #ifdef on the OS. */
+#ifndef XSOCK_POSIX_OS_SOCKETS_H
+#define XSOCK_POSIX_OS_SOCKETS_H
+
+#include "internal.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+/* The length type of the socket calls: socklen_t here, int on Windows. */
+typedef socklen_t xsock__socklen_t;
+
+/* The error of the last failed socket call. */
+#define XSOCK__SOCK_ERROR() (errno)
+
+/* 1: xsock offers AF_UNIX sockets on this OS. */
+#define XSOCK__OS_UNIX_SOCKETS 1
+
+/* The SO_LINGER that counts seconds: macOS's SO_LINGER counts clock ticks
+ * and SO_LINGER_SEC counts seconds. */
+#ifdef SO_LINGER_SEC
+#define XSOCK__SO_LINGER SO_LINGER_SEC
+#else
+#define XSOCK__SO_LINGER SO_LINGER
+#endif
+
+/* The option behind XSOCK_OPT_REUSEADDR; 0 where xsock accepts and
+ * ignores it (Windows). */
+#define XSOCK__SO_REUSEADDR SO_REUSEADDR
+
+/* A getaddrinfo code the shared map does not know. POSIX EAI_* codes are
+ * not errno values, so the raw code is only recorded. */
+static inline int xsock__gai_other(int eai) {
+  return xsock__fail(XSOCK_EUNKNOWN, eai);
+}
+
+#endif /* XSOCK_POSIX_OS_SOCKETS_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* What the Berkeley-socket code shared by both OSes needs from Winsock:
+ * the socket headers, the length type and the few spellings that differ.
+ * src/posix/os_sockets.h is its POSIX mirror and says which files share
+ * it.
+ *
+ * Notes on Windows:
+ *  - Socket calls take int lengths and report their error through
+ *    WSAGetLastError(), not errno.
+ *  - AF_UNIX is not offered (XSOCK_EAFNOSUPPORT): Windows 10's AF_UNIX
+ *    sockets cannot be watched by WSAPoll or select reliably and do not
+ *    exist on older systems.
+ *  - XSOCK_OPT_REUSEADDR is accepted and ignored (reads back 0): every
+ *    xsock socket uses SO_EXCLUSIVEADDRUSE, and Windows' SO_REUSEADDR
+ *    would let another socket take over a bound port (Microsoft: "Using
+ *    SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"). A listener can rebind a port
+ *    in TIME_WAIT on Windows without it.
+ *  - SO_LINGER takes u_short fields, hence xsock's limit of 65535 s.
+ *  - getaddrinfo returns Winsock codes (EAI_NONAME is WSAHOST_NOT_FOUND,
+ *    and so on) and has no EAI_SYSTEM; a code the shared map does not
+ *    know (WSANOTINITIALISED before xsock_init) is a Winsock error. */
+#ifndef XSOCK_WIN32_OS_SOCKETS_H
+#define XSOCK_WIN32_OS_SOCKETS_H
+
+#include "internal.h"
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+/* The length type of the socket calls: int here, socklen_t on POSIX. */
+typedef int xsock__socklen_t;
+
+/* The error of the last failed socket call. */
+#define XSOCK__SOCK_ERROR() (WSAGetLastError())
+
+/* 0: xsock offers no AF_UNIX sockets on this OS (see the notes). */
+#define XSOCK__OS_UNIX_SOCKETS 0
+
+#define XSOCK__SO_LINGER SO_LINGER
+
+/* The option behind XSOCK_OPT_REUSEADDR; 0: accepted and ignored. */
+#define XSOCK__SO_REUSEADDR 0
+
+/* A getaddrinfo code the shared map does not know: a Winsock error. */
+static inline int xsock__gai_other(int eai) { return xsock__os_fail(eai); }
+
+#endif /* XSOCK_WIN32_OS_SOCKETS_H */

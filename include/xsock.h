@@ -417,7 +417,7 @@ XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
  *    not at all elsewhere. After shutting reading down yourself, stop
  *    asking for READ (Linux reports READ|HANGUP, Windows nothing).
  *  - A connected UDP socket whose datagram met a closed port is reported
- *    readable (with ERROR on POSIX); its next recv gives
+ *    readable (with ERROR on Linux); its next recv gives
  *    XSOCK_ECONNREFUSED, once.
  *  - One merged event per handle per wait, carrying its user data.
  *  - Interest 0 is allowed: the handle stays registered (add gives EEXIST,

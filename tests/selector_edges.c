@@ -164,7 +164,7 @@ static void test_fresh_socket(void **state) {
 
 /* Case 3. A connected UDP socket hears of the ICMP "port unreachable"
  * that its datagram caused: READ is reported and the next recv gives
- * XSOCK_ECONNREFUSED, once. POSIX flags the pending error too (ERROR);
+ * XSOCK_ECONNREFUSED, once. Linux flags the pending error too (ERROR);
  * Windows shows it only as readable. Before, Windows reported nothing
  * because SIO_UDP_CONNRESET was off for every UDP socket; it is now on
  * for a connected one. */
@@ -198,11 +198,15 @@ static void test_udp_port_unreachable(void **state) {
     xt_close(&u);
     return;
   }
-  ev = xt_expect_events(sel, u, XSOCK_READ, EDGE_BOUND);
-  assert_int_equal(ev & ~(unsigned)XSOCK_ERROR, RW);
-#else
+#endif
+#ifdef __linux__
   ev = xt_expect_events(sel, u, XSOCK_ERROR, EDGE_BOUND);
   assert_int_equal(ev, RW | XSOCK_ERROR);
+#else
+  /* Windows shows the pending error only as readable; the BSDs' poll may
+   * or may not flag it. */
+  ev = xt_expect_events(sel, u, XSOCK_READ, EDGE_BOUND);
+  assert_int_equal(ev & ~(unsigned)XSOCK_ERROR, RW);
 #endif
   xt_err(xsock_recv(u, buf, sizeof buf), XSOCK_ECONNREFUSED);
   /* Reported once: the socket is as before. */
@@ -228,14 +232,20 @@ static void test_own_shutdown_rd(void **state) {
   xt_ok(xsock_selector_add(sel, c, XSOCK_WRITE, NULL));
   assert_int_equal(xt_wait_one(sel, c, 0), XSOCK_WRITE);
   xt_ok(xsock_selector_modify(sel, c, RW, NULL));
-#ifdef _WIN32
+#if defined(_WIN32)
   assert_int_equal(xt_wait_one(sel, c, 0), XSOCK_WRITE);
   xt_ok(xsock_selector_modify(sel, c, XSOCK_READ, NULL));
   assert_int_equal(xt_wait_one(sel, c, 0), 0);
-#else
+#elif defined(__linux__)
   assert_int_equal(xt_wait_one(sel, c, 0), RW | XSOCK_HANGUP);
   xt_ok(xsock_selector_modify(sel, c, XSOCK_READ, NULL));
   assert_int_equal(xt_wait_one(sel, c, 0), XSOCK_READ | XSOCK_HANGUP);
+#else
+  /* The BSDs and macOS show a socket that can receive no more as
+   * readable; whether HANGUP comes with it depends on the backend. */
+  assert_int_equal(xt_wait_one(sel, c, 0) & RW, RW);
+  xt_ok(xsock_selector_modify(sel, c, XSOCK_READ, NULL));
+  assert_true(xt_wait_one(sel, c, 0) & XSOCK_READ);
 #endif
   assert_int_equal(xsock_recv(c, buf, sizeof buf), 0);
   /* Writing still works, and the peer reads it. */

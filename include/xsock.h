@@ -416,9 +416,21 @@ XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
  *  - Level-triggered: a handle is reported by every wait while it is ready.
  *  - Interest: XSOCK_READ and/or XSOCK_WRITE. Results may add XSOCK_ERROR
  *    (the socket has a pending error, e.g. a refused connect or a reset)
- *    and XSOCK_HANGUP (the peer will send nothing more). Whenever ERROR or
- *    HANGUP is reported, the READ/WRITE bits the caller asked for are set
- *    too, so a loop that only checks READ still sees a dead peer.
+ *    and XSOCK_HANGUP (the peer will send nothing more: recv gives 0).
+ *    HANGUP is a read-side condition: only a registration that asks for
+ *    READ sees it, unless it comes with ERROR (a dead connection). A
+ *    WRITE-only registration sees the end of a connection as WRITE (send
+ *    then fails) or ERROR, and a full send buffer after the peer's FIN
+ *    reports nothing. Whenever ERROR, or HANGUP with READ asked, is
+ *    reported, the READ/WRITE bits the caller asked for are set too, so a
+ *    loop that only checks READ still sees a dead peer.
+ *  - Register a socket once it is connected, connecting or listening: a
+ *    TCP socket that is none of these is reported as hung up on Linux and
+ *    not at all elsewhere. After shutting reading down yourself, stop
+ *    asking for READ (Linux reports READ|HANGUP, Windows nothing).
+ *  - A connected UDP socket whose datagram met a closed port is reported
+ *    readable (with ERROR on Linux); its next recv gives
+ *    XSOCK_ECONNREFUSED, once.
  *  - One merged event per handle per wait, carrying its user data.
  *  - Interest 0 is allowed: the handle stays registered (add gives EEXIST,
  *    user data kept) but is silent, even on error or hangup, until
@@ -436,7 +448,7 @@ enum {
   XSOCK_READ = 1u,   /* interest and result: readable / acceptable */
   XSOCK_WRITE = 2u,  /* interest and result: writable / connect finished */
   XSOCK_ERROR = 4u,  /* result only: pending error on the handle */
-  XSOCK_HANGUP = 8u  /* result only: peer closed or connection gone */
+  XSOCK_HANGUP = 8u  /* result only: peer will send no more (READ asked) */
 };
 
 /* What one wait reports for one handle. */

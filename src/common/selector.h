@@ -29,7 +29,7 @@
  *    returns the number of events stored (<= max), or XSOCK_EINTR, or an
  *    error. The front end handles EINTR, early returns and the deadline.
  *    When the wait consumed a wakeup the backend sets sel->woken = 1.
- *  - wait stores one merged event per handle, with xsock__reg_events()
+ *  - wait stores one merged event per handle, with xsock__ready_events()
  *    applied, and never an event for a slot whose token is stale
  *    (xsock__reg_by_token returns NULL).
  *  - wait allocates nothing; grow arrays in add (or init).
@@ -108,18 +108,8 @@ xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
   return XSOCK__LIKELY(reg->gen == (uint32_t)(token >> 32)) ? reg : NULL;
 }
 
-/* The normalisation every backend applies to what its OS reported (raw, in
- * XSOCK_* bits) before storing an event: keep READ/WRITE only where the
- * caller asked for them, and when ERROR or HANGUP is present also set the
- * READ/WRITE bits the caller asked for. Returns 0 when nothing is left to
- * report. */
-static inline unsigned xsock__reg_events(unsigned raw, unsigned interest) {
-  unsigned ev = raw & interest;
-  unsigned bad = raw & (XSOCK_ERROR | XSOCK_HANGUP);
-  if (bad)
-    ev |= bad | interest;
-  return interest ? ev : 0;
-}
+/* The normalisation every backend applies to what its OS reported is
+ * xsock__ready_events() in readiness.h. */
 
 /* The backends compiled in, in the order XSOCK_BACKEND_DEFAULT tries them
  * (defined in the platform's backends table, src/posix/backends.c or

@@ -5,6 +5,7 @@
 #define XSOCK_POSIX_POLLBITS_H
 
 #include "internal.h"
+#include "readiness.h"
 
 #include <poll.h>
 
@@ -17,17 +18,21 @@
 #endif
 
 /* The pollfd events for an interest; 0 for interest 0 (the caller then
- * sets fd to -1 so that poll ignores the entry, errors included). */
+ * sets fd to -1 so that poll ignores the entry, errors included).
+ * POLLRDHUP goes with POLLIN only: a hangup is a read-side condition that
+ * a registration without READ does not see (src/common/readiness.h), and
+ * asking for it there would end every poll at once while a writer whose
+ * peer half-closed has a full send buffer. */
 static inline short xsock__poll_events(unsigned interest) {
   short ev = 0;
   if (interest & XSOCK_READ)
-    ev |= POLLIN;
+    ev |= (short)(POLLIN | XSOCK__POLLRDHUP);
   if (interest & XSOCK_WRITE)
     ev |= POLLOUT;
-  return interest ? (short)(ev | XSOCK__POLLRDHUP) : (short)0;
+  return ev;
 }
 
-/* What poll reported, in XSOCK_* bits, before xsock__reg_events(). POLLNVAL
+/* What poll reported, in XSOCK_* bits, before xsock__ready_events(). POLLNVAL
  * (the descriptor was closed while registered) is ERROR|HANGUP: the handle
  * is dead and the caller should remove it. */
 static inline unsigned xsock__poll_raw(short re) {

@@ -21,7 +21,11 @@
  *    bindex holds what the kernel was last given (EPOLL__IN_SET plus the
  *    XSOCK_READ/XSOCK_WRITE bits).
  *  - EPOLLRDHUP is the peer's FIN; EPOLLHUP alone comes only when both
- *    directions are shut. Both mean HANGUP here.
+ *    directions are shut (or for a socket that never connected: Linux's
+ *    tcp_poll reports HUP|OUT in the CLOSE state). Both mean HANGUP here,
+ *    which only a READ registration sees (src/common/readiness.h): so
+ *    EPOLLRDHUP is asked for with EPOLLIN only, or a writer whose peer
+ *    half-closed would wake every wait while its send buffer is full.
  *  - A regular file or directory is refused with EPERM (it is always
  *    ready); that is XSOCK_ENOTSUP.
  *  - A refused connect reports EPOLLOUT|EPOLLERR|EPOLLHUP (plus EPOLLIN
@@ -31,6 +35,7 @@
 #if XSOCK_HAVE_EPOLL
 
 #include "os.h"
+#include "readiness.h"
 #include "selector.h"
 #include "wakeup.h"
 
@@ -103,9 +108,9 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   const xsock__reg_t *reg = &sel->regs[slot];
   struct epoll_event ev;
-  ev.events = EPOLLRDHUP;
+  ev.events = 0;
   if (interest & XSOCK_READ)
-    ev.events |= EPOLLIN;
+    ev.events |= EPOLLIN | EPOLLRDHUP;
   if (interest & XSOCK_WRITE)
     ev.events |= EPOLLOUT;
   ev.data.u64 = xsock__reg_token(sel, slot);
@@ -250,13 +255,18 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     raw = epoll__raw(kev[i].events);
     if (XSOCK__LIKELY(reg->bindex == (EPOLL__IN_SET | reg->interest))) {
       /* The kernel watches exactly the (nonzero) interest, so whatever it
-       * reports is wanted; only an error or hangup adds the asked bits. */
-      ev = raw & (XSOCK_ERROR | XSOCK_HANGUP) ? raw | reg->interest : raw;
+       * reports is wanted; only an error or hangup needs the full rule
+       * (which drops a hangup that a registration without READ does not
+       * see). */
+      ev = raw;
+      if (raw & (XSOCK_ERROR | XSOCK_HANGUP) &&
+          (ev = xsock__ready_events(raw, reg->interest)) == 0)
+        continue;
     } else {
       /* It still watches more than is wanted (a deferred lowering):
        * correct it now and pass on only what is still asked for. */
       epoll__settle(sel, reg);
-      if ((ev = xsock__reg_events(raw, reg->interest)) == 0)
+      if ((ev = xsock__ready_events(raw, reg->interest)) == 0)
         continue;
     }
     evs[out].sock = reg->sock;

@@ -10,7 +10,7 @@
  *    interest 0 sets the entry's fd to -1, which poll skips entirely.
  *  - POLLNVAL means the descriptor was closed while registered; it is
  *    reported as ERROR|HANGUP so that the caller removes it.
- *  - A peer's FIN is POLLRDHUP on Linux (asked for always); elsewhere
+ *  - A peer's FIN is POLLRDHUP on Linux (asked for with POLLIN); elsewhere
  *    POLLHUP, or POLLIN with recv() giving 0 on systems that report
  *    neither (macOS sets POLLHUP only once both directions are closed).
  *  - poll never reads a socket's pending error, so a failed connect is
@@ -155,7 +155,7 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     left--;
     reg = &sel->regs[st->slots[i]];
     evs[out].sock = reg->sock;
-    evs[out].events = xsock__reg_events(xsock__poll_raw(re), reg->interest);
+    evs[out].events = xsock__ready_events(xsock__poll_raw(re), reg->interest);
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }

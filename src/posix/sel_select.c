@@ -181,7 +181,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
       raw |= FD_ISSET(fd, &st->wset) ? XSOCK_WRITE : 0u;
     }
     evs[out].sock = fd;
-    evs[out].events = xsock__reg_events(raw, reg->interest);
+    evs[out].events = xsock__ready_events(raw, reg->interest);
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }

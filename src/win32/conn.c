@@ -15,7 +15,12 @@
  *    writefds, and SO_ERROR then holds the reason. */
 #include "os.h"
 
+#include <mswsock.h>
 #include <string.h>
+
+#ifndef SIO_UDP_CONNRESET
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
 
 int xsock_bind(xsock_t s, const xsock_addr_t *addr) {
   struct sockaddr_storage ss;
@@ -75,6 +80,23 @@ int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer, int flags) 
   return 0;
 }
 
+/* A connected UDP socket learns of a previous send's ICMP "port
+ * unreachable" through its next recv, as on POSIX (docs/semantics.md).
+ * Creation turns that report off (socket.c), so that one dead client
+ * cannot disturb an unconnected server; a connect turns it back on. */
+static int conn__udp_reports(SOCKET s) {
+  BOOL on = TRUE;
+  DWORD bytes = 0;
+  int type = 0, len = (int)sizeof type;
+  if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0 ||
+      type != SOCK_DGRAM)
+    return 0;
+  if (WSAIoctl(s, SIO_UDP_CONNRESET, &on, sizeof on, NULL, 0, &bytes, NULL,
+               NULL) != 0)
+    return xsock__wsa_fail();
+  return 0;
+}
+
 int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
   struct sockaddr_storage ss;
   int len, rc, err;
@@ -86,7 +108,7 @@ int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
   if (rc < 0)
     return rc;
   if (connect((SOCKET)s, (const struct sockaddr *)&ss, len) == 0)
-    return 0;
+    return conn__udp_reports((SOCKET)s);
   err = WSAGetLastError();
   if (err == WSAEWOULDBLOCK)
     return xsock__fail(XSOCK_EINPROGRESS, err);

@@ -9,6 +9,9 @@
  *    after shutdown(SD_SEND) with WSAESHUTDOWN (XSOCK_EPIPE).
  *  - recv after shutdown(SD_RECEIVE) fails with WSAESHUTDOWN where POSIX
  *    returns 0 (end of stream); xsock returns 0 as POSIX does.
+ *  - A connected UDP socket (conn.c) reports a previous send's ICMP "port
+ *    unreachable" as WSAECONNRESET on the next recv; POSIX says
+ *    ECONNREFUSED, and so does xsock.
  *  - recvfrom with a buffer shorter than the datagram fails with
  *    WSAEMSGSIZE (the buffer holds the first bytes, the rest is lost);
  *    xsock reports XSOCK_EMSGSIZE, as its header documents. */
@@ -19,6 +22,16 @@
 #include <string.h>
 
 static int io__clamp(size_t len) { return len > (size_t)INT_MAX ? INT_MAX : (int)len; }
+
+/* A failed recv's code; see the notes for a datagram's WSAECONNRESET. */
+static int io__recv_fail(SOCKET s, int err) {
+  int type = 0, len = (int)sizeof type;
+  if (err == WSAECONNRESET &&
+      getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 &&
+      type == SOCK_DGRAM)
+    return xsock__fail(XSOCK_ECONNREFUSED, err);
+  return xsock__os_fail(err);
+}
 
 xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
   int n;
@@ -43,7 +56,7 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
       return 0;
-    return xsock__os_fail(err);
+    return io__recv_fail((SOCKET)s, err);
   }
   return n;
 }
@@ -85,7 +98,7 @@ xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t *fro
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
       return 0;
-    return xsock__os_fail(err);
+    return io__recv_fail((SOCKET)s, err);
   }
   /* The datagram is consumed already, so an address xsock cannot express
    * (or none, on a stream) leaves *from empty rather than losing the data. */

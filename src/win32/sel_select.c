@@ -267,7 +267,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     if ((m & SELECT__E) && xsock__winsel_connect_failed((SOCKET)reg->sock))
       raw |= XSOCK_ERROR | XSOCK_HANGUP;
     evs[out].sock = reg->sock;
-    evs[out].events = xsock__reg_events(raw, reg->interest);
+    evs[out].events = xsock__ready_events(raw, reg->interest);
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }

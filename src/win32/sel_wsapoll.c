@@ -29,7 +29,18 @@
  *    once it is seen writable or connected; a failed one stays, so the
  *    failure is reported at every wait, level-triggered.
  *  - Nothing here reads SO_ERROR, so xsock_connect_result() still finds
- *    a refused connect's error. */
+ *    a refused connect's error.
+ *  - POLLHUP (the peer's FIN) comes whatever events asks for, but only a
+ *    READ registration sees a hangup (src/common/readiness.h). A WRITE-only
+ *    registration that WSAPoll names with POLLHUP and nothing else has a
+ *    full send buffer and a peer that sends no more: WSAPoll would end
+ *    every wait at once for it. Such an entry is "parked": its fd is
+ *    pointed at the wakeup socket with events 0 (WSAPoll reports nothing
+ *    for that), and while any are parked each wait checks them with a
+ *    WSAPoll of its own (timeout 0) and blocks at most WSAPOLL__SLICE_MS,
+ *    as for connect candidates. One that is writable again, failed or
+ *    closed is unparked and reported in the same wait; a modify or a
+ *    remove unparks it too. */
 #include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
 #if XSOCK_HAVE_WSAPOLL
 
@@ -45,10 +56,12 @@
 #define WSAPOLL__STREAM 1u  /* a stream (TCP) socket */
 #define WSAPOLL__CAND 2u    /* a connect candidate (see the notes) */
 #define WSAPOLL__SETTLED 4u /* never a candidate again: connected, or UDP */
-#define WSAPOLL__SHIFT 3
-#define WSAPOLL__FLAGS ((size_t)7)
+#define WSAPOLL__PARKED 8u  /* a hung-up writer, out of WSAPoll's sight */
+#define WSAPOLL__SHIFT 4
+#define WSAPOLL__FLAGS ((size_t)15)
 
-/* How long one WSAPoll may block while connect candidates exist. */
+/* How long one WSAPoll may block while connect candidates or parked
+ * writers exist. */
 #define WSAPOLL__SLICE_MS 50
 
 /* Test hook, not part of the API: when nonzero, each wait throws away what
@@ -64,6 +77,7 @@ typedef struct wsapoll__state {
   size_t n, cap;          /* entries used / allocated, wakeup included */
   size_t next;            /* where the next scan starts */
   size_t ncand;           /* registrations flagged WSAPOLL__CAND */
+  size_t nparked;         /* registrations flagged WSAPOLL__PARKED */
   xsock__sockset_t *cset; /* scratch: the candidates, for select */
   size_t *cidx;           /* scratch: the pfds index of each cset entry */
   xsock__wakeup_t wake;
@@ -162,6 +176,58 @@ static void wsapoll__unlink(struct xsock_selector *sel, uint32_t slot) {
   wsapoll__set_index(reg, 0);
 }
 
+/* Gives a parked writer's entry its socket back (see the notes). */
+static void wsapoll__unpark(struct xsock_selector *sel, xsock__reg_t *reg) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  WSAPOLLFD *pfd = &st->pfds[wsapoll__index(reg)];
+  pfd->fd = (SOCKET)reg->sock;
+  pfd->events = xsock__wsapoll_events(reg->interest);
+  reg->bindex &= ~(size_t)WSAPOLL__PARKED;
+  st->nparked--;
+}
+
+/* Whether WSAPoll named a registration for a hangup it does not see and
+ * nothing else: a WRITE-only stream socket with a full send buffer whose
+ * peer sent its FIN. Left in the array, it would end every wait. */
+static int wsapoll__hung_writer(const xsock__reg_t *reg, SHORT re) {
+  return (re & POLLHUP) && !(re & (POLLWRNORM | POLLERR | POLLNVAL)) &&
+         !(reg->interest & XSOCK_READ) && (reg->bindex & WSAPOLL__STREAM);
+}
+
+/* Parks an entry: pointed at the wakeup socket with no events, it makes
+ * WSAPoll report nothing (see the notes). */
+static void wsapoll__park(struct xsock_selector *sel, xsock__reg_t *reg) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  WSAPOLLFD *pfd = &st->pfds[wsapoll__index(reg)];
+  pfd->fd = st->pfds[0].fd;
+  pfd->events = 0;
+  reg->bindex |= WSAPOLL__PARKED;
+  st->nparked++;
+}
+
+/* Polls each parked writer on its own, without blocking; one that WSAPoll
+ * now names for more than the hangup (writable, an error, closed) is
+ * unparked, with what WSAPoll said in its revents for the scan. */
+static void wsapoll__check_parked(struct xsock_selector *sel) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  size_t i;
+  for (i = 1; i < st->n; i++) {
+    xsock__reg_t *reg = &sel->regs[st->slots[i]];
+    WSAPOLLFD one;
+    if (!(reg->bindex & WSAPOLL__PARKED))
+      continue;
+    one.fd = (SOCKET)reg->sock;
+    one.events = xsock__wsapoll_events(reg->interest);
+    one.revents = 0;
+    if (WSAPoll(&one, 1, 0) == SOCKET_ERROR)
+      one.revents = POLLNVAL; /* closed while registered */
+    if (one.revents & (POLLWRNORM | POLLERR | POLLNVAL)) {
+      wsapoll__unpark(sel, reg);
+      st->pfds[i].revents = one.revents;
+    }
+  }
+}
+
 /* Makes the candidate flag match the interest (see the notes). A stream
  * socket that asks for WRITE and has a peer is connected: it is settled
  * without ever becoming a candidate. */
@@ -206,6 +272,8 @@ static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   (void)old;
+  if (reg->bindex & WSAPOLL__PARKED)
+    wsapoll__unpark(sel, reg);
   if (!reg->interest) {
     if (wsapoll__index(reg))
       wsapoll__unlink(sel, slot);
@@ -223,6 +291,8 @@ static int wsapoll__remove(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   if (reg->bindex & WSAPOLL__CAND)
     st->ncand--;
+  if (reg->bindex & WSAPOLL__PARKED)
+    st->nparked--;
   if (wsapoll__index(reg))
     wsapoll__unlink(sel, slot);
   reg->bindex = 0;
@@ -268,7 +338,8 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   size_t i, k, regs = st->n - 1;
   int out = 0;
-  if (st->ncand && (timeout_ms < 0 || timeout_ms > WSAPOLL__SLICE_MS))
+  if ((st->ncand || st->nparked) &&
+      (timeout_ms < 0 || timeout_ms > WSAPOLL__SLICE_MS))
     timeout_ms = WSAPOLL__SLICE_MS;
   if (XSOCK__UNLIKELY(WSAPoll(st->pfds, (ULONG)st->n, timeout_ms) ==
                       SOCKET_ERROR))
@@ -282,6 +353,8 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
     }
     wsapoll__check_candidates(sel);
   }
+  if (st->nparked)
+    wsapoll__check_parked(sel);
   if (st->pfds[0].revents) {
     xsock__wakeup_drain(&st->wake);
     sel->woken = 1;
@@ -302,8 +375,12 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
       reg->bindex = (reg->bindex & ~(size_t)WSAPOLL__CAND) | WSAPOLL__SETTLED;
       st->ncand--;
     }
+    if (XSOCK__UNLIKELY(wsapoll__hung_writer(reg, re))) {
+      wsapoll__park(sel, reg);
+      continue;
+    }
     evs[out].sock = reg->sock;
-    evs[out].events = xsock__reg_events(
+    evs[out].events = xsock__ready_events(
         xsock__wsapoll_raw(re, (reg->bindex & WSAPOLL__STREAM) != 0),
         reg->interest);
     evs[out].udata = reg->udata;

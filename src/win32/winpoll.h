@@ -7,6 +7,7 @@
 
 #include "selector.h"
 #include "os.h"
+#include "readiness.h"
 
 #include <stddef.h>
 
@@ -23,7 +24,7 @@ static inline SHORT xsock__wsapoll_events(unsigned interest) {
   return ev;
 }
 
-/* What WSAPoll reported, in XSOCK_* bits, before xsock__reg_events().
+/* What WSAPoll reported, in XSOCK_* bits, before xsock__ready_events().
  * POLLERR on a stream socket means the connection is dead (a refused
  * connect, a reset), so it is HANGUP too, as POSIX poll reports it;
  * POLLNVAL (closed while registered) is ERROR|HANGUP. */

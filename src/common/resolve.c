@@ -20,6 +20,8 @@ int xsock_resolve(const char *host, int port, int family, xsock_addr_t *out,
    * answers with the local addresses); refuse it the same way everywhere. */
   if (host != NULL && host[0] == '\0')
     return xsock__fail(XSOCK_EAI_NONAME, 0);
+  if ((n = xsock__check_init()) < 0)
+    return n;
   if (max > (size_t)INT32_MAX)
     max = (size_t)INT32_MAX;
   snprintf(service, sizeof service, "%d", port);

@@ -10,8 +10,9 @@
  *    Nothing returns -1 with errno set, nothing aborts, nothing prints.
  *  - The raw OS code of the calling thread's last failure is kept for
  *    diagnostics: xsock_last_os_error().
- *  - On failure a handle out-parameter is set to XSOCK_INVALID; other
- *    out-parameters (addresses, option values) hold nothing meaningful.
+ *  - On failure a handle out-parameter is set to XSOCK_INVALID; the socket
+ *    calls also zero their address out-parameters (see "Sockets"); other
+ *    out-parameters (option values, ...) hold nothing meaningful.
  *  - EINTR is retried inside every call except xsock_close() (retrying
  *    close is unsafe: the descriptor may already be reused) and except
  *    xsock_selector_wait(), which retries with the time left.

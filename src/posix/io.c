@@ -14,7 +14,6 @@
 #include "os.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <string.h>
 
 #ifdef MSG_NOSIGNAL

@@ -17,7 +17,6 @@
 #include "os.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <string.h>
 
 static int io__clamp(size_t len) { return len > (size_t)INT_MAX ? INT_MAX : (int)len; }

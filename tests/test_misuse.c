@@ -12,7 +12,7 @@
  * XSOCK_EINVAL even with XSOCK_INVALID as the handle (Linux used to say
  * EBADF and Windows EINVAL for the shutdown), and nothing reaches the OS. */
 static void test_arguments_before_handle(void **state) {
-  xsock_t out = 7;
+  xsock_t out = 7, closed;
   xsock_addr_t empty, a;
   char buf[16];
   (void)state;
@@ -39,6 +39,16 @@ static void test_arguments_before_handle(void **state) {
   xt_err(xsock_getsockname(XSOCK_INVALID, NULL), XSOCK_EINVAL);
   xt_err(xsock_getpeername(XSOCK_INVALID, NULL), XSOCK_EINVAL);
   xt_err(xsock_socketpair(99, NULL), XSOCK_EINVAL);
+  assert_int_equal(xsock_last_os_error(), 0);
+  /* A closed handle is judged the same way: the bad argument first. */
+  xt_ok(xsock_socket(&closed, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_close(closed));
+  xt_err(xsock_shutdown(closed, 7), XSOCK_EINVAL);
+  xt_err(xsock_bind(closed, &empty), XSOCK_EINVAL);
+  xt_err(xsock_connect(closed, NULL), XSOCK_EINVAL);
+  xt_err(xsock_send(closed, buf, SIZE_MAX), XSOCK_EINVAL);
+  xt_err(xsock_recv(closed, buf, SIZE_MAX), XSOCK_EINVAL);
+  xt_err(xsock_accept(closed, &out, NULL, 2), XSOCK_EINVAL);
   assert_int_equal(xsock_last_os_error(), 0);
   /* The handle comes next; the failed calls still set their outputs. */
   memset(&a, 0xab, sizeof a);
@@ -174,9 +184,19 @@ static void family_mismatch(int sock_family, int addr_family) {
 }
 
 static void test_family_mismatch(void **state) {
+  xsock_t u;
+  xsock_addr_t ua;
   (void)state;
   family_mismatch(XSOCK_AF_INET, XSOCK_AF_INET6);
   family_mismatch(XSOCK_AF_INET6, XSOCK_AF_INET);
+  /* An AF_UNIX address for an IP socket, on every OS (Windows has no
+   * AF_UNIX sockets in xsock, but the address can be made). */
+  xt_ok(xsock_addr_unix(&ua, "xsock-misuse.sock"));
+  xt_ok(xsock_socket(&u, XSOCK_AF_INET, XSOCK_DGRAM, 0));
+  xt_err(xsock_bind(u, &ua), XSOCK_EAFNOSUPPORT);
+  xt_err(xsock_connect(u, &ua), XSOCK_EAFNOSUPPORT);
+  xt_err(xsock_sendto(u, "x", 1, &ua), XSOCK_EAFNOSUPPORT);
+  xt_ok(xsock_close(u));
 }
 
 int main(void) {

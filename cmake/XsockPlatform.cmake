@@ -4,6 +4,8 @@
 #   XSOCK_PLATFORM_DIR      posix | win32
 #   XSOCK_PLATFORM_DEFINES  private compile definitions (overrides only)
 #   XSOCK_PLATFORM_LIBS     libraries the xsock target links publicly
+#   XSOCK_BARE_LIBS         the same as plain library names (-l), for the
+#                           bare compiler command of the test bare_build
 #   XSOCK_BACKENDS          backend names, in XSOCK_BACKEND_DEFAULT's order
 #
 # The sources decide for themselves which backends they compile
@@ -22,9 +24,16 @@ if(WIN32)
   set(XSOCK_PLATFORM_DIR win32)
   # iphlpapi: if_nametoindex for IPv6 zone names.
   list(APPEND XSOCK_PLATFORM_LIBS ws2_32 iphlpapi)
+  set(XSOCK_BARE_LIBS ws2_32 iphlpapi)
   set(_xsock_detected AFD=0 WSAPOLL=1 SELECT=1)
 else()
   set(XSOCK_PLATFORM_DIR posix)
+  # xsock_init's reference count takes a pthread mutex (older glibc and the
+  # BSDs keep pthreads out of libc).
+  set(THREADS_PREFER_PTHREAD_FLAG ON)
+  find_package(Threads REQUIRED)
+  list(APPEND XSOCK_PLATFORM_LIBS Threads::Threads)
+  set(XSOCK_BARE_LIBS pthread)
   if(CMAKE_SYSTEM_NAME MATCHES "^(Linux|Android)$")
     set(_xsock_detected EPOLL=1 KQUEUE=0 POLL=1 SELECT=1)
   else()

@@ -10,8 +10,9 @@
  *    Nothing returns -1 with errno set, nothing aborts, nothing prints.
  *  - The raw OS code of the calling thread's last failure is kept for
  *    diagnostics: xsock_last_os_error().
- *  - On failure a handle out-parameter is set to XSOCK_INVALID; other
- *    out-parameters (addresses, option values) hold nothing meaningful.
+ *  - On failure a handle out-parameter is set to XSOCK_INVALID; the socket
+ *    calls also zero their address out-parameters (see "Sockets"); other
+ *    out-parameters (option values, ...) hold nothing meaningful.
  *  - EINTR is retried inside every call except xsock_close() (retrying
  *    close is unsafe: the descriptor may already be reused) and except
  *    xsock_selector_wait(), which retries with the time left.
@@ -25,7 +26,10 @@
  *    every IPv6 socket is created IPv6-only (dual stack is explicit, see
  *    XSOCK_OPT_V6ONLY); Windows listeners use exclusive address use.
  *  - Call xsock_init() once before anything else (it starts Winsock on
- *    Windows and is cheap everywhere); xsock_cleanup() balances it.
+ *    Windows and is cheap everywhere); xsock_cleanup() balances it. The
+ *    calls that create a handle (xsock_socket, xsock_socketpair,
+ *    xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT before it, on
+ *    every OS.
  */
 #ifndef XSOCK_H
 #define XSOCK_H
@@ -68,12 +72,16 @@ extern "C" {
 /* The library's version as "MAJOR.MINOR.PATCH" (static storage). */
 XSOCK_API const char *xsock_version(void);
 
-/* Initialises the library: WSAStartup(2.2) on Windows, nothing on POSIX.
- * Reference-counted and thread-safe: every successful xsock_init() must be
- * balanced by one xsock_cleanup(). */
+/* Initialises the library: WSAStartup(2.2) on Windows, nothing more on
+ * POSIX. Reference-counted and thread-safe: every successful xsock_init()
+ * must be balanced by one xsock_cleanup(). Until it has succeeded, the
+ * calls that create a handle (xsock_socket, xsock_socketpair,
+ * xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT on every OS. */
 XSOCK_API int xsock_init(void);
 
-/* Releases one xsock_init() reference; the last one calls WSACleanup. */
+/* Releases one xsock_init() reference; the last one calls WSACleanup,
+ * which on Windows destroys every socket still open, so close them first.
+ * A cleanup without a matching successful xsock_init() is ignored. */
 XSOCK_API void xsock_cleanup(void);
 
 /* ---------------------------------------------------------------------- */
@@ -263,6 +271,20 @@ XSOCK_API int xsock_resolve(const char *host, int port, int family,
 /* ---------------------------------------------------------------------- */
 /* Sockets                                                                  */
 
+/* Every call below checks its arguments in one order, the same on every
+ * OS, before the OS sees them:
+ *  1. an out-parameter pointer that is NULL gives XSOCK_EINVAL; otherwise
+ *     the out-parameter is reset, and it stays reset on any failure
+ *     (handles XSOCK_INVALID, addresses zeroed: XSOCK_AF_UNSPEC);
+ *  2. any other bad argument (a NULL buffer or address, an empty address
+ *     or one of an unknown family, an unknown family, type, flag or how,
+ *     a length above PTRDIFF_MAX) gives XSOCK_EINVAL;
+ *  3. XSOCK_INVALID as the handle gives XSOCK_EBADF (so does a closed
+ *     handle, found by the OS);
+ *  4. a call that creates a handle gives XSOCK_ENOTINIT before
+ *     xsock_init().
+ * So xsock_shutdown(XSOCK_INVALID, 7) is XSOCK_EINVAL everywhere. */
+
 /* A signed byte count: >= 0 bytes, or a negative XSOCK_E* code. */
 typedef ptrdiff_t xsock_ssize_t;
 
@@ -276,18 +298,25 @@ enum { XSOCK_SHUT_RD = 0, XSOCK_SHUT_WR = 1, XSOCK_SHUT_RDWR = 2 };
  * and type XSOCK_STREAM (TCP) or XSOCK_DGRAM (UDP). flags: 0 or
  * XSOCK_NONBLOCK. The socket is close-on-exec / non-inheritable, never
  * raises SIGPIPE, and an IPv6 socket is IPv6-only. *out is XSOCK_INVALID on
- * failure. */
+ * failure; XSOCK_ENOTINIT before xsock_init(). */
 XSOCK_API int xsock_socket(xsock_t *out, int family, int type, int flags);
 
-/* Binds to addr. XSOCK_EADDRINUSE when the address is taken. */
+/* Binds to addr. XSOCK_EADDRINUSE when the address is taken.
+ * XSOCK_EAFNOSUPPORT for an address whose family is not the socket's (an
+ * IPv6 address for an IPv4 socket, and the other way round); the same
+ * holds for xsock_connect and xsock_sendto. */
 XSOCK_API int xsock_bind(xsock_t s, const xsock_addr_t *addr);
 
-/* Starts listening; backlog <= 0 means the OS maximum. */
+/* Starts listening; backlog <= 0 means the OS maximum. A stream socket
+ * that was never bound is first bound to the any-address of its family
+ * and an ephemeral port (POSIX does this itself, xsock does it on
+ * Windows); xsock_getsockname() then tells the port. */
 XSOCK_API int xsock_listen(xsock_t s, int backlog);
 
 /* Accepts one connection into *out (close-on-exec, XSOCK_NONBLOCK in flags
  * makes it non-blocking) and, when peer is not NULL, stores its address.
- * A non-blocking listener with nothing pending gives XSOCK_EAGAIN. */
+ * A non-blocking listener with nothing pending gives XSOCK_EAGAIN. On
+ * failure *out is XSOCK_INVALID and *peer is zeroed. */
 XSOCK_API int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
                            int flags);
 
@@ -313,8 +342,10 @@ XSOCK_API int xsock_connect_result(xsock_t s);
  * SIGPIPE), XSOCK_ENOTCONN or XSOCK_EPIPE (a stream socket never connected:
  * which one depends on the OS), ...
  * For every I/O call below: a NULL buffer gives XSOCK_EINVAL even when len
- * is 0, and a len above PTRDIFF_MAX gives XSOCK_EINVAL where the result
- * could not represent it. */
+ * is 0, and a len above PTRDIFF_MAX gives XSOCK_EINVAL (the result could
+ * not represent it; such a length is a caller's bug, never clamped). A
+ * valid len may still move fewer bytes in one call (Windows takes at most
+ * INT_MAX per call). */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 
 /* Receives up to len bytes; returns how many arrived, 0 at end of stream
@@ -342,13 +373,16 @@ XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
                                      const xsock_addr_t *to);
 
 /* Datagram receive; stores the sender in *from when it is not NULL (left
- * empty, XSOCK_AF_UNSPEC, for a sender of a family xsock does not know). A
+ * empty, XSOCK_AF_UNSPEC, for a sender of a family xsock does not know, a
+ * stream socket, or a failure). A
  * datagram longer than len is truncated to len bytes (the rest is lost) on
  * POSIX, and gives XSOCK_EMSGSIZE on Windows. */
 XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
                                        xsock_addr_t *from);
 
-/* Shuts down reading, writing or both (XSOCK_SHUT_*). */
+/* Shuts down reading, writing or both (XSOCK_SHUT_*). XSOCK_ENOTCONN for
+ * a socket that is not connected, a listener included (it keeps
+ * listening; Linux alone would accept some of these). */
 XSOCK_API int xsock_shutdown(xsock_t s, int how);
 
 /* Closes s. Never retried on EINTR: the handle is released either way,
@@ -396,11 +430,15 @@ enum xsock_option {
 XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
 
-/* The socket's own address, and its connected peer's. */
+/* The socket's own address, and its connected peer's. An IPv4/IPv6
+ * socket that is not bound has the any-address of its family with port 0
+ * (Windows would refuse; xsock answers as POSIX does). *addr is zeroed on
+ * failure (XSOCK_ENOTCONN from getpeername when there is no peer). */
 XSOCK_API int xsock_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK_API int xsock_getpeername(xsock_t s, xsock_addr_t *addr);
 
-/* Makes two connected sockets of type XSOCK_STREAM or XSOCK_DGRAM:
+/* Makes two connected sockets of type XSOCK_STREAM or XSOCK_DGRAM
+ * (XSOCK_EINVAL for another type, XSOCK_ENOTINIT before xsock_init()):
  * socketpair(AF_UNIX) on POSIX; on Windows a TCP pair over 127.0.0.1 built
  * safely: a one-shot exclusive listener whose accepted peer is verified to
  * be the connecting socket (XSOCK_DGRAM gives XSOCK_ENOTSUP there). Both

@@ -84,6 +84,9 @@ static void test_invalid_handles(void **state) {
   out = 7;
   xt_err(xsock_accept(s, &out, &a, 0), XSOCK_EBADF);
   assert_int_equal(out, XSOCK_INVALID);
+  /* A failed accept empties the peer address it was given. */
+  assert_int_equal(xsock_addr_family(&a), XSOCK_AF_UNSPEC);
+  xt_ok(xsock_addr_loopback(&a, XSOCK_AF_INET, 0));
   xt_err(xsock_connect(XSOCK_INVALID, &a), XSOCK_EBADF);
   xt_err(xsock_connect(s, &a), XSOCK_EBADF);
   xt_err(xsock_connect_result(XSOCK_INVALID), XSOCK_EBADF);

@@ -88,4 +88,63 @@ int xsock__os_get_option(xsock_t s, int option, int *value);
  * unknown. */
 uint32_t xsock__if_index(const char *name);
 
+/* ---- socket front end -> per-OS calls (src/common/sock_api.c,
+ * src/common/io_api.c -> src/posix, src/win32) ----
+ *
+ * The public socket, I/O, name and lifecycle calls check their arguments
+ * once in src/common (arguments first, then the handle; out-parameters set
+ * there on failure) and then call exactly one of these. They receive only
+ * what the front end accepted: a handle that is not XSOCK_INVALID, non-NULL
+ * pointers (except where a NULL is named below), a family of
+ * XSOCK_AF_INET/_INET6/_UNIX, a type of XSOCK_STREAM/_DGRAM, a length at
+ * most PTRDIFF_MAX, a how of XSOCK_SHUT_*. They report failure with an
+ * XSOCK_E* code recorded through xsock__fail / xsock__os_fail. */
+
+/* 0 after a successful xsock_init() not yet balanced by xsock_cleanup(),
+ * else XSOCK_ENOTINIT (recorded). Every call that creates a handle (socket,
+ * socketpair, selector open, resolve) asks it first; the I/O path never. */
+int xsock__check_init(void);
+
+/* Front-end helpers shared by sock_api.c and io_api.c: the address check
+ * of bind, connect and sendto (non-NULL, family INET, INET6 or UNIX, else
+ * XSOCK_EINVAL), and the code of their failure rc, which becomes
+ * XSOCK_EAFNOSUPPORT when addr's family is not the socket's. */
+int xsock__sock_check_addr(const xsock_addr_t *addr);
+int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr, int rc);
+
+/* The lock that guards the front end's reference count of xsock_init() (a
+ * static mutex on POSIX, a critical section created once on Windows), and
+ * the OS start-up run when that count leaves / returns to 0 (WSAStartup /
+ * WSACleanup on Windows, nothing on POSIX). */
+int xsock__os_lock(void);
+void xsock__os_unlock(void);
+int xsock__os_init(void);
+void xsock__os_cleanup(void);
+
+/* nonblock is 0 or 1. */
+int xsock__os_socket(xsock_t *out, int family, int type, int nonblock);
+int xsock__os_socketpair(int type, xsock_t pair[2]);
+int xsock__os_close(xsock_t s);
+int xsock__os_set_nonblocking(xsock_t s, int on);
+int xsock__os_bind(xsock_t s, const xsock_addr_t *addr);
+/* backlog <= 0 asks for the OS maximum. */
+int xsock__os_listen(xsock_t s, int backlog);
+/* peer may be NULL. */
+int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
+                     int nonblock);
+int xsock__os_shutdown(xsock_t s, int how);
+/* *addr arrives zeroed; an unnamed socket may leave it so. */
+int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
+int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
+int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
+int xsock__os_connect_result(xsock_t s);
+xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len);
+xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len);
+xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len,
+                               const xsock_addr_t *to);
+/* from may be NULL; when not, it arrives zeroed and stays so for a sender
+ * xsock cannot express. */
+xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len,
+                                 xsock_addr_t *from);
+
 #endif /* XSOCK_COMMON_INTERNAL_H */

@@ -12,7 +12,7 @@
 static int resolve__run(const char *host, int port, int family,
                         xsock_addr_t *out, size_t max, int *n) {
   char service[8];
-  int i, kept = 0;
+  int i, rc, kept = 0;
   if (out == NULL || max == 0 || port < 0 || port > 65535)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (family != XSOCK_AF_UNSPEC && family != XSOCK_AF_INET &&
@@ -22,6 +22,8 @@ static int resolve__run(const char *host, int port, int family,
    * answers with the local addresses); refuse it the same way everywhere. */
   if (host != NULL && host[0] == '\0')
     return xsock__fail(XSOCK_EAI_NONAME, 0);
+  if ((rc = xsock__check_init()) < 0)
+    return rc;
   if (max > (size_t)INT32_MAX)
     max = (size_t)INT32_MAX;
   snprintf(service, sizeof service, "%d", port);

@@ -47,6 +47,9 @@ int xsock_selector_open(xsock_selector_t **out, int backend) {
   if (out == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);
   *out = NULL;
+  if ((rc = xsock__check_init()) < 0)
+    return rc;
+  rc = XSOCK_ENOTSUP;
   sel = (xsock_selector_t *)calloc(1, sizeof *sel);
   if (sel == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);

@@ -5,14 +5,13 @@
  * has no message boundaries, so a whole record takes a loop). */
 #include "internal.h"
 
+/* The order of checks of every socket call (see sock_api.c): the
+ * arguments, then the handle. The total must fit the signed result. */
 static int stream__check(xsock_t s, const void *buf, size_t len) {
-  if (buf == NULL)
+  if (buf == NULL || len > (size_t)PTRDIFF_MAX)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
-  /* The total must fit the signed result. */
-  if (len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
   return 0;
 }
 

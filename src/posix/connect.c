@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Connecting, blocking and non-blocking, and reading the outcome.
+ * src/common/io_api.c has checked the arguments.
  *
  * Notes on the OS quirks handled here:
  *  - A blocking TCP connect() interrupted by a signal fails with EINTR,
@@ -32,15 +33,11 @@ static int connect__so_error(int s) {
   return 0;
 }
 
-int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
+int xsock__os_connect(xsock_t s, const xsock_addr_t *addr) {
   struct sockaddr_storage ss, peer;
   socklen_t len, plen;
   struct pollfd pfd;
   int rc, again = 0;
-  if (addr == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
   rc = xsock__addr_to_os(addr, &ss, &len);
   if (rc < 0)
     return rc;
@@ -73,13 +70,11 @@ int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
   }
 }
 
-int xsock_connect_result(xsock_t s) {
+int xsock__os_connect_result(xsock_t s) {
   struct sockaddr_storage ss;
   socklen_t len = (socklen_t)sizeof ss;
   struct pollfd pfd;
   int rc;
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
   pfd.fd = s;
   pfd.events = POLLOUT;
   pfd.revents = 0;

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending and receiving, stream and datagram (the looping sendall and
- * recv_exact are written once, in src/common/stream.c).
+/* Sending and receiving, stream and datagram. src/common/io_api.c has
+ * checked the arguments (a length is at most PTRDIFF_MAX); the looping
+ * sendall and recv_exact are written once, in src/common/stream.c.
  *
  * Notes on the OS quirks handled here:
  *  - SIGPIPE: MSG_NOSIGNAL where it exists (Linux, the BSDs); on macOS the
  *    socket carries SO_NOSIGPIPE from its creation (see socket.c).
- *  - A length above SSIZE_MAX cannot be reported back by send()/recv(), so
- *    it is clamped: the caller sees a partial count, which every caller of
- *    a stream call must handle anyway.
+ *  - A length above SSIZE_MAX (where it is below PTRDIFF_MAX) cannot be
+ *    reported back by send()/recv(), so it is clamped: the caller sees a
+ *    partial count, which every caller of a stream call must handle.
  *  - EINTR is retried; a call interrupted after moving some bytes returns
  *    the partial count instead, which the looping calls resume from. */
 #include "os.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <string.h>
 
 #ifdef MSG_NOSIGNAL
@@ -26,12 +26,8 @@ static size_t io__clamp(size_t len) {
   return len > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : len;
 }
 
-xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
+xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len) {
   ssize_t n;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
   do {
     n = send(s, buf, io__clamp(len), IO__SEND_FLAGS);
   } while (n == -1 && errno == EINTR);
@@ -40,12 +36,8 @@ xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
   return (xsock_ssize_t)n;
 }
 
-xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
+xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len) {
   ssize_t n;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
   do {
     n = recv(s, buf, io__clamp(len), 0);
   } while (n == -1 && errno == EINTR);
@@ -54,16 +46,12 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
   return (xsock_ssize_t)n;
 }
 
-xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
+xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len,
                            const xsock_addr_t *to) {
   struct sockaddr_storage ss;
   socklen_t sslen;
   ssize_t n;
   int rc;
-  if (buf == NULL || to == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
   rc = xsock__addr_to_os(to, &ss, &sslen);
   if (rc < 0)
     return rc;
@@ -76,28 +64,22 @@ xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
   return (xsock_ssize_t)n;
 }
 
-xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
+xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len,
                              xsock_addr_t *from) {
   struct sockaddr_storage ss;
   socklen_t sslen;
   ssize_t n;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
   do {
     sslen = (socklen_t)sizeof ss;
     n = recvfrom(s, buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return xsock__errno_fail();
-  if (from != NULL) {
-    /* The datagram is consumed already, so an address xsock cannot
-     * express (or none: a connected stream, an unnamed AF_UNIX sender)
-     * leaves *from empty rather than losing the data. */
-    if (sslen == 0 || xsock__addr_from_os(from, (struct sockaddr *)&ss,
-                                          sslen) < 0)
-      memset(from, 0, sizeof *from);
-  }
+  /* The datagram is consumed already, so an address xsock cannot express
+   * (or none: a connected stream, an unnamed AF_UNIX sender) leaves *from
+   * empty rather than losing the data. */
+  if (from != NULL && sslen != 0 &&
+      xsock__addr_from_os(from, (struct sockaddr *)&ss, sslen) < 0)
+    memset(from, 0, sizeof *from);
   return (xsock_ssize_t)n;
 }

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* xsock_getsockname / xsock_getpeername on POSIX (moved unchanged out of
- * the old src/posix/options.c; the socket front end owns these calls). */
+/* A socket's own address and its peer's on POSIX. src/common/sock_api.c
+ * has checked the arguments and zeroed *addr.
+ *
+ * Notes: an unbound socket has a name on POSIX (the any-address of its
+ * family, port 0; Windows needs names.c to say so itself), and an unbound
+ * AF_UNIX socket may come back with no bytes at all. */
 #include "os.h"
 
 #include <string.h>
@@ -8,13 +12,9 @@
 /* getsockname/getpeername share everything but the call. (Not through a
  * function pointer: glibc declares them with a transparent union.) */
 static int names__get(xsock_t s, xsock_addr_t *addr, int peer) {
-  int rc;
   struct sockaddr_storage ss;
   socklen_t len = (socklen_t)sizeof ss;
-  if (addr == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
+  int rc;
   memset(&ss, 0, sizeof ss);
   if (peer)
     rc = getpeername(s, (struct sockaddr *)&ss, &len);
@@ -22,18 +22,15 @@ static int names__get(xsock_t s, xsock_addr_t *addr, int peer) {
     rc = getsockname(s, (struct sockaddr *)&ss, &len);
   if (rc != 0)
     return xsock__errno_fail();
-  /* An unbound AF_UNIX socket may come back with no bytes at all. */
-  if (len == 0) {
-    memset(addr, 0, sizeof *addr);
+  if (len == 0)
     return 0;
-  }
   return xsock__addr_from_os(addr, (struct sockaddr *)&ss, len);
 }
 
-int xsock_getsockname(xsock_t s, xsock_addr_t *addr) {
+int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr) {
   return names__get(s, addr, 0);
 }
 
-int xsock_getpeername(xsock_t s, xsock_addr_t *addr) {
+int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr) {
   return names__get(s, addr, 1);
 }

@@ -62,4 +62,8 @@ static inline int xsock__posix_socktype(int type, int nonblock) {
  * Returns 0 or an XSOCK_E* code; the caller closes fd on failure. */
 int xsock__posix_setup_fd(int fd, int atomic, int nonblock);
 
+/* Closes a descriptor that failed its set-up without disturbing the error
+ * already recorded for the caller (src/posix/socket.c). */
+void xsock__posix_discard(int fd);
+
 #endif /* XSOCK_POSIX_OS_H */

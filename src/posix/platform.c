@@ -1,16 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* Lifecycle and the small platform hooks of src/common/internal.h. */
+/* The lifecycle hooks of src/common/sock_api.c and the small platform
+ * hooks of src/common/internal.h. */
 #include "os.h"
 
 #include <net/if.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 
-/* POSIX needs no start-up; init/cleanup exist so that one program text
- * works on Windows too. */
-int xsock_init(void) { return 0; }
+/* The lock of the front end's xsock_init() count: a static mutex needs
+ * no creation step that could race. */
+static pthread_mutex_t platform__lock = PTHREAD_MUTEX_INITIALIZER;
 
-void xsock_cleanup(void) {}
+int xsock__os_lock(void) {
+  int err = pthread_mutex_lock(&platform__lock);
+  return err == 0 ? 0 : xsock__os_fail(err);
+}
+
+void xsock__os_unlock(void) { (void)pthread_mutex_unlock(&platform__lock); }
+
+/* POSIX sockets need no start-up; the count exists so that forgetting
+ * xsock_init() fails the same way as on Windows. */
+int xsock__os_init(void) { return 0; }
+
+void xsock__os_cleanup(void) {}
 
 uint64_t xsock__now_ns(void) {
   struct timespec ts;

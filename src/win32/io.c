@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending and receiving on Winsock.
+/* Sending and receiving on Winsock. src/common/io_api.c has checked the
+ * arguments (a length is at most PTRDIFF_MAX) and zeroed *from.
  *
  * Notes on Windows:
- *  - Lengths are int: a request above INT_MAX is clamped, which a stream
- *    call may do anyway (it returns how much it moved).
+ *  - Lengths are int: a request above INT_MAX (and at most PTRDIFF_MAX) is
+ *    clamped, which a stream call may do anyway (it returns how much it
+ *    moved).
  *  - Windows never raises SIGPIPE; a send to a gone peer fails with
  *    WSAECONNRESET/WSAECONNABORTED (mapped to XSOCK_ECONNRESET) and a send
  *    after shutdown(SD_SEND) with WSAESHUTDOWN (XSOCK_EPIPE).
  *  - recv after shutdown(SD_RECEIVE) fails with WSAESHUTDOWN where POSIX
  *    returns 0 (end of stream); xsock returns 0 as POSIX does.
- *  - A connected UDP socket (conn.c) reports a previous send's ICMP "port
- *    unreachable" as WSAECONNRESET on the next recv; POSIX says
+ *  - A connected UDP socket (connect.c) reports a previous send's ICMP
+ *    "port unreachable" as WSAECONNRESET on the next recv; POSIX says
  *    ECONNREFUSED, and so does xsock.
  *  - recvfrom with a buffer shorter than the datagram fails with
  *    WSAEMSGSIZE (the buffer holds the first bytes, the rest is lost);
@@ -18,7 +20,6 @@
 #include "os.h"
 
 #include <limits.h>
-#include <stdint.h>
 #include <string.h>
 
 static int io__clamp(size_t len) { return len > (size_t)INT_MAX ? INT_MAX : (int)len; }
@@ -33,24 +34,16 @@ static int io__recv_fail(SOCKET s, int err) {
   return xsock__os_fail(err);
 }
 
-xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
+xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len) {
   int n;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
   n = send((SOCKET)s, (const char *)buf, io__clamp(len), 0);
   if (n == SOCKET_ERROR)
     return xsock__wsa_fail();
   return n;
 }
 
-xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
+xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len) {
   int n;
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
   n = recv((SOCKET)s, (char *)buf, io__clamp(len), 0);
   if (n == SOCKET_ERROR) {
     int err = WSAGetLastError();
@@ -61,13 +54,9 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
   return n;
 }
 
-xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr_t *to) {
+xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr_t *to) {
   struct sockaddr_storage ss;
-  int sslen, n, rc;
-  if (buf == NULL || to == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
+  int sslen = 0, n, rc;
   rc = xsock__addr_to_os(to, &ss, &sslen);
   if (rc < 0)
     return rc;
@@ -78,16 +67,10 @@ xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len, const xsock_a
   return n;
 }
 
-xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t *from) {
+xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t *from) {
   struct sockaddr_storage ss;
   int sslen = (int)sizeof ss;
   int n;
-  if (from != NULL)
-    memset(from, 0, sizeof *from);
-  if (buf == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
   /* Winsock ignores from and fromlen on a connection-oriented socket
    * (Microsoft's "recvfrom function" page): it writes neither, so ss would
    * be read back uninitialised. Starting from AF_UNSPEC makes an unwritten

@@ -41,6 +41,12 @@ int xsock__win_socket_kind(SOCKET s, int *af, int *type);
 /* Makes a socket handle non-inheritable (a child process never gets it). */
 int xsock__win_no_inherit(SOCKET s);
 
+/* ---- socket calls (src/win32/socket.c) ---- */
+
+/* Closes a socket that failed its set-up without disturbing the error
+ * already recorded for the caller. */
+void xsock__win_discard(SOCKET s);
+
 /* Test hook of the wsapoll backend (src/win32/sel_wsapoll.c). */
 extern int xsock__wsapoll_legacy_connects;
 

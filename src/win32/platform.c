@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Lifecycle (WSAStartup/WSACleanup) and the small platform hooks of
+/* The lifecycle hooks of src/common/sock_api.c (WSAStartup/WSACleanup and
+ * the lock of the xsock_init() count) and the small platform hooks of
  * src/common/internal.h on Windows.
  *
  * Notes on Windows:
- *  - Winsock must be started (WSAStartup) before any socket call; a call
- *    made before it fails with WSANOTINITIALISED, which maps to
- *    XSOCK_ENOTINIT, so forgetting xsock_init() gives a clear error.
- *  - WSAStartup is itself reference-counted, but xsock keeps its own count
- *    under a lock so that xsock_cleanup() without a matching successful
+ *  - Winsock must be started (WSAStartup) before any socket call. The
+ *    front end counts xsock_init() calls itself and refuses to create a
+ *    handle before one, with XSOCK_ENOTINIT on every OS, so forgetting it
+ *    shows up on POSIX too, not only here.
+ *  - WSAStartup is itself reference-counted, but the front end's own count
+ *    makes sure that xsock_cleanup() without a matching successful
  *    xsock_init() can never release a reference the application took with
  *    its own WSAStartup.
  *  - The lock is created once through InitOnceExecuteOnce (Vista and
@@ -21,7 +23,6 @@
 
 static INIT_ONCE platform__once = INIT_ONCE_STATIC_INIT;
 static CRITICAL_SECTION platform__lock;
-static unsigned long platform__refs;
 
 static BOOL CALLBACK platform__init_lock(PINIT_ONCE once, PVOID param,
                                          PVOID *context) {
@@ -32,38 +33,29 @@ static BOOL CALLBACK platform__init_lock(PINIT_ONCE once, PVOID param,
   return TRUE;
 }
 
-int xsock_init(void) {
-  int rc = 0;
+int xsock__os_lock(void) {
   if (!InitOnceExecuteOnce(&platform__once, platform__init_lock, NULL, NULL))
     return xsock__os_fail((int)GetLastError());
   EnterCriticalSection(&platform__lock);
-  if (platform__refs == 0) {
-    WSADATA data;
-    int err = WSAStartup(MAKEWORD(2, 2), &data);
-    if (err != 0) {
-      rc = xsock__os_fail(err);
-    } else if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
-      /* Only Winsock 2.2 has everything xsock uses. */
-      WSACleanup();
-      rc = xsock__fail(XSOCK_ENOTSUP, WSAVERNOTSUPPORTED);
-    }
-  }
-  if (rc == 0)
-    platform__refs++;
-  LeaveCriticalSection(&platform__lock);
-  return rc;
+  return 0;
 }
 
-void xsock_cleanup(void) {
-  if (!InitOnceExecuteOnce(&platform__once, platform__init_lock, NULL, NULL))
-    return;
-  EnterCriticalSection(&platform__lock);
-  /* An unbalanced cleanup is ignored rather than releasing a Winsock
-   * reference that xsock never took. */
-  if (platform__refs > 0 && --platform__refs == 0)
+void xsock__os_unlock(void) { LeaveCriticalSection(&platform__lock); }
+
+int xsock__os_init(void) {
+  WSADATA data;
+  int err = WSAStartup(MAKEWORD(2, 2), &data);
+  if (err != 0)
+    return xsock__os_fail(err);
+  if (LOBYTE(data.wVersion) != 2 || HIBYTE(data.wVersion) != 2) {
+    /* Only Winsock 2.2 has everything xsock uses. */
     WSACleanup();
-  LeaveCriticalSection(&platform__lock);
+    return xsock__fail(XSOCK_ENOTSUP, WSAVERNOTSUPPORTED);
+  }
+  return 0;
 }
+
+void xsock__os_cleanup(void) { WSACleanup(); }
 
 uint64_t xsock__now_ns(void) {
   /* The performance counter is monotonic and its frequency fixed at boot.

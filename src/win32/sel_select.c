@@ -34,7 +34,7 @@
 #include "selector.h"
 #include "wakeup.h"
 #include "os.h"
-#include "winpoll.h"
+#include "pollbits.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Socket creation, close, blocking mode and names on Winsock.
+/* Socket creation, shutdown, close and blocking mode on Winsock (bind,
+ * listen and accept are in listen.c). src/common/sock_api.c has checked
+ * the arguments.
  *
  * Notes on Windows:
  *  - WSA_FLAG_NO_HANDLE_INHERIT (Windows 7 SP1 and later) creates the
@@ -17,13 +19,12 @@
  *  - A UDP socket on Windows reports a previous send's ICMP "port
  *    unreachable" as WSAECONNRESET on the next recvfrom, which would let
  *    one dead peer break a UDP server; SIO_UDP_CONNRESET turns it off.
- *  - getsockname on a socket that is not bound fails with WSAEINVAL on
- *    Windows while POSIX returns the any-address with port 0; xsock gives
- *    the POSIX answer. */
+ *  - shutdown of a listening socket fails with WSAENOTCONN, which is the
+ *    answer xsock gives on every OS (src/posix/socket.c checks for a
+ *    listener itself). */
 #include "os.h"
 
 #include <mswsock.h>
-#include <string.h>
 
 #ifndef WSA_FLAG_NO_HANDLE_INHERIT
 #define WSA_FLAG_NO_HANDLE_INHERIT 0x80
@@ -91,40 +92,15 @@ static int socket__setup(SOCKET s, int af, int type) {
   return 0;
 }
 
-int xsock_socket(xsock_t *out, int family, int type, int flags) {
+int xsock__os_socket(xsock_t *out, int family, int type, int nonblock) {
   int af, st, proto, rc;
   SOCKET s;
-  if (out == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  *out = XSOCK_INVALID;
-  switch (family) {
-  case XSOCK_AF_INET:
-    af = AF_INET;
-    break;
-  case XSOCK_AF_INET6:
-    af = AF_INET6;
-    break;
-  case XSOCK_AF_UNIX:
-    /* AF_UNIX is POSIX-only in xsock (see addr_os.c). */
+  /* AF_UNIX is POSIX-only in xsock (see addr_os.c). */
+  if (family == XSOCK_AF_UNIX)
     return xsock__fail(XSOCK_EAFNOSUPPORT, 0);
-  default:
-    return xsock__fail(XSOCK_EINVAL, 0);
-  }
-  switch (type) {
-  case XSOCK_STREAM:
-    st = SOCK_STREAM;
-    proto = IPPROTO_TCP;
-    break;
-  case XSOCK_DGRAM:
-    st = SOCK_DGRAM;
-    proto = IPPROTO_UDP;
-    break;
-  default:
-    return xsock__fail(XSOCK_EINVAL, 0);
-  }
-  if ((flags & ~XSOCK_NONBLOCK) != 0)
-    return xsock__fail(XSOCK_EINVAL, 0);
-
+  af = family == XSOCK_AF_INET6 ? AF_INET6 : AF_INET;
+  st = type == XSOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
+  proto = type == XSOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP;
   s = WSASocketW(af, st, proto, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   if (s == INVALID_SOCKET && WSAGetLastError() == WSAEINVAL) {
     /* Windows 7 without SP1 does not know the flag. */
@@ -138,22 +114,33 @@ int xsock_socket(xsock_t *out, int family, int type, int flags) {
     return xsock__wsa_fail();
 
   rc = socket__setup(s, af, st);
-  if (rc == 0 && (flags & XSOCK_NONBLOCK))
-    rc = xsock_set_nonblocking((xsock_t)s, 1);
+  if (rc == 0 && nonblock)
+    rc = xsock__os_set_nonblocking((xsock_t)s, 1);
   if (rc < 0) {
-    int os = xsock_last_os_error();
-    closesocket(s);
-    return xsock__fail(rc, os);
+    xsock__win_discard(s);
+    return rc;
   }
   *out = (xsock_t)s;
   return 0;
 }
 
-int xsock_close(xsock_t s) {
+void xsock__win_discard(SOCKET s) {
+  int os = xsock_last_os_error();
+  closesocket(s);
+  /* Keep the error of the step that failed, not the cleanup's. */
+  xsock__fail(0, os);
+}
+
+int xsock__os_shutdown(xsock_t s, int how) {
+  int sd = how == XSOCK_SHUT_RD ? SD_RECEIVE : how == XSOCK_SHUT_WR ? SD_SEND : SD_BOTH;
+  if (shutdown((SOCKET)s, sd) != 0)
+    return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
+  return 0;
+}
+
+int xsock__os_close(xsock_t s) {
   u_long blocking = 0;
   int err;
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
   if (closesocket((SOCKET)s) == 0)
     return 0;
   err = WSAGetLastError();
@@ -171,43 +158,9 @@ int xsock_close(xsock_t s) {
   return xsock__os_fail(err);
 }
 
-int xsock_set_nonblocking(xsock_t s, int on) {
+int xsock__os_set_nonblocking(xsock_t s, int on) {
   u_long mode = on ? 1 : 0;
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
   if (ioctlsocket((SOCKET)s, FIONBIO, &mode) != 0)
     return xsock__wsa_fail();
   return 0;
-}
-
-int xsock_getsockname(xsock_t s, xsock_addr_t *addr) {
-  struct sockaddr_storage ss;
-  int len = (int)sizeof ss;
-  if (addr == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  memset(addr, 0, sizeof *addr);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (getsockname((SOCKET)s, (struct sockaddr *)&ss, &len) != 0) {
-    int err = WSAGetLastError();
-    int af;
-    /* Not bound yet: answer like POSIX, the any-address with port 0. */
-    if (err == WSAEINVAL && xsock__win_socket_kind((SOCKET)s, &af, NULL) == 0)
-      return xsock_addr_any(addr, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
-    return xsock__os_fail(err);
-  }
-  return xsock__addr_from_os(addr, (const struct sockaddr *)&ss, len);
-}
-
-int xsock_getpeername(xsock_t s, xsock_addr_t *addr) {
-  struct sockaddr_storage ss;
-  int len = (int)sizeof ss;
-  if (addr == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  memset(addr, 0, sizeof *addr);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (getpeername((SOCKET)s, (struct sockaddr *)&ss, &len) != 0)
-    return xsock__wsa_fail();
-  return xsock__addr_from_os(addr, (const struct sockaddr *)&ss, len);
 }

@@ -11,7 +11,9 @@
  * bounded number of accepts always reaches it. The listener is closed as
  * soon as the pair stands. Failures are returned, never asserted.
  *
- * Only XSOCK_STREAM: a UDP "pair" could receive datagrams from anyone. */
+ * Only XSOCK_STREAM: a UDP "pair" could receive datagrams from anyone.
+ * src/common/sock_api.c has checked the type; the steps below go through
+ * the public calls, so each is checked there too. */
 #include "os.h"
 
 /* Connections accepted before ours is found, at most. */
@@ -22,11 +24,8 @@
 
 static void socketpair__close(xsock_t *s) {
   if (*s != XSOCK_INVALID) {
-    int os = xsock_last_os_error();
-    closesocket((SOCKET)*s);
+    xsock__win_discard((SOCKET)*s);
     *s = XSOCK_INVALID;
-    /* Keep the error of the step that failed, not the cleanup's. */
-    xsock__fail(0, os);
   }
 }
 
@@ -86,15 +85,10 @@ static int socketpair__try(xsock_t pair[2]) {
   return 0;
 }
 
-int xsock_socketpair(int type, xsock_t pair[2]) {
+int xsock__os_socketpair(int type, xsock_t pair[2]) {
   int rc = 0, i;
-  if (pair == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  pair[0] = pair[1] = XSOCK_INVALID;
   if (type == XSOCK_DGRAM)
     return xsock__fail(XSOCK_ENOTSUP, 0);
-  if (type != XSOCK_STREAM)
-    return xsock__fail(XSOCK_EINVAL, 0);
   for (i = 0; i < SOCKETPAIR__ATTEMPTS; i++) {
     rc = socketpair__try(pair);
     if (rc != XSOCK_ECONNREFUSED)

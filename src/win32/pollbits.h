@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* What the Windows selector backends share (sel_wsapoll.c, sel_select.c):
+/* What the Windows selector backends share (sel_wsapoll.c, sel_select.c),
+ * mirroring src/posix/pollbits.h:
  * WSAPoll flags <-> XSOCK_* bits, a socket-set type larger than Winsock's
  * fd_set, and the few socket checks both make. */
-#ifndef XSOCK_WIN32_WINPOLL_H
-#define XSOCK_WIN32_WINPOLL_H
+#ifndef XSOCK_WIN32_POLLBITS_H
+#define XSOCK_WIN32_POLLBITS_H
 
 #include "selector.h"
 #include "os.h"
@@ -85,4 +86,4 @@ static inline int xsock__winsel_connect_failed(SOCKET s) {
          WSAGetLastError() == WSAENOTCONN;
 }
 
-#endif /* XSOCK_WIN32_WINPOLL_H */
+#endif /* XSOCK_WIN32_POLLBITS_H */

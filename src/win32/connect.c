@@ -1,14 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Bind, listen, accept, connect and shutdown on Winsock.
+/* Connecting, blocking and non-blocking, and reading the outcome on
+ * Winsock. src/common/io_api.c has checked the arguments.
  *
  * Notes on Windows:
- *  - bind fails with WSAEACCES (not WSAEADDRINUSE) when another socket
- *    holds the port with SO_EXCLUSIVEADDRUSE. Windows has no privileged
- *    ports, so in bind that code always means "address in use", and xsock
- *    reports XSOCK_EADDRINUSE as POSIX does.
- *  - An accepted socket inherits the listener's non-blocking mode, while
- *    on POSIX it starts blocking; the mode is therefore always set from
- *    the flags. Accepted handles are made non-inheritable explicitly.
  *  - A non-blocking connect says WSAEWOULDBLOCK where POSIX says
  *    EINPROGRESS. Its outcome is read with select(): a failed connect is
  *    reported in exceptfds (never in writefds), a finished one in
@@ -16,75 +10,16 @@
 #include "os.h"
 
 #include <mswsock.h>
-#include <string.h>
 
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
 
-int xsock_bind(xsock_t s, const xsock_addr_t *addr) {
-  struct sockaddr_storage ss;
-  int len, rc;
-  if (addr == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  rc = xsock__addr_to_os(addr, &ss, &len);
-  if (rc < 0)
-    return rc;
-  if (bind((SOCKET)s, (const struct sockaddr *)&ss, len) != 0) {
-    int err = WSAGetLastError();
-    if (err == WSAEACCES)
-      return xsock__fail(XSOCK_EADDRINUSE, err);
-    return xsock__win_sock_fail((SOCKET)s, err);
-  }
-  return 0;
-}
-
-int xsock_listen(xsock_t s, int backlog) {
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (listen((SOCKET)s, backlog <= 0 ? SOMAXCONN : backlog) != 0)
-    return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
-  return 0;
-}
-
-int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer, int flags) {
-  struct sockaddr_storage ss;
-  int len = (int)sizeof ss;
-  int rc;
-  SOCKET s;
-  if (out == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  *out = XSOCK_INVALID;
-  if ((flags & ~XSOCK_NONBLOCK) != 0)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)listener == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  s = accept((SOCKET)listener, (struct sockaddr *)&ss, &len);
-  if (s == INVALID_SOCKET)
-    return xsock__win_sock_fail((SOCKET)listener, WSAGetLastError());
-  rc = xsock__win_no_inherit(s);
-  if (rc == 0)
-    rc = xsock_set_nonblocking((xsock_t)s, (flags & XSOCK_NONBLOCK) != 0);
-  if (rc == 0 && peer != NULL)
-    rc = xsock__addr_from_os(peer, (const struct sockaddr *)&ss, len);
-  if (rc < 0) {
-    int os = xsock_last_os_error();
-    closesocket(s);
-    if (peer != NULL)
-      memset(peer, 0, sizeof *peer);
-    return xsock__fail(rc, os);
-  }
-  *out = (xsock_t)s;
-  return 0;
-}
-
 /* A connected UDP socket learns of a previous send's ICMP "port
  * unreachable" through its next recv, as on POSIX (docs/semantics.md).
  * Creation turns that report off (socket.c), so that one dead client
  * cannot disturb an unconnected server; a connect turns it back on. */
-static int conn__udp_reports(SOCKET s) {
+static int connect__udp_reports(SOCKET s) {
   BOOL on = TRUE;
   DWORD bytes = 0;
   int type = 0, len = (int)sizeof type;
@@ -97,18 +32,14 @@ static int conn__udp_reports(SOCKET s) {
   return 0;
 }
 
-int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
+int xsock__os_connect(xsock_t s, const xsock_addr_t *addr) {
   struct sockaddr_storage ss;
-  int len, rc, err;
-  if (addr == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
+  int len = 0, rc, err;
   rc = xsock__addr_to_os(addr, &ss, &len);
   if (rc < 0)
     return rc;
   if (connect((SOCKET)s, (const struct sockaddr *)&ss, len) == 0)
-    return conn__udp_reports((SOCKET)s);
+    return connect__udp_reports((SOCKET)s);
   err = WSAGetLastError();
   if (err == WSAEWOULDBLOCK)
     return xsock__fail(XSOCK_EINPROGRESS, err);
@@ -151,12 +82,10 @@ static int connect__peer_or_enotconn(SOCKET s) {
   return xsock__wsa_fail();
 }
 
-int xsock_connect_result(xsock_t s) {
+int xsock__os_connect_result(xsock_t s) {
   fd_set wfds, efds;
   struct timeval tv = {0, 0};
   int n;
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
   FD_ZERO(&wfds);
   FD_ZERO(&efds);
   FD_SET((SOCKET)s, &wfds);
@@ -183,26 +112,4 @@ int xsock_connect_result(xsock_t s) {
   if (FD_ISSET((SOCKET)s, &wfds))
     return 0;
   return connect__pending_or_idle((SOCKET)s);
-}
-
-int xsock_shutdown(xsock_t s, int how) {
-  int sd;
-  switch (how) {
-  case XSOCK_SHUT_RD:
-    sd = SD_RECEIVE;
-    break;
-  case XSOCK_SHUT_WR:
-    sd = SD_SEND;
-    break;
-  case XSOCK_SHUT_RDWR:
-    sd = SD_BOTH;
-    break;
-  default:
-    return xsock__fail(XSOCK_EINVAL, 0);
-  }
-  if ((SOCKET)s == INVALID_SOCKET)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (shutdown((SOCKET)s, sd) != 0)
-    return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
-  return 0;
 }

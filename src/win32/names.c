@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* A socket's own address and its peer's on Winsock. src/common/sock_api.c
+ * has checked the arguments and zeroed *addr.
+ *
+ * Notes on Windows: getsockname on a socket that is not bound fails with
+ * WSAEINVAL, while POSIX returns the any-address of the family with port
+ * 0; xsock gives the POSIX answer. */
+#include "os.h"
+
+int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr) {
+  struct sockaddr_storage ss;
+  int len = (int)sizeof ss;
+  if (getsockname((SOCKET)s, (struct sockaddr *)&ss, &len) != 0) {
+    int err = WSAGetLastError();
+    int af = AF_INET;
+    /* Not bound yet: answer like POSIX, the any-address with port 0. */
+    if (err == WSAEINVAL && xsock__win_socket_kind((SOCKET)s, &af, NULL) == 0)
+      return xsock_addr_any(addr, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
+    return xsock__win_sock_fail((SOCKET)s, err);
+  }
+  return xsock__addr_from_os(addr, (const struct sockaddr *)&ss, len);
+}
+
+int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr) {
+  struct sockaddr_storage ss;
+  int len = (int)sizeof ss;
+  if (getpeername((SOCKET)s, (struct sockaddr *)&ss, &len) != 0)
+    return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
+  return xsock__addr_from_os(addr, (const struct sockaddr *)&ss, len);
+}

@@ -434,17 +434,24 @@ typedef struct xsock_event {
   void *udata;      /* the user data given at add/modify */
 } xsock_event_t;
 
-/* Backend ids. XSOCK_BACKEND_DEFAULT picks the first that works from the
- * OS's ordered list: POSIX epoll, kqueue, poll, select; Windows afd,
- * wsapoll, select. */
+/* Backend ids and names: XX(NAME, id, "name"). One list generates the
+ * XSOCK_BACKEND_* ids and xsock_backend_name(); ids are part of the ABI
+ * and never change. XSOCK_BACKEND_DEFAULT (0) picks the first that works
+ * from the OS's ordered list: POSIX epoll, kqueue, poll, select; Windows
+ * afd, wsapoll, select. */
+#define XSOCK_BACKEND_MAP(XX)                                                  \
+  XX(EPOLL, 1, "epoll")                                                        \
+  XX(KQUEUE, 2, "kqueue")                                                      \
+  XX(POLL, 3, "poll")                                                          \
+  XX(SELECT, 4, "select")                                                      \
+  XX(WSAPOLL, 5, "wsapoll")                                                    \
+  XX(AFD, 6, "afd")
+
 enum xsock_backend {
   XSOCK_BACKEND_DEFAULT = 0,
-  XSOCK_BACKEND_EPOLL = 1,
-  XSOCK_BACKEND_KQUEUE = 2,
-  XSOCK_BACKEND_POLL = 3,
-  XSOCK_BACKEND_SELECT = 4,
-  XSOCK_BACKEND_WSAPOLL = 5,
-  XSOCK_BACKEND_AFD = 6
+#define XSOCK__BACKEND_ENUM(name, id, str) XSOCK_BACKEND_##name = (id),
+  XSOCK_BACKEND_MAP(XSOCK__BACKEND_ENUM)
+#undef XSOCK__BACKEND_ENUM
 };
 
 /* Mask of the backends compiled in: bit (1u << id) for each id. */
@@ -465,7 +472,9 @@ XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
 
 /* Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0) and user
  * data. XSOCK_EEXIST if s is registered already, XSOCK_EBADF for an
- * invalid or closed handle, XSOCK_ENOTSUP for a handle that cannot be
+ * invalid or closed handle (also when a stale number now names one of the
+ * selector's own handles, such as its wakeup channel or its epoll
+ * descriptor: a selector never watches itself), XSOCK_ENOTSUP for a handle that cannot be
  * watched (a regular file, a directory), XSOCK_ERANGE for a handle the
  * select backend cannot hold, XSOCK_EINVAL for other event bits. */
 XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,

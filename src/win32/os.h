@@ -46,7 +46,4 @@ int xsock__win_socket_kind(SOCKET s, int *af, int *type);
 /* Makes a socket handle non-inheritable (a child process never gets it). */
 int xsock__win_no_inherit(SOCKET s);
 
-/* Test hook of the wsapoll backend (src/win32/sel_wsapoll.c). */
-extern int xsock__wsapoll_legacy_connects;
-
 #endif /* XSOCK_WIN32_OS_H */

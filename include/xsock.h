@@ -410,7 +410,8 @@ XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
  *  - One merged event per handle per wait, carrying its user data.
  *  - Interest 0 is allowed: the handle stays registered (add gives EEXIST,
  *    user data kept) but is silent, even on error or hangup, until
- *    modified. This is also the way to re-arm one-shot style.
+ *    modified. This is also the way to re-arm one-shot style (one system
+ *    call per re-arm with epoll).
  *  - No event is reported for a handle removed since the last wait, even
  *    if the OS gives its number to a new socket.
  *  - Threads: one thread owns a selector. Only xsock_selector_wakeup() may
@@ -487,10 +488,11 @@ XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
 
 /* Unregisters s; XSOCK_ENOENT if it is not registered. Safe while walking
  * the events of the last wait. Remove a handle before closing it. Removing
- * one that was closed while registered succeeds too, but with epoll a
- * closed handle whose open file lives on elsewhere (a dup, a forked child)
- * stays in the kernel's set, and level-triggered waits keep waking (with
- * nothing to report) until that file is closed. */
+ * one that was closed while registered succeeds too; with epoll a closed
+ * handle whose open file lives on elsewhere (a dup, a forked child) stays
+ * in the kernel's set, where it can no longer be named, so the next wait
+ * that sees it rebuilds the kernel set (one system call per registration,
+ * once). */
 XSOCK_API int xsock_selector_remove(xsock_selector_t *sel, xsock_t s);
 
 /* Waits for readiness and stores at most max events into evs. timeout_ms

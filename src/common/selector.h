@@ -31,9 +31,13 @@
  *    the front end frees the slot. add must reject an invalid or closed
  *    handle with XSOCK_EBADF and a regular file or directory with
  *    XSOCK_ENOTSUP.
- *  - interest 0 means registered but silent: the kernel must not be asked
- *    to watch the handle (epoll/kqueue/poll report errors and hangups even
- *    with no events requested), so nothing is reported for it.
+ *  - interest 0 means registered but silent: nothing is ever reported for
+ *    it (epoll/kqueue/poll report errors and hangups even with no events
+ *    requested, so a kernel entry must not stay armed). A backend may
+ *    leave the kernel entry in place until the kernel reports it (then it
+ *    removes the entry and drops the report) or the interest returns, but
+ *    must then give the kernel the new interest with a call that would
+ *    notice a different file under the same number.
  *  - remove succeeds when the handle was already closed; the front end
  *    frees the slot whatever remove returns.
  *  - wait performs ONE kernel wait with timeout_ms (< 0 forever, 0 poll) and

@@ -10,16 +10,19 @@
  *    ignored on remove.
  *  - EPOLLERR and EPOLLHUP are always reported, even with no events asked
  *    for, so a silent registration (interest 0) must leave the kernel set.
- *  - Every add, modify and remove is given to the kernel at once. Deferring
- *    a lowered interest (as libev does) saves the system calls of a
- *    "disarm, read, re-arm" loop, but the kernel then keeps the old open
- *    file: once the caller closes the handle and a new socket takes its
- *    number, a later modify that finds nothing to change leaves the new
- *    socket unwatched. Interest 0 takes the handle out of the set (DEL).
- *  - A modify whose MOD fails with ENOENT finds a different file under the
- *    number (closed and reused while registered): the registration gets a
- *    new token and is added again. The old file, if a dup keeps it open,
- *    now fires under a stale token.
+ *  - A modify to a nonzero interest always reaches the kernel (one MOD).
+ *    Skipping one that seems to change nothing (as libev's deferred
+ *    updates do) is unsafe: if the caller closed the handle and a new
+ *    socket took its number, the kernel still holds the old file, and the
+ *    new socket would stay unwatched. A MOD that fails with ENOENT finds
+ *    such a new file: the registration gets a new token (so the old file,
+ *    if a dup keeps it open, now fires under a stale one) and is added.
+ *  - Interest 0 alone is deferred: nothing is reported for it, but the
+ *    kernel entry stays until the kernel reports it (then DEL, the report
+ *    dropped) or the interest returns (then the one MOD above). So
+ *    "disarm, read, re-arm" costs one system call per event, as a raw
+ *    EPOLLONESHOT re-arm does, and a deferred entry is never trusted to
+ *    name the same file later.
  *  - A stale token that fires is an entry the kernel holds for a file that
  *    can no longer be named (closed while registered, kept open by a dup
  *    or a forked child): DEL needs the number, which is gone. Level-
@@ -181,7 +184,7 @@ static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
   int rc;
   (void)old;
   if (reg->interest == 0)
-    return (reg->flags & EPOLL__IN_SET) ? epoll__leave(sel, slot) : 0;
+    return 0; /* deferred: see the notes */
   if (!(reg->flags & EPOLL__IN_SET))
     return epoll__arm(sel, slot);
   rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
@@ -204,7 +207,7 @@ static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {
 /* Replaces the kernel set with one built from the registration table,
  * leaving behind entries that no registration names (see the notes). A
  * handle that can no longer be added (closed while registered) stays
- * registered but out of the set. The new set takes the old descriptor's
+ * registered but out of the set, and so does a deferred interest 0. The new set takes the old descriptor's
  * number (dup3 closes the old set), so the selector's own handles keep
  * their numbers and the caller's numbering is not disturbed. */
 static int epoll__rebuild(struct xsock_selector *sel) {
@@ -220,9 +223,13 @@ static int epoll__rebuild(struct xsock_selector *sel) {
     return rc;
   for (slot = 0; slot < sel->regs_cap; slot++) {
     xsock__reg_t *reg = &sel->regs[slot];
-    if (reg->sock != XSOCK_INVALID && (reg->flags & EPOLL__IN_SET) &&
+    if (reg->sock == XSOCK_INVALID || !(reg->flags & EPOLL__IN_SET))
+      continue;
+    if (reg->interest == 0 ||
         epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest) < 0)
       reg->flags = 0;
+    else
+      reg->flags = EPOLL__IN_SET | reg->interest;
   }
   return 0;
 }
@@ -261,6 +268,10 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
       /* The kernel watches exactly the (nonzero) interest, so whatever it
        * reports is wanted; only an error or hangup adds the asked bits. */
       ev = raw & (XSOCK_ERROR | XSOCK_HANGUP) ? raw | reg->interest : raw;
+    } else if (reg->interest == 0) {
+      /* A deferred interest 0 (see the notes): leave the set now. */
+      epoll__leave(sel, (uint32_t)(reg - sel->regs));
+      continue;
     } else if ((ev = xsock__reg_events(raw, reg->interest)) == 0) {
       continue;
     }

@@ -153,9 +153,10 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
   select__state_t *st = (select__state_t *)sel->impl;
   uint32_t i;
   int out = 0, rc;
-  do
-    rc = poll(st->pfds, k, 0);
-  while (rc < 0 && errno == EINTR);
+  /* A signal here ends this wait like one during select: the front end
+   * waits again (nothing was consumed), so no loop of its own. */
+  if ((rc = poll(st->pfds, k, 0)) < 0 && errno == EINTR)
+    return XSOCK_EINTR;
   for (i = 0; i < k; i++) {
     const xsock__reg_t *reg = &sel->regs[st->pslots[i]];
     int fd = reg->sock;

@@ -9,7 +9,8 @@
  *    generation) and a stale token is dropped; DEL's EBADF/ENOENT is
  *    ignored on remove.
  *  - EPOLLERR and EPOLLHUP are always reported, even with no events asked
- *    for, so a silent registration (interest 0) must leave the kernel set.
+ *    for, so a silent registration (interest 0) cannot stay in the kernel
+ *    set for long (see below).
  *  - A modify to a nonzero interest always reaches the kernel (one MOD).
  *    Skipping one that seems to change nothing (as libev's deferred
  *    updates do) is unsafe: if the caller closed the handle and a new
@@ -28,8 +29,9 @@
  *    or a forked child): DEL needs the number, which is gone. Level-
  *    triggered, it would make every wait return at once, forever. So the
  *    wait rebuilds the kernel set from the registration table: a new epoll
- *    descriptor, every registration added again, the old one closed. That
- *    costs one system call per registration, once per such file.
+ *    set, every registration added again, put under the old descriptor's
+ *    number (dup3), which closes the old set. That costs one system call
+ *    per registration, once per such file.
  *  - EPOLLRDHUP is the peer's FIN; EPOLLHUP alone comes only when both
  *    directions are shut. Both mean HANGUP here.
  *  - A regular file or directory is refused with EPERM (it is always
@@ -37,12 +39,13 @@
  *  - A refused connect reports EPOLLOUT|EPOLLERR|EPOLLHUP (plus EPOLLIN
  *    and EPOLLRDHUP); nothing here reads the pending error, so
  *    xsock_connect_result() still finds it. */
-#ifdef XSOCK_HAVE_EPOLL
-
-/* dup3() is a GNU extension; epoll exists only on Linux anyway. */
-#ifndef _GNU_SOURCE
+/* dup3() is a GNU extension; epoll exists only on Linux anyway. Defined
+ * before any header, whatever includes come first. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE
 #endif
+
+#ifdef XSOCK_HAVE_EPOLL
 
 #include "os.h"
 #include "selector.h"

@@ -472,7 +472,8 @@ XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
  *  - One merged event per handle per wait, carrying its user data.
  *  - Interest 0 is allowed: the handle stays registered (add gives EEXIST,
  *    user data kept) but is silent, even on error or hangup, until
- *    modified. This is also the way to re-arm one-shot style.
+ *    modified. This is also the way to re-arm one-shot style (one system
+ *    call per re-arm with epoll).
  *  - No event is reported for a handle removed since the last wait, even
  *    if the OS gives its number to a new socket.
  *  - Threads: one thread owns a selector. Only xsock_selector_wakeup() may
@@ -496,17 +497,24 @@ typedef struct xsock_event {
   void *udata;      /* the user data given at add/modify */
 } xsock_event_t;
 
-/* Backend ids. XSOCK_BACKEND_DEFAULT picks the first that works from the
- * OS's ordered list: POSIX epoll, kqueue, poll, select; Windows afd,
- * wsapoll, select. */
+/* Backend ids and names: XX(NAME, id, "name"). One list generates the
+ * XSOCK_BACKEND_* ids and xsock_backend_name(); ids are part of the ABI
+ * and never change. XSOCK_BACKEND_DEFAULT (0) picks the first that works
+ * from the OS's ordered list: POSIX epoll, kqueue, poll, select; Windows
+ * afd, wsapoll, select. */
+#define XSOCK_BACKEND_MAP(XX)                                                  \
+  XX(EPOLL, 1, "epoll")                                                        \
+  XX(KQUEUE, 2, "kqueue")                                                      \
+  XX(POLL, 3, "poll")                                                          \
+  XX(SELECT, 4, "select")                                                      \
+  XX(WSAPOLL, 5, "wsapoll")                                                    \
+  XX(AFD, 6, "afd")
+
 enum xsock_backend {
   XSOCK_BACKEND_DEFAULT = 0,
-  XSOCK_BACKEND_EPOLL = 1,
-  XSOCK_BACKEND_KQUEUE = 2,
-  XSOCK_BACKEND_POLL = 3,
-  XSOCK_BACKEND_SELECT = 4,
-  XSOCK_BACKEND_WSAPOLL = 5,
-  XSOCK_BACKEND_AFD = 6
+#define XSOCK__BACKEND_ENUM(name, id, str) XSOCK_BACKEND_##name = (id),
+  XSOCK_BACKEND_MAP(XSOCK__BACKEND_ENUM)
+#undef XSOCK__BACKEND_ENUM
 };
 
 /* Mask of the backends compiled in: bit (1u << id) for each id. */
@@ -527,7 +535,9 @@ XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
 
 /* Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0) and user
  * data. XSOCK_EEXIST if s is registered already, XSOCK_EBADF for an
- * invalid or closed handle, XSOCK_ENOTSUP for a handle that cannot be
+ * invalid or closed handle (also when a stale number now names one of the
+ * selector's own handles, such as its wakeup channel or its epoll
+ * descriptor: a selector never watches itself), XSOCK_ENOTSUP for a handle that cannot be
  * watched (a regular file, a directory), XSOCK_ERANGE for a handle the
  * select backend cannot hold, XSOCK_EINVAL for other event bits. */
 XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
@@ -540,10 +550,11 @@ XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
 
 /* Unregisters s; XSOCK_ENOENT if it is not registered. Safe while walking
  * the events of the last wait. Remove a handle before closing it. Removing
- * one that was closed while registered succeeds too, but with epoll a
- * closed handle whose open file lives on elsewhere (a dup, a forked child)
- * stays in the kernel's set, and level-triggered waits keep waking (with
- * nothing to report) until that file is closed. */
+ * one that was closed while registered succeeds too; with epoll a closed
+ * handle whose open file lives on elsewhere (a dup, a forked child) stays
+ * in the kernel's set, where it can no longer be named, so the next wait
+ * that sees it rebuilds the kernel set (one system call per registration,
+ * once). */
 XSOCK_API int xsock_selector_remove(xsock_selector_t *sel, xsock_t s);
 
 /* Waits for readiness and stores at most max events into evs. timeout_ms

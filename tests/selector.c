@@ -318,11 +318,47 @@ static void test_timeouts(void **state) {
   xt_close(&p[1]);
 }
 
+/* Regression: a stale number can name one of the selector's own handles.
+ * Two sockets are opened and closed, then the selector is opened and
+ * takes those numbers for itself (POSIX hands out the lowest free ones:
+ * epoll's descriptor and the wakeup's eventfd, or the eventfd alone).
+ * Adding a stale number must fail like any closed handle, and must not
+ * take over the wakeup: every later wakeup still ends a wait. */
+static void test_own_handles_refused(void **state) {
+  xsock_selector_t *sel;
+  xsock_event_t evs[4];
+  xsock_t s[2], stale[2];
+  int i;
+  (void)state;
+  for (i = 0; i < 2; i++) {
+    xt_ok(xsock_socket(&s[i], XSOCK_AF_INET, XSOCK_STREAM, 0));
+    stale[i] = s[i];
+  }
+  for (i = 0; i < 2; i++)
+    xt_close(&s[i]);
+  sel = xt_selector();
+  for (i = 0; i < 2; i++) {
+    xt_err(xsock_selector_add(sel, stale[i], XSOCK_READ, &tag_a), XSOCK_EBADF);
+    xt_err(xsock_selector_add(sel, stale[i], 0, &tag_a), XSOCK_EBADF);
+    xt_err(xsock_selector_modify(sel, stale[i], XSOCK_READ, &tag_a),
+           XSOCK_ENOENT);
+    xt_err(xsock_selector_remove(sel, stale[i]), XSOCK_ENOENT);
+  }
+  /* Nothing is reported, and the wakeup still works, twice. */
+  assert_int_equal(xsock_selector_wait(sel, evs, 4, 0), 0);
+  for (i = 0; i < 2; i++) {
+    xt_ok(xsock_selector_wakeup(sel));
+    assert_int_equal(xsock_selector_wait(sel, evs, 4, -1), 0);
+  }
+  xsock_selector_close(sel);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_open_by_id),
       cmocka_unit_test(test_names_and_mask),
       cmocka_unit_test(test_registration_errors),
+      cmocka_unit_test(test_own_handles_refused),
 #ifndef _WIN32
       cmocka_unit_test(test_regular_file_refused),
       cmocka_unit_test(test_device_without_poll),

@@ -128,6 +128,38 @@ static void test_closed_while_registered_with_dup(void **state) {
   xt_close(&q[1]);
 }
 
+/* POSIX only (the number is reused for sure). Regression: epoll deferred
+ * interest 0 and kept the closed socket's file in its set, so after a new
+ * socket took the number, modify to READ changed nothing in the kernel
+ * and the new socket was never watched. Interest 0 must leave the kernel
+ * set, and a modify must reach the file now under the number. */
+static void test_interest_zero_then_number_reused(void **state) {
+  xsock_selector_t *sel = xt_selector();
+  xsock_event_t evs[16];
+  xsock_t p[2], q[2];
+  int old;
+  (void)state;
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, &tag_old));
+  xt_ok(xsock_selector_modify(sel, p[0], 0, &tag_old));
+  old = p[0];
+  xt_close(&p[0]);
+  xt_ok(xsock_socketpair(XSOCK_STREAM, q));
+  assert_int_equal(q[0], old);
+  xt_ok(xsock_selector_modify(sel, q[0], XSOCK_READ, &tag_new));
+  assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 0);
+  xt_ok(xsock_send(q[1], "y", 1));
+  assert_int_equal(xt_expect_events(sel, q[0], XSOCK_READ, CH_BOUND),
+                   XSOCK_READ);
+  assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 1);
+  assert_ptr_equal(evs[0].udata, &tag_new);
+  xt_ok(xsock_selector_remove(sel, q[0]));
+  xsock_selector_close(sel);
+  xt_close(&p[1]);
+  xt_close(&q[0]);
+  xt_close(&q[1]);
+}
+
 /* POSIX only (dup2): the same open file comes back under the number it
  * had when it was closed while registered. epoll still holds the old
  * (file, number) entry and refuses a plain ADD with EEXIST; the add must
@@ -358,6 +390,7 @@ int main(int argc, char **argv) {
 #ifndef _WIN32
       cmocka_unit_test(test_closed_while_registered_with_dup),
       cmocka_unit_test(test_same_file_back_under_old_number),
+      cmocka_unit_test(test_interest_zero_then_number_reused),
 #endif
       cmocka_unit_test(test_remove_while_walking),
       cmocka_unit_test(test_random_writers),

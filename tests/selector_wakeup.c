@@ -3,8 +3,8 @@
  * thread ends a wait forever; many wakeups coalesce into one early return
  * and leave nothing pending; the one-owner pattern (another thread asks
  * the owner, by a flag and a wakeup, to add a socket); and on POSIX a
- * wakeup from a signal handler, and signals that interrupt a wait without
- * ending it. */
+ * wakeup from a signal handler, signals that interrupt a wait without
+ * ending it, and no busy wait over a closed handle whose file lives on. */
 #include "xtest.h"
 
 #include <string.h>
@@ -12,6 +12,8 @@
 #ifndef _WIN32
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #endif
 
 /* Flags shared between threads, through the compiler's atomics (GCC,
@@ -212,6 +214,66 @@ static void test_signal_does_not_end_wait(void **state) {
 }
 #endif
 
+#ifndef _WIN32
+/* The CPU time this process has used (user and system), in ns. */
+static uint64_t wk_cpu_ns(void) {
+  struct rusage ru;
+  assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+  return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+             1000000000u +
+         ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
+             1000u;
+}
+
+/* POSIX only (dup). Regression: a readable socket closed while registered
+ * whose file lives on in a dup; then removed (how_far 0) or modified to
+ * interest 0 (how_far 1). epoll kept reporting the file under a token it
+ * could no longer take out of its set, and the wait spun inside the
+ * library: about 20,000 kernel waits in 500 ms, and a wait with no timeout
+ * never blocked. A 500 ms wait must sleep (the CPU time stays far below
+ * what a spin burns), and a forever-wait must end on a wakeup. */
+static void wk_no_spin_on_closed_dup(int how_far) {
+  static int tag;
+  wk_shared_t sh;
+  xsock_event_t evs[4];
+  xsock_t p[2];
+  xt_thread_t *t;
+  uint64_t cpu;
+  int d, old;
+  memset(&sh, 0, sizeof sh);
+  sh.sel = xt_selector();
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  d = dup(p[0]);
+  assert_true(d >= 0);
+  xt_ok(xsock_send(p[1], "x", 1));
+  xt_ok(xsock_selector_add(sh.sel, p[0], XSOCK_READ, &tag));
+  assert_int_equal(xt_expect_events(sh.sel, p[0], XSOCK_READ, 5000),
+                   XSOCK_READ);
+  old = p[0];
+  xt_close(&p[0]);
+  if (how_far == 0)
+    xt_ok(xsock_selector_remove(sh.sel, old));
+  else
+    xt_ok(xsock_selector_modify(sh.sel, old, 0, &tag));
+  cpu = wk_cpu_ns();
+  assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, 500), 0);
+  assert_true(wk_cpu_ns() - cpu < 50u * 1000000u);
+  t = xt_thread_start(wk_wake_later, &sh);
+  assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, -1), 0);
+  assert_int_equal(WK_LOAD(&sh.flag), 1);
+  xt_thread_join(t);
+  xsock_selector_close(sh.sel);
+  close(d);
+  xt_close(&p[1]);
+}
+
+static void test_no_spin_on_closed_dup(void **state) {
+  (void)state;
+  wk_no_spin_on_closed_dup(0);
+  wk_no_spin_on_closed_dup(1);
+}
+#endif
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_wakeup_from_thread),
@@ -220,6 +282,7 @@ int main(int argc, char **argv) {
 #ifndef _WIN32
       cmocka_unit_test(test_wakeup_from_signal_handler),
       cmocka_unit_test(test_signal_does_not_end_wait),
+      cmocka_unit_test(test_no_spin_on_closed_dup),
 #endif
   };
   return xt_selector_main(argc, argv, tests);

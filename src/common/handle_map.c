@@ -9,8 +9,7 @@
 #include "selector.h"
 
 #include <stdlib.h>
-
-#define MAP__MIN_CAP 64u
+#include <string.h>
 
 static uint32_t map__home(const struct xsock_selector *sel, xsock_t s) {
   /* The conversion is well defined for a negative int and for an
@@ -41,24 +40,23 @@ static void map__put(struct xsock_selector *sel, uint32_t slot) {
 
 int xsock__map_reserve(struct xsock_selector *sel, uint32_t count) {
   uint32_t cap = sel->map == NULL ? 0 : sel->map_mask + 1;
-  uint32_t new_cap = cap ? cap : MAP__MIN_CAP;
-  uint32_t *old = sel->map, slot;
+  uint32_t new_cap, *old = sel->map, slot;
   if ((uint64_t)count * 2 <= cap)
     return 0;
-  while ((uint64_t)count * 2 > new_cap) {
-    if (new_cap >= (UINT32_C(1) << 31))
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    new_cap *= 2;
-  }
-  sel->map = (uint32_t *)calloc(new_cap, sizeof *sel->map);
+  /* A power of two, as masking needs: the growth policy doubles from a
+   * power of two. count is bounded by XSOCK__MAX_REGS. */
+  new_cap = xsock__grow_cap(cap, count * 2);
+  sel->map = (uint32_t *)xsock__grow_array(NULL, new_cap, sizeof *sel->map);
   if (sel->map == NULL) {
     sel->map = old;
     return xsock__fail(XSOCK_ENOMEM, 0);
   }
+  memset(sel->map, 0, (size_t)new_cap * sizeof *sel->map);
   sel->map_mask = new_cap - 1;
-  /* Rehash from the registration table, which is the source of truth. */
+  /* Rehash from the registration table, which is the source of truth;
+   * the wakeup's registration is never in the map. */
   for (slot = 0; old != NULL && slot < sel->regs_cap; slot++)
-    if (sel->regs[slot].sock != XSOCK_INVALID)
+    if (sel->regs[slot].sock != XSOCK_INVALID && slot != sel->wake_slot)
       map__put(sel, slot);
   free(old);
   return 0;

@@ -1,25 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /* The selector front end: the public xsock_selector_* calls. It checks
  * arguments once, keeps the registration table (slots with generations, a
- * free list, the handle -> slot map) and runs the wait loop that turns a
- * backend's single kernel wait into the promised semantics: EINTR resumes
- * with the time left, and a positive timeout never ends early. Backends
- * (selector.h) see only checked calls. */
+ * free list, the handle -> slot map), owns the generic wakeup channel, and
+ * runs the wait loop that turns a backend's single kernel wait into the
+ * promised semantics: EINTR resumes with the time left, and a positive
+ * timeout never ends early. Backends (selector.h) see only checked
+ * calls. */
 #include "selector.h"
 
 #include <stdlib.h>
 
 #define SELECTOR__INTEREST (XSOCK_READ | XSOCK_WRITE)
-#define SELECTOR__MIN_REGS 64u
-
-static const char *const selector__names[] = {
-    NULL, "epoll", "kqueue", "poll", "select", "wsapoll", "afd"};
 
 const char *xsock_backend_name(int backend) {
-  if (backend <= 0 ||
-      backend >= (int)(sizeof selector__names / sizeof *selector__names))
+  switch (backend) {
+#define SELECTOR__NAME(name, id, str)                                          \
+  case id:                                                                     \
+    return str;
+    XSOCK_BACKEND_MAP(SELECTOR__NAME)
+#undef SELECTOR__NAME
+  default:
     return NULL;
-  return selector__names[backend];
+  }
 }
 
 unsigned xsock_selector_supported(void) {
@@ -31,13 +33,54 @@ unsigned xsock_selector_supported(void) {
 }
 
 const char *xsock_selector_backend(const xsock_selector_t *sel) {
-  return sel == NULL ? NULL : sel->backend->name;
+  return sel == NULL ? NULL : xsock_backend_name(sel->backend->id);
 }
 
+static int selector__alloc_slot(xsock_selector_t *sel, uint32_t *slot);
+static void selector__free_slot(xsock_selector_t *sel, uint32_t slot);
+
+/* Registers the generic wakeup channel like any handle, but outside the
+ * handle map, so that no call of the caller's can reach it. */
+static int selector__open_wakeup(xsock_selector_t *sel) {
+  xsock__reg_t *reg;
+  uint32_t slot = 0;
+  int rc;
+  if ((rc = xsock__os_wakeup_open(&sel->wake)) < 0)
+    return rc;
+  xsock__sel_own(sel, sel->wake.rd);
+  if (sel->wake.wr != sel->wake.rd)
+    xsock__sel_own(sel, sel->wake.wr);
+  if ((rc = selector__alloc_slot(sel, &slot)) < 0)
+    return rc;
+  reg = &sel->regs[slot];
+  reg->sock = sel->wake.rd;
+  reg->interest = XSOCK_READ;
+  if ((rc = sel->backend->add(sel, slot)) < 0) {
+    selector__free_slot(sel, slot);
+    return rc;
+  }
+  sel->wake_slot = slot;
+  sel->regs_used++;
+  return 0;
+}
+
+/* Starts backend b on sel, its wakeup included. */
 static int selector__start(xsock_selector_t *sel, const xsock__backend_t *b) {
+  int rc;
   sel->backend = b;
   sel->impl = NULL;
-  return b->init(sel);
+  sel->own_count = 0;
+  sel->wake.rd = sel->wake.wr = XSOCK_INVALID;
+  sel->wake.pending = 0;
+  sel->wake_slot = XSOCK__NO_SLOT;
+  if ((rc = b->init(sel)) < 0)
+    return rc;
+  if (b->wakeup != NULL || (rc = selector__open_wakeup(sel)) == 0)
+    return 0;
+  /* The table keeps its (free) slots for the next backend to try. */
+  b->destroy(sel);
+  xsock__os_wakeup_close(&sel->wake);
+  return rc;
 }
 
 int xsock_selector_open(xsock_selector_t **out, int backend) {
@@ -54,6 +97,7 @@ int xsock_selector_open(xsock_selector_t **out, int backend) {
   if (sel == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   sel->free_head = XSOCK__NO_SLOT;
+  sel->wake_slot = XSOCK__NO_SLOT;
   /* The map exists from the start so that lookups never meet NULL. */
   if (xsock__map_reserve(sel, 1) < 0) {
     free(sel);
@@ -74,6 +118,7 @@ int xsock_selector_open(xsock_selector_t **out, int backend) {
       break;
   }
   xsock__map_free(sel);
+  free(sel->regs);
   free(sel);
   if (!found)
     return xsock__fail(XSOCK_ENOTSUP, 0);
@@ -84,6 +129,7 @@ void xsock_selector_close(xsock_selector_t *sel) {
   if (sel == NULL)
     return;
   sel->backend->destroy(sel);
+  xsock__os_wakeup_close(&sel->wake);
   xsock__map_free(sel);
   free(sel->regs);
   free(sel);
@@ -92,11 +138,9 @@ void xsock_selector_close(xsock_selector_t *sel) {
 /* Takes a free slot, growing the table (the only place it moves). */
 static int selector__alloc_slot(xsock_selector_t *sel, uint32_t *slot) {
   if (sel->free_head == XSOCK__NO_SLOT) {
-    uint32_t cap = sel->regs_cap ? sel->regs_cap * 2 : SELECTOR__MIN_REGS, i;
-    xsock__reg_t *regs;
-    if (cap <= sel->regs_cap || cap >= XSOCK__NO_SLOT / 2)
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    regs = (xsock__reg_t *)realloc(sel->regs, (size_t)cap * sizeof *regs);
+    uint32_t cap = xsock__grow_cap(sel->regs_cap, sel->regs_cap + 1), i;
+    xsock__reg_t *regs =
+        (xsock__reg_t *)xsock__grow_array(sel->regs, cap, sizeof *regs);
     if (regs == NULL)
       return xsock__fail(XSOCK_ENOMEM, 0);
     /* New slots go on the free list lowest first, so slots stay dense. */
@@ -105,7 +149,6 @@ static int selector__alloc_slot(xsock_selector_t *sel, uint32_t *slot) {
       regs[i].interest = 0;
       regs[i].udata = NULL;
       regs[i].gen = 0;
-      regs[i].bindex = 0;
       regs[i].next_free = sel->free_head;
       sel->free_head = i;
     }
@@ -114,6 +157,10 @@ static int selector__alloc_slot(xsock_selector_t *sel, uint32_t *slot) {
   }
   *slot = sel->free_head;
   sel->free_head = sel->regs[*slot].next_free;
+  /* The backend's fields start empty for every registration. */
+  sel->regs[*slot].pos = 0;
+  sel->regs[*slot].flags = 0;
+  sel->regs[*slot].mem = NULL;
   return 0;
 }
 
@@ -143,11 +190,20 @@ int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
                        void *udata) {
   uint32_t slot = 0; /* set by selector__alloc_slot; gcc -O2 cannot see it */
   xsock__reg_t *reg;
+  unsigned i;
   int rc = selector__check(sel, s, events);
   if (rc < 0)
     return rc;
   if (xsock__map_find(sel, s) != XSOCK__NO_SLOT)
     return xsock__fail(XSOCK_EEXIST, 0);
+  /* A stale number the selector now uses itself (its wakeup, epoll's
+   * descriptor) is a closed handle of the caller's: watching it would
+   * report the selector's own state and, after a remove, lose it. */
+  for (i = 0; i < sel->own_count; i++)
+    if (sel->own[i] == s)
+      return xsock__fail(XSOCK_EBADF, 0);
+  if (sel->regs_used >= XSOCK__MAX_REGS)
+    return xsock__fail(XSOCK_ENOMEM, 0);
   /* Everything that can run out of memory happens before the kernel is
    * told, so a failure never needs to undo a kernel registration. */
   if ((rc = xsock__map_reserve(sel, sel->regs_used + 1)) < 0)
@@ -158,7 +214,6 @@ int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
   reg->sock = s;
   reg->interest = events;
   reg->udata = udata;
-  reg->bindex = 0;
   rc = sel->backend->add(sel, slot);
   if (rc < 0) {
     selector__free_slot(sel, slot);
@@ -209,12 +264,40 @@ int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
   return rc < 0 ? rc : 0;
 }
 
+/* Takes the generic wakeup's event, if the wait reported it, out of the n
+ * events: the channel is drained and the wait counts as woken. Only the
+ * wakeup's own handle can match, since add refuses it. */
+static inline int selector__take_wakeup(xsock_selector_t *sel,
+                                        xsock_event_t *evs, int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    if (XSOCK__UNLIKELY(evs[i].sock == sel->wake.rd)) {
+      xsock__os_wakeup_drain(&sel->wake);
+      sel->woken = 1;
+      evs[i] = evs[n - 1];
+      return n - 1;
+    }
+  }
+  return n;
+}
+
+/* One kernel wait through the backend, with the wakeup taken out. */
+static inline int selector__wait_once(xsock_selector_t *sel, xsock_event_t *evs,
+                                      int max, int timeout_ms) {
+  int n;
+  sel->woken = 0;
+  n = sel->backend->wait(sel, evs, max, timeout_ms);
+  return n > 0 ? selector__take_wakeup(sel, evs, n) : n;
+}
+
 /* Every wait that is not the common case: a positive timeout, which must
  * run to its deadline (the only path that reads the clock), and the rare
  * outcomes of any wait: EINTR, and a wait that ended with nothing to
  * report although no wakeup came (a dropped stale event, a spurious
- * wake). Kept out of line so that the fast path stays a few instructions
- * around the backend's wait. */
+ * wake, a backend's shortened slice). This is the one wait loop of the
+ * library: no backend loops or keeps a deadline of its own. Kept out of
+ * line so that the fast path stays a few instructions around the
+ * backend's wait. */
 static XSOCK__NOINLINE int selector__wait_loop(xsock_selector_t *sel,
                                                xsock_event_t *evs, int max,
                                                int timeout_ms) {
@@ -223,8 +306,7 @@ static XSOCK__NOINLINE int selector__wait_loop(xsock_selector_t *sel,
   if (timeout_ms > 0)
     deadline = xsock__now_ns() + (uint64_t)timeout_ms * 1000000u;
   for (;;) {
-    sel->woken = 0;
-    n = sel->backend->wait(sel, evs, max, t);
+    n = selector__wait_once(sel, evs, max, t);
     if (n > 0)
       return n;
     if (n < 0 && n != XSOCK_EINTR)
@@ -248,8 +330,7 @@ int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
     return xsock__fail(XSOCK_EINVAL, 0);
   if (XSOCK__UNLIKELY(timeout_ms > 0))
     return selector__wait_loop(sel, evs, max, timeout_ms);
-  sel->woken = 0;
-  n = sel->backend->wait(sel, evs, max, timeout_ms);
+  n = selector__wait_once(sel, evs, max, timeout_ms);
   if (XSOCK__LIKELY(n > 0))
     return n;
   if (n == 0 && (sel->woken || timeout_ms == 0))
@@ -264,5 +345,7 @@ int xsock_selector_wakeup(xsock_selector_t *sel) {
    * touching thread-local storage is not async-signal-safe everywhere. */
   if (sel == NULL)
     return XSOCK_EINVAL;
-  return sel->backend->wakeup(sel);
+  if (sel->backend->wakeup != NULL)
+    return sel->backend->wakeup(sel);
+  return xsock__os_wakeup_signal(&sel->wake);
 }

@@ -3,62 +3,88 @@
  * its backends (src/posix/sel_*.c, src/win32/sel_*.c). Documented here
  * once; backends do not repeat it.
  *
- * The front end owns argument checks and the registration table: a dense,
- * slot-indexed array of xsock__reg_t plus a map from handle to slot. A
- * backend owns its kernel object and whatever arrays it needs (a pollfd
- * array, fd sets), and converts what the kernel reports straight into the
- * caller's xsock_event_t array.
+ * The front end owns argument checks, the registration table (a dense,
+ * slot-indexed array of xsock__reg_t plus a map from handle to slot), the
+ * wait loop (EINTR, early returns, the deadline) and the generic wakeup
+ * channel: an internal registration of the OS's wakeup handle (an eventfd
+ * or pipe on POSIX, a loopback socket pair on Windows) with interest READ,
+ * kept out of the handle map so that the caller can never name it. The
+ * front end drains it and drops its event after each wait. A backend owns
+ * its kernel object and whatever arrays it needs (a pollfd array, fd sets),
+ * and converts what the kernel reports straight into the caller's
+ * xsock_event_t array; it treats the wakeup like any registration.
  *
  * Each backend is one file, guarded by its XSOCK_HAVE_<X> macro, with
  * static functions and one exported const table:
  *     const xsock__backend_t xsock__backend_epoll = { ... };
+ * plus one line in the platform's ordered list (backends.c). Its name
+ * comes from the XSOCK_BACKEND_MAP list in include/xsock.h.
  *
  * Rules every backend follows:
- *  - add/modify/remove/wait/wakeup never abort or print; failures return
- *    XSOCK_E* (through xsock__os_fail for OS errors).
+ *  - add/modify/remove/wait never abort or print; failures return XSOCK_E*
+ *    (through xsock__os_fail for OS errors).
+ *  - init stores its state in sel->impl and names every handle it opens
+ *    itself (epoll's descriptor) with xsock__sel_own(), so that add refuses
+ *    a stale number that now belongs to the selector.
  *  - add is called after the front end checked the arguments and found
- *    the handle unregistered; when add fails the front end frees the slot.
- *    add must reject an invalid or closed handle with XSOCK_EBADF and a
- *    regular file or directory with XSOCK_ENOTSUP.
- *  - interest 0 means registered but silent: the kernel must not be asked
- *    to watch the handle (epoll/kqueue/poll report errors and hangups even
- *    with no events requested), so nothing is reported for it.
+ *    the handle unregistered and not the selector's own; when add fails
+ *    the front end frees the slot. add must reject an invalid or closed
+ *    handle with XSOCK_EBADF and a regular file or directory with
+ *    XSOCK_ENOTSUP.
+ *  - interest 0 means registered but silent: nothing is ever reported for
+ *    it (epoll/kqueue/poll report errors and hangups even with no events
+ *    requested, so a kernel entry must not stay armed). A backend may
+ *    leave the kernel entry in place until the kernel reports it (then it
+ *    removes the entry and drops the report) or the interest returns, but
+ *    must then give the kernel the new interest with a call that would
+ *    notice a different file under the same number.
  *  - remove succeeds when the handle was already closed; the front end
  *    frees the slot whatever remove returns.
  *  - wait performs ONE kernel wait with timeout_ms (< 0 forever, 0 poll) and
  *    returns the number of events stored (<= max), or XSOCK_EINTR, or an
- *    error. The front end handles EINTR, early returns and the deadline.
- *    When the wait consumed a wakeup the backend sets sel->woken = 1.
+ *    error. It may return 0 early (a dropped stale event, a shortened
+ *    slice): the front end waits again for the time left.
  *  - wait stores one merged event per handle, with xsock__ready_events()
  *    applied, and never an event for a slot whose token is stale
  *    (xsock__reg_by_token returns NULL).
- *  - wait allocates nothing; grow arrays in add (or init).
- *  - wakeup is async-signal-safe on POSIX and thread-safe everywhere.
+ *  - wait allocates nothing; grow arrays in add (or init), with
+ *    xsock__grow_cap()/xsock__grow_array().
+ *  - wakeup is optional: only a backend with a native mechanism
+ *    (EVFILT_USER, PostQueuedCompletionStatus) sets it, and its wait then
+ *    sets sel->woken itself. It must be async-signal-safe on POSIX and
+ *    thread-safe everywhere. With NULL the front end uses the generic
+ *    channel.
  */
 #ifndef XSOCK_COMMON_SELECTOR_H
 #define XSOCK_COMMON_SELECTOR_H
 
 #include "internal.h"
 
+/* No slot: a free-list end, a failed map lookup, no wakeup registration. */
+#define XSOCK__NO_SLOT UINT32_MAX
+
 /* One registration. Lives in sel->regs[slot]; the array may move when it
- * grows (only in add), so backends keep slots or tokens, never pointers. */
+ * grows (only in add), so backends keep slots or tokens, never pointers.
+ * The last three fields belong to the backend; the front end zeroes them
+ * before add and never reads them. */
 typedef struct xsock__reg {
   xsock_t sock;      /* XSOCK_INVALID when the slot is free */
   unsigned interest; /* XSOCK_READ | XSOCK_WRITE, or 0 */
   void *udata;
   uint32_t gen; /* bumped whenever the slot is freed */
   uint32_t next_free;
-  size_t bindex; /* backend's own index for this registration (e.g.
-                    its position in a pollfd array), free for its use */
+  uint32_t pos;   /* backend: its position in the backend's dense array */
+  uint32_t flags; /* backend: its own per-registration bits */
+  void *mem;      /* backend: per-socket memory it allocates and frees
+                     itself, which may outlive a cancelled request */
 } xsock__reg_t;
 
 struct xsock_selector;
 
 typedef struct xsock__backend {
-  int id;           /* XSOCK_BACKEND_* */
-  const char *name; /* "epoll", ... */
-  /* Creates the kernel object and the wakeup channel; stores its state in
-   * sel->impl. XSOCK_ENOTSUP if this OS cannot run the backend. */
+  int id; /* XSOCK_BACKEND_*; the name comes from xsock_backend_name() */
+  /* Creates the kernel object; stores its state in sel->impl.
+   * XSOCK_ENOTSUP if this OS cannot run the backend. */
   int (*init)(struct xsock_selector *sel);
   void (*destroy)(struct xsock_selector *sel);
   int (*add)(struct xsock_selector *sel, uint32_t slot);
@@ -69,22 +95,75 @@ typedef struct xsock__backend {
   int (*remove)(struct xsock_selector *sel, uint32_t slot);
   int (*wait)(struct xsock_selector *sel, xsock_event_t *evs, int max,
               int timeout_ms);
+  /* A native wakeup, or NULL for the front end's generic channel. */
   int (*wakeup)(struct xsock_selector *sel);
 } xsock__backend_t;
+
+/* The generic wakeup channel (src/posix/wakeup.c, src/win32/wakeup.c). */
+typedef struct xsock__wakeup {
+  xsock_t rd;            /* registered for READ by the front end */
+  xsock_t wr;            /* written by a signal; equal to rd for an eventfd */
+  volatile long pending; /* Windows: 1 while a byte is (about to be) in
+                            flight, so that wakeups coalesce */
+} xsock__wakeup_t;
+
+/* Creates the channel (both ends non-blocking, not inherited); both are
+ * XSOCK_INVALID on failure. */
+int xsock__os_wakeup_open(xsock__wakeup_t *w);
+void xsock__os_wakeup_close(xsock__wakeup_t *w);
+/* Makes rd readable. Thread-safe, and async-signal-safe on POSIX (one
+ * write, errno preserved, no thread-local state). A wakeup already pending
+ * is success: wakeups coalesce. */
+int xsock__os_wakeup_signal(xsock__wakeup_t *w);
+/* Empties rd, so that it stops being readable until the next signal. */
+void xsock__os_wakeup_drain(xsock__wakeup_t *w);
+
+/* The handles a selector opens itself: the wakeup's two ends and a
+ * backend's kernel object. */
+#define XSOCK__OWN_MAX 4
 
 struct xsock_selector {
   const xsock__backend_t *backend;
   void *impl; /* backend state */
   xsock__reg_t *regs;
   uint32_t regs_cap;  /* slots allocated */
-  uint32_t regs_used; /* live registrations */
+  uint32_t regs_used; /* live registrations, the wakeup's included */
   uint32_t free_head; /* first free slot, or UINT32_MAX */
   /* handle -> slot map, open addressing with linear probing. */
   uint32_t *map;     /* slot + 1, 0 = empty */
   uint32_t map_mask; /* capacity - 1 (capacity a power of two) */
-  int woken;         /* set by a backend's wait when it drained a wakeup;
-                        the front end clears it before each wait */
+  int woken;         /* set when a wait drained a wakeup; the front end
+                        clears it before each wait */
+  xsock__wakeup_t wake; /* rd is XSOCK_INVALID with a native wakeup */
+  uint32_t wake_slot;   /* its registration, or XSOCK__NO_SLOT */
+  xsock_t own[XSOCK__OWN_MAX]; /* handles the selector opened itself */
+  unsigned own_count;
 };
+
+/* Records a handle the selector opened itself (a backend's kernel object),
+ * which add then refuses. */
+static inline void xsock__sel_own(struct xsock_selector *sel, xsock_t h) {
+  if (sel->own_count < XSOCK__OWN_MAX)
+    sel->own[sel->own_count++] = h;
+}
+
+/* ---- array growth (src/common/grow.c) ----
+ * Every growing array of the selector (the registration table, the handle
+ * map, a backend's arrays) follows one policy: capacity doubles from
+ * XSOCK__GROW_MIN, and no selector holds more than XSOCK__MAX_REGS
+ * registrations, which xsock_selector_add checks once; so no array needs
+ * a cap of its own. */
+#define XSOCK__GROW_MIN 64u
+#define XSOCK__MAX_REGS (UINT32_C(1) << 24)
+
+/* The capacity an array of cap elements grows to so that it holds want:
+ * cap (or XSOCK__GROW_MIN) doubled until it fits. want is bounded by a
+ * small multiple of XSOCK__MAX_REGS, so this cannot overflow. */
+uint32_t xsock__grow_cap(uint32_t cap, uint32_t want);
+
+/* realloc(p, count * size) with the multiplication checked; NULL (p left
+ * as it was) on failure. */
+void *xsock__grow_array(void *p, uint32_t count, size_t size);
 
 /* A kernel-held token that names a registration: the slot in the low 32
  * bits, the slot's generation in the high 32. A kernel that still reports
@@ -95,9 +174,17 @@ static inline uint64_t xsock__reg_token(const struct xsock_selector *sel,
   return ((uint64_t)sel->regs[slot].gen << 32) | slot;
 }
 
+/* Makes every token handed out for a live slot stale, for a backend that
+ * finds the kernel holding an entry it can no longer remove (the file
+ * behind the handle number changed); the backend then hands the kernel
+ * the new token. */
+static inline void xsock__reg_retoken(struct xsock_selector *sel,
+                                      uint32_t slot) {
+  sel->regs[slot].gen++;
+}
+
 /* The registration a kernel token names, or NULL when the token is stale.
- * The token must be one that xsock__reg_token() made for this selector (a
- * backend tests its own private tokens, such as its wakeup's, first): its
+ * The token must be one that xsock__reg_token() made for this selector: its
  * slot then still exists, because the table never shrinks, and only the
  * generation needs a test. A free slot needs none of its own either:
  * freeing bumped its generation, so no token handed out for it can match
@@ -112,7 +199,7 @@ xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
  * xsock__ready_events() in readiness.h. */
 
 /* The backends compiled in, in the order XSOCK_BACKEND_DEFAULT tries them
- * (defined in the platform's backends table, src/posix/backends.c or
+ * (defined in the platform's list, src/posix/backends.c or
  * src/win32/backends.c); terminated by NULL. */
 extern const xsock__backend_t *const xsock__backends[];
 
@@ -130,7 +217,6 @@ extern const xsock__backend_t xsock__backend_afd;
  * tombstones, so lookups never slow down after many removes). An entry
  * holds slot + 1; its key is sel->regs[slot].sock, so the map stores no
  * copy of the handle. Only add/modify/remove use it, never wait. */
-#define XSOCK__NO_SLOT UINT32_MAX
 
 /* The slot registered for s, or XSOCK__NO_SLOT. */
 uint32_t xsock__map_find(const struct xsock_selector *sel, xsock_t s);

@@ -9,17 +9,29 @@
  *    generation) and a stale token is dropped; DEL's EBADF/ENOENT is
  *    ignored on remove.
  *  - EPOLLERR and EPOLLHUP are always reported, even with no events asked
- *    for, so a silent registration (interest 0) must leave the kernel set.
- *  - Kernel updates are deferred where that is safe (the technique libev
- *    uses): lowering the interest (to 0 for one-shot style re-arming, or
- *    dropping WRITE) changes nothing in the kernel at once; the kernel set
- *    is corrected (DEL or MOD) only if it reports something the caller no
- *    longer asked for, and that report is not passed on. "Disarm, read,
- *    re-arm" therefore costs no system call at all, where a one-shot
- *    epoll registration costs one MOD per event. Raising the interest is
- *    always given to the kernel at once, so nothing wanted is missed.
- *    bindex holds what the kernel was last given (EPOLL__IN_SET plus the
- *    XSOCK_READ/XSOCK_WRITE bits).
+ *    for, so a silent registration (interest 0) cannot stay in the kernel
+ *    set for long (see below).
+ *  - A modify to a nonzero interest always reaches the kernel (one MOD).
+ *    Skipping one that seems to change nothing (as libev's deferred
+ *    updates do) is unsafe: if the caller closed the handle and a new
+ *    socket took its number, the kernel still holds the old file, and the
+ *    new socket would stay unwatched. A MOD that fails with ENOENT finds
+ *    such a new file: the registration gets a new token (so the old file,
+ *    if a dup keeps it open, now fires under a stale one) and is added.
+ *  - Interest 0 alone is deferred: nothing is reported for it, but the
+ *    kernel entry stays until the kernel reports it (then DEL, the report
+ *    dropped) or the interest returns (then the one MOD above). So
+ *    "disarm, read, re-arm" costs one system call per event, as a raw
+ *    EPOLLONESHOT re-arm does, and a deferred entry is never trusted to
+ *    name the same file later.
+ *  - A stale token that fires is an entry the kernel holds for a file that
+ *    can no longer be named (closed while registered, kept open by a dup
+ *    or a forked child): DEL needs the number, which is gone. Level-
+ *    triggered, it would make every wait return at once, forever. So the
+ *    wait rebuilds the kernel set from the registration table: a new epoll
+ *    set, every registration added again, put under the old descriptor's
+ *    number (dup3), which closes the old set. That costs one system call
+ *    per registration, once per such file.
  *  - EPOLLRDHUP is the peer's FIN; EPOLLHUP alone comes only when both
  *    directions are shut (or for a socket that never connected: Linux's
  *    tcp_poll reports HUP|OUT in the CLOSE state). Both mean HANGUP here,
@@ -37,34 +49,30 @@
 #include "os.h"
 #include "readiness.h"
 #include "selector.h"
-#include "wakeup.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#define EPOLL__MIN_EVENTS 256
-#define EPOLL__WAKE_TOKEN UINT64_MAX
-/* In a registration's bindex: the descriptor is in the kernel set; the low
+/* In a registration's flags: the descriptor is in the kernel set; the low
  * bits are the XSOCK_READ/XSOCK_WRITE interest the kernel was given. */
 #define EPOLL__IN_SET 0x100u
 
 typedef struct epoll__state {
   int epfd;
-  int cap; /* entries of evs */
+  uint32_t cap; /* entries of evs */
   struct epoll_event *evs;
-  xsock__wakeup_t wake;
 } epoll__state_t;
 
 static int epoll__init(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)calloc(1, sizeof *st);
-  struct epoll_event ev;
   int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->wake.rfd = st->wake.wfd = -1;
-  st->cap = EPOLL__MIN_EVENTS;
-  st->evs = (struct epoll_event *)malloc((size_t)st->cap * sizeof *st->evs);
+  st->cap = xsock__grow_cap(0, 1);
+  st->evs = (struct epoll_event *)xsock__grow_array(NULL, st->cap,
+                                                    sizeof *st->evs);
   if (st->evs == NULL) {
     free(st);
     return xsock__fail(XSOCK_ENOMEM, 0);
@@ -72,31 +80,18 @@ static int epoll__init(struct xsock_selector *sel) {
   st->epfd = epoll_create1(EPOLL_CLOEXEC);
   if (st->epfd < 0) {
     rc = xsock__errno_fail();
-    goto fail;
+    free(st->evs);
+    free(st);
+    return rc;
   }
-  if ((rc = xsock__wakeup_open(&st->wake)) < 0)
-    goto fail;
-  ev.events = EPOLLIN;
-  ev.data.u64 = EPOLL__WAKE_TOKEN;
-  if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->wake.rfd, &ev) != 0) {
-    rc = xsock__errno_fail();
-    goto fail;
-  }
+  xsock__sel_own(sel, st->epfd);
   sel->impl = st;
   return 0;
-fail:
-  xsock__wakeup_close(&st->wake);
-  if (st->epfd >= 0)
-    close(st->epfd);
-  free(st->evs);
-  free(st);
-  return rc;
 }
 
 static void epoll__destroy(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   close(st->epfd);
-  xsock__wakeup_close(&st->wake);
   free(st->evs);
   free(st);
   sel->impl = NULL;
@@ -122,16 +117,15 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
 }
 
 /* Grows the event array so that one wait can collect an event for every
- * registration (plus the wakeup); a wait never allocates. Failure is not
- * an error: a smaller array only spreads events over more waits. */
+ * registration (the wakeup's included); a wait never allocates. Failure
+ * is not an error: a smaller array only spreads events over more waits. */
 static void epoll__grow(epoll__state_t *st, uint32_t regs) {
   struct epoll_event *evs;
-  int cap = st->cap;
-  if ((uint64_t)regs + 1 <= (uint64_t)cap || cap >= (1 << 24))
+  uint32_t cap;
+  if (regs <= st->cap)
     return;
-  while ((uint64_t)cap < (uint64_t)regs + 1 && cap < (1 << 24))
-    cap *= 2;
-  evs = (struct epoll_event *)realloc(st->evs, (size_t)cap * sizeof *evs);
+  cap = xsock__grow_cap(st->cap, regs);
+  evs = (struct epoll_event *)xsock__grow_array(st->evs, cap, sizeof *evs);
   if (evs != NULL) {
     st->evs = evs;
     st->cap = cap;
@@ -150,8 +144,24 @@ static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
   if (rc == XSOCK_EEXIST)
     rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
   if (rc == 0)
-    reg->bindex = EPOLL__IN_SET | reg->interest;
+    reg->flags = EPOLL__IN_SET | reg->interest;
   return rc;
+}
+
+/* Takes a registration out of the kernel set. A handle closed while
+ * registered is out already, unless a dup keeps its file open: then the
+ * entry can no longer be named, and a new token makes it stale (a wait
+ * that sees it rebuilds the set). */
+static int epoll__leave(struct xsock_selector *sel, uint32_t slot) {
+  xsock__reg_t *reg = &sel->regs[slot];
+  if (epoll_ctl(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
+                NULL) != 0) {
+    if (errno != EBADF && errno != ENOENT)
+      return xsock__errno_fail();
+    xsock__reg_retoken(sel, slot);
+  }
+  reg->flags = 0;
+  return 0;
 }
 
 static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
@@ -165,7 +175,7 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
      * the kernel, which would report its errors and hangups. */
     if ((rc = epoll__ctl(sel, EPOLL_CTL_DEL, slot, 0)) < 0)
       return rc;
-    reg->bindex = 0;
+    reg->flags = 0;
   }
   epoll__grow((epoll__state_t *)sel->impl, sel->regs_used + 1);
   return 0;
@@ -174,50 +184,57 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
 static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
                          unsigned old) {
   xsock__reg_t *reg = &sel->regs[slot];
-  unsigned given = (unsigned)reg->bindex;
   int rc;
   (void)old;
   if (reg->interest == 0)
     return 0; /* deferred: see the notes */
-  if (!(given & EPOLL__IN_SET))
+  if (!(reg->flags & EPOLL__IN_SET))
     return epoll__arm(sel, slot);
-  if ((reg->interest & ~given) == 0)
-    return 0; /* the kernel watches this much already: deferred */
-  if ((rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest)) < 0)
-    return rc;
-  reg->bindex = EPOLL__IN_SET | reg->interest;
-  return 0;
-}
-
-/* Brings the kernel set in line with a registration whose interest was
- * lowered after the kernel was given it, once the kernel reports what is
- * no longer wanted. A failure leaves things as they were: the report is
- * dropped again next time (a descriptor closed while registered can no
- * longer be reached at all; see xsock_selector_remove). */
-static void epoll__settle(struct xsock_selector *sel, xsock__reg_t *reg) {
-  epoll__state_t *st = (epoll__state_t *)sel->impl;
-  uint32_t slot = (uint32_t)(reg - sel->regs);
-  if (reg->interest == 0) {
-    if (epoll_ctl(st->epfd, EPOLL_CTL_DEL, reg->sock, NULL) == 0)
-      reg->bindex = 0;
-  } else if (epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest) == 0) {
-    reg->bindex = EPOLL__IN_SET | reg->interest;
+  rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
+  if (rc == XSOCK_ENOENT) {
+    /* Another file has the number now (see the notes). */
+    xsock__reg_retoken(sel, slot);
+    return epoll__arm(sel, slot);
   }
+  if (rc == 0)
+    reg->flags = EPOLL__IN_SET | reg->interest;
+  return rc;
 }
 
 static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {
-  const xsock__reg_t *reg = &sel->regs[slot];
-  if (!(reg->bindex & EPOLL__IN_SET))
-    return 0;
-  if (epoll_ctl(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
-                NULL) == 0)
-    return 0;
-  /* A handle closed while registered: the kernel dropped it already (or a
-   * dup keeps it open, and nothing can reach it any more). Success, and
-   * no error is recorded for a call that succeeds. */
-  if (errno == EBADF || errno == ENOENT)
-    return 0;
-  return xsock__errno_fail();
+  /* The front end frees the slot, whose new generation makes any entry
+   * the kernel keeps (a closed handle's, kept open by a dup) stale. */
+  return (sel->regs[slot].flags & EPOLL__IN_SET) ? epoll__leave(sel, slot) : 0;
+}
+
+/* Replaces the kernel set with one built from the registration table,
+ * leaving behind entries that no registration names (see the notes). A
+ * handle that can no longer be added (closed while registered) stays
+ * registered but out of the set, and so does a deferred interest 0. The new set takes the old descriptor's
+ * number (dup3 closes the old set), so the selector's own handles keep
+ * their numbers and the caller's numbering is not disturbed. */
+static int epoll__rebuild(struct xsock_selector *sel) {
+  epoll__state_t *st = (epoll__state_t *)sel->impl;
+  int fd = epoll_create1(EPOLL_CLOEXEC), rc = 0;
+  uint32_t slot;
+  if (fd < 0)
+    return xsock__errno_fail();
+  if (dup3(fd, st->epfd, O_CLOEXEC) < 0)
+    rc = xsock__errno_fail();
+  close(fd);
+  if (rc < 0)
+    return rc;
+  for (slot = 0; slot < sel->regs_cap; slot++) {
+    xsock__reg_t *reg = &sel->regs[slot];
+    if (reg->sock == XSOCK_INVALID || !(reg->flags & EPOLL__IN_SET))
+      continue;
+    if (reg->interest == 0 ||
+        epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest) < 0)
+      reg->flags = 0;
+    else
+      reg->flags = EPOLL__IN_SET | reg->interest;
+  }
+  return 0;
 }
 
 /* epoll's bits as XSOCK_* bits. With Linux's values (IN 0x1, OUT 0x4,
@@ -237,23 +254,20 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                        int timeout_ms) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   const struct epoll_event *kev = st->evs;
-  int n, i, out = 0;
-  n = epoll_wait(st->epfd, st->evs, max < st->cap ? max : st->cap, timeout_ms);
+  int n, i, out = 0, stale = 0;
+  n = epoll_wait(st->epfd, st->evs, max < (int)st->cap ? max : (int)st->cap,
+                 timeout_ms);
   if (XSOCK__UNLIKELY(n < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {
-    uint64_t token = kev[i].data.u64;
-    xsock__reg_t *reg;
+    xsock__reg_t *reg = xsock__reg_by_token(sel, kev[i].data.u64);
     unsigned raw, ev;
-    if (XSOCK__UNLIKELY(token == EPOLL__WAKE_TOKEN)) {
-      xsock__wakeup_drain(&st->wake);
-      sel->woken = 1;
+    if (XSOCK__UNLIKELY(reg == NULL)) {
+      stale = 1; /* an entry no registration names: see the notes */
       continue;
     }
-    if (XSOCK__UNLIKELY((reg = xsock__reg_by_token(sel, token)) == NULL))
-      continue; /* stale: removed since the kernel queued it */
     raw = epoll__raw(kev[i].events);
-    if (XSOCK__LIKELY(reg->bindex == (EPOLL__IN_SET | reg->interest))) {
+    if (XSOCK__LIKELY(reg->flags == (EPOLL__IN_SET | reg->interest))) {
       /* The kernel watches exactly the (nonzero) interest, so whatever it
        * reports is wanted; only an error or hangup needs the full rule
        * (which drops a hangup that a registration without READ does not
@@ -262,27 +276,28 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
       if (raw & (XSOCK_ERROR | XSOCK_HANGUP) &&
           (ev = xsock__ready_events(raw, reg->interest)) == 0)
         continue;
-    } else {
-      /* It still watches more than is wanted (a deferred lowering):
-       * correct it now and pass on only what is still asked for. */
-      epoll__settle(sel, reg);
-      if ((ev = xsock__ready_events(raw, reg->interest)) == 0)
-        continue;
+    } else if (reg->interest == 0) {
+      /* A deferred interest 0 (see the notes): leave the set now. */
+      epoll__leave(sel, (uint32_t)(reg - sel->regs));
+      continue;
+    } else if ((ev = xsock__ready_events(raw, reg->interest)) == 0) {
+      continue;
     }
     evs[out].sock = reg->sock;
     evs[out].events = ev;
     evs[out].udata = reg->udata;
     out++;
   }
+  if (XSOCK__UNLIKELY(stale)) {
+    int rc = epoll__rebuild(sel);
+    if (rc < 0 && out == 0)
+      return rc;
+  }
   return out;
 }
 
-static int epoll__wakeup(struct xsock_selector *sel) {
-  return xsock__wakeup_signal(&((epoll__state_t *)sel->impl)->wake);
-}
-
 const xsock__backend_t xsock__backend_epoll = {
-    XSOCK_BACKEND_EPOLL, "epoll",       epoll__init, epoll__destroy, epoll__add,
-    epoll__modify,       epoll__remove, epoll__wait, epoll__wakeup};
+    XSOCK_BACKEND_EPOLL, epoll__init,   epoll__destroy, epoll__add,
+    epoll__modify,       epoll__remove, epoll__wait,    NULL};
 
 #endif /* XSOCK_HAVE_EPOLL */

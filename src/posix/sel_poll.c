@@ -2,9 +2,9 @@
 /* Selector backend: poll(2), on every POSIX system.
  *
  * Notes on poll (see poll(2) and POSIX's poll page):
- *  - The pollfd array is dense, in registration order, with the wakeup
- *    descriptor at index 0 and a parallel array of slots; remove moves the
- *    last entry into the hole (and updates that registration's bindex),
+ *  - The pollfd array is dense, in registration order (the front end's
+ *    wakeup is one of them), with a parallel array of slots; remove moves
+ *    the last entry into the hole (and updates that registration's pos),
  *    so add, modify and remove are O(1).
  *  - POLLERR, POLLHUP and POLLNVAL are reported even when not asked for;
  *    interest 0 sets the entry's fd to -1, which poll skips entirely.
@@ -24,44 +24,34 @@
 #include "pollbits.h"
 #include "os.h"
 #include "selector.h"
-#include "wakeup.h"
 
 #include <stdlib.h>
 
 typedef struct poll__state {
-  struct pollfd *fds; /* fds[0] is the wakeup */
-  uint32_t *slots;    /* slots[i] is the registration of fds[i], i >= 1 */
-  uint32_t n, cap;    /* entries used / allocated, wakeup included */
+  struct pollfd *fds; /* one entry per registration */
+  uint32_t *slots;    /* slots[i] is the registration of fds[i] */
+  uint32_t n, cap;    /* entries used / allocated */
   uint32_t next;      /* where the next scan starts */
-  xsock__wakeup_t wake;
 } poll__state_t;
 
 static int poll__reserve(poll__state_t *st, uint32_t want) {
-  uint32_t cap = st->cap ? st->cap : 64;
-  struct pollfd *fds;
-  uint32_t *slots;
+  uint32_t cap;
+  void *p;
   if (want <= st->cap)
     return 0;
-  while (cap < want) {
-    if (cap >= (UINT32_C(1) << 30))
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    cap *= 2;
-  }
-  fds = (struct pollfd *)realloc(st->fds, (size_t)cap * sizeof *fds);
-  if (fds == NULL)
+  cap = xsock__grow_cap(st->cap, want);
+  if ((p = xsock__grow_array(st->fds, cap, sizeof *st->fds)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->fds = fds;
-  slots = (uint32_t *)realloc(st->slots, (size_t)cap * sizeof *slots);
-  if (slots == NULL)
+  st->fds = (struct pollfd *)p;
+  if ((p = xsock__grow_array(st->slots, cap, sizeof *st->slots)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->slots = slots;
+  st->slots = (uint32_t *)p;
   st->cap = cap;
   return 0;
 }
 
 static void poll__destroy(struct xsock_selector *sel) {
   poll__state_t *st = (poll__state_t *)sel->impl;
-  xsock__wakeup_close(&st->wake);
   free(st->fds);
   free(st->slots);
   free(st);
@@ -70,22 +60,9 @@ static void poll__destroy(struct xsock_selector *sel) {
 
 static int poll__init(struct xsock_selector *sel) {
   poll__state_t *st = (poll__state_t *)calloc(1, sizeof *st);
-  int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->wake.rfd = st->wake.wfd = -1;
   sel->impl = st;
-  if ((rc = poll__reserve(st, 1)) < 0 ||
-      (rc = xsock__wakeup_open(&st->wake)) < 0) {
-    poll__destroy(sel);
-    return rc;
-  }
-  st->fds[0].fd = st->wake.rfd;
-  st->fds[0].events = POLLIN;
-  st->fds[0].revents = 0;
-  st->slots[0] = XSOCK__NO_SLOT;
-  st->n = 1;
-  st->next = 1;
   return 0;
 }
 
@@ -105,7 +82,7 @@ static int poll__add(struct xsock_selector *sel, uint32_t slot) {
     return rc;
   poll__set(&st->fds[st->n], reg);
   st->slots[st->n] = slot;
-  reg->bindex = st->n++;
+  reg->pos = st->n++;
   return 0;
 }
 
@@ -113,17 +90,17 @@ static int poll__modify(struct xsock_selector *sel, uint32_t slot,
                         unsigned old) {
   poll__state_t *st = (poll__state_t *)sel->impl;
   (void)old;
-  poll__set(&st->fds[sel->regs[slot].bindex], &sel->regs[slot]);
+  poll__set(&st->fds[sel->regs[slot].pos], &sel->regs[slot]);
   return 0;
 }
 
 static int poll__remove(struct xsock_selector *sel, uint32_t slot) {
   poll__state_t *st = (poll__state_t *)sel->impl;
-  size_t i = sel->regs[slot].bindex, last = st->n - 1;
+  uint32_t i = sel->regs[slot].pos, last = st->n - 1;
   if (i != last) {
     st->fds[i] = st->fds[last];
     st->slots[i] = st->slots[last];
-    sel->regs[st->slots[i]].bindex = i;
+    sel->regs[st->slots[i]].pos = i;
   }
   st->n--;
   return 0;
@@ -132,18 +109,13 @@ static int poll__remove(struct xsock_selector *sel, uint32_t slot) {
 static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                       int timeout_ms) {
   poll__state_t *st = (poll__state_t *)sel->impl;
-  uint32_t i, k, regs = st->n - 1;
+  uint32_t i, k;
   int left, out = 0;
   left = poll(st->fds, st->n, timeout_ms);
   if (XSOCK__UNLIKELY(left < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
-  if (st->fds[0].revents) {
-    xsock__wakeup_drain(&st->wake);
-    sel->woken = 1;
-    left--;
-  }
-  i = st->next < st->n ? st->next : 1;
-  for (k = 0; k < regs && left > 0; k++, i = i + 1 < st->n ? i + 1 : 1) {
+  i = st->next < st->n ? st->next : 0;
+  for (k = 0; k < st->n && left > 0; k++, i = i + 1 < st->n ? i + 1 : 0) {
     short re = st->fds[i].revents;
     const xsock__reg_t *reg;
     if (re == 0)
@@ -159,16 +131,12 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }
-  st->next = 1;
+  st->next = 0;
   return out;
 }
 
-static int poll__wakeup(struct xsock_selector *sel) {
-  return xsock__wakeup_signal(&((poll__state_t *)sel->impl)->wake);
-}
-
 const xsock__backend_t xsock__backend_poll = {
-    XSOCK_BACKEND_POLL, "poll",       poll__init, poll__destroy, poll__add,
-    poll__modify,       poll__remove, poll__wait, poll__wakeup};
+    XSOCK_BACKEND_POLL, poll__init,   poll__destroy, poll__add,
+    poll__modify,       poll__remove, poll__wait,    NULL};
 
 #endif /* XSOCK_HAVE_POLL */

@@ -24,7 +24,6 @@
 #include "pollbits.h"
 #include "os.h"
 #include "selector.h"
-#include "wakeup.h"
 
 #include <stdlib.h>
 #include <sys/select.h>
@@ -33,17 +32,15 @@
 typedef struct select__state {
   fd_set rmaster, wmaster; /* what is watched */
   fd_set rset, wset;       /* per-wait copies, kept here, off the stack */
-  int maxfd;               /* highest watched descriptor, wakeup included */
+  int maxfd;               /* highest watched descriptor, or -1 */
   uint32_t *order;         /* slots in registration order */
   struct pollfd *pfds;     /* scratch for the classifying poll */
   uint32_t *pslots;        /* the slot of each pfds entry */
   uint32_t n, cap, next;
-  xsock__wakeup_t wake;
 } select__state_t;
 
 static void select__destroy(struct xsock_selector *sel) {
   select__state_t *st = (select__state_t *)sel->impl;
-  xsock__wakeup_close(&st->wake);
   free(st->order);
   free(st->pfds);
   free(st->pslots);
@@ -53,40 +50,28 @@ static void select__destroy(struct xsock_selector *sel) {
 
 static int select__init(struct xsock_selector *sel) {
   select__state_t *st = (select__state_t *)calloc(1, sizeof *st);
-  int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->wake.rfd = st->wake.wfd = -1;
-  sel->impl = st;
-  if ((rc = xsock__wakeup_open(&st->wake)) < 0) {
-    select__destroy(sel);
-    return rc;
-  }
-  if (st->wake.rfd >= FD_SETSIZE) {
-    select__destroy(sel);
-    return xsock__fail(XSOCK_ERANGE, 0);
-  }
   FD_ZERO(&st->rmaster);
   FD_ZERO(&st->wmaster);
-  FD_SET(st->wake.rfd, &st->rmaster);
-  st->maxfd = st->wake.rfd;
+  st->maxfd = -1;
+  sel->impl = st;
   return 0;
 }
 
 static int select__reserve(select__state_t *st, uint32_t want) {
-  uint32_t cap = st->cap ? st->cap : 64;
+  uint32_t cap;
   void *p;
   if (want <= st->cap)
     return 0;
-  while (cap < want)
-    cap *= 2;
-  if ((p = realloc(st->order, (size_t)cap * sizeof *st->order)) == NULL)
+  cap = xsock__grow_cap(st->cap, want);
+  if ((p = xsock__grow_array(st->order, cap, sizeof *st->order)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->order = (uint32_t *)p;
-  if ((p = realloc(st->pfds, (size_t)cap * sizeof *st->pfds)) == NULL)
+  if ((p = xsock__grow_array(st->pfds, cap, sizeof *st->pfds)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->pfds = (struct pollfd *)p;
-  if ((p = realloc(st->pslots, (size_t)cap * sizeof *st->pslots)) == NULL)
+  if ((p = xsock__grow_array(st->pslots, cap, sizeof *st->pslots)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->pslots = (uint32_t *)p;
   st->cap = cap;
@@ -113,7 +98,7 @@ static void select__lower_max(struct xsock_selector *sel, int fd) {
   uint32_t j;
   if (fd != st->maxfd)
     return;
-  st->maxfd = st->wake.rfd;
+  st->maxfd = -1;
   for (j = 0; j < st->n; j++) {
     const xsock__reg_t *reg = &sel->regs[st->order[j]];
     if (reg->interest && reg->sock != fd && reg->sock > st->maxfd)
@@ -132,7 +117,7 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
   if ((rc = select__reserve(st, st->n + 1)) < 0)
     return rc;
   st->order[st->n] = slot;
-  reg->bindex = st->n++;
+  reg->pos = st->n++;
   select__watch(st, reg);
   return 0;
 }
@@ -150,12 +135,12 @@ static int select__modify(struct xsock_selector *sel, uint32_t slot,
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {
   select__state_t *st = (select__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
-  size_t i = reg->bindex, last = st->n - 1;
+  uint32_t i = reg->pos, last = st->n - 1;
   FD_CLR(reg->sock, &st->rmaster);
   FD_CLR(reg->sock, &st->wmaster);
   if (i != last) {
     st->order[i] = st->order[last];
-    sel->regs[st->order[i]].bindex = i;
+    sel->regs[st->order[i]].pos = i;
   }
   st->n--;
   select__lower_max(sel, reg->sock);
@@ -169,9 +154,10 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
   select__state_t *st = (select__state_t *)sel->impl;
   uint32_t i;
   int out = 0, rc;
-  do
-    rc = poll(st->pfds, k, 0);
-  while (rc < 0 && errno == EINTR);
+  /* A signal here ends this wait like one during select: the front end
+   * waits again (nothing was consumed), so no loop of its own. */
+  if ((rc = poll(st->pfds, k, 0)) < 0 && errno == EINTR)
+    return XSOCK_EINTR;
   for (i = 0; i < k; i++) {
     const xsock__reg_t *reg = &sel->regs[st->pslots[i]];
     int fd = reg->sock;
@@ -244,24 +230,14 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     k = select__collect(sel, max, 0, 0);
     return select__classify(sel, evs, k, 0);
   }
-  if (FD_ISSET(st->wake.rfd, &st->rset)) {
-    xsock__wakeup_drain(&st->wake);
-    sel->woken = 1;
-    rc--;
-  }
   if (rc == 0)
     return 0;
   k = select__collect(sel, max, rc, 1);
   return select__classify(sel, evs, k, 1);
 }
 
-static int select__wakeup(struct xsock_selector *sel) {
-  return xsock__wakeup_signal(&((select__state_t *)sel->impl)->wake);
-}
-
 const xsock__backend_t xsock__backend_select = {
-    XSOCK_BACKEND_SELECT, "select",     select__init,
-    select__destroy,      select__add,  select__modify,
-    select__remove,       select__wait, select__wakeup};
+    XSOCK_BACKEND_SELECT, select__init,   select__destroy, select__add,
+    select__modify,       select__remove, select__wait,    NULL};
 
 #endif /* XSOCK_HAVE_SELECT */

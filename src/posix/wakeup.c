@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The selector wakeup channel.
+/* The selector's generic wakeup channel (contract in selector.h), which
+ * the front end registers like any handle and drains itself.
  *
  * Linux: one eventfd. Its counter adds up every write and a single read
  * empties it, so any number of wakeups before a wait cost one early
  * return. Elsewhere: a pipe, both ends non-blocking and close-on-exec; a
  * write that finds it full is fine (a wakeup is pending already), and the
  * drain reads until it would block. */
-#include "wakeup.h"
 #include "os.h"
+#include "selector.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,17 +29,20 @@ static int wakeup__prepare(int fd) {
 }
 #endif
 
-int xsock__wakeup_open(xsock__wakeup_t *w) {
+int xsock__os_wakeup_open(xsock__wakeup_t *w) {
 #ifdef __linux__
-  w->rfd = w->wfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (w->rfd < 0)
+  int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (fd < 0) {
+    w->rd = w->wr = XSOCK_INVALID;
     return xsock__errno_fail();
+  }
+  w->rd = w->wr = fd;
   return 0;
 #else
   /* pipe2 is missing on macOS; the window before FD_CLOEXEC is set only
    * matters to a program that forks from another thread meanwhile. */
   int fds[2], rc;
-  w->rfd = w->wfd = -1;
+  w->rd = w->wr = -1;
   if (pipe(fds) != 0)
     return xsock__errno_fail();
   if (wakeup__prepare(fds[0]) != 0 || wakeup__prepare(fds[1]) != 0) {
@@ -47,21 +51,21 @@ int xsock__wakeup_open(xsock__wakeup_t *w) {
     close(fds[1]);
     return rc;
   }
-  w->rfd = fds[0];
-  w->wfd = fds[1];
+  w->rd = fds[0];
+  w->wr = fds[1];
   return 0;
 #endif
 }
 
-void xsock__wakeup_close(xsock__wakeup_t *w) {
-  if (w->rfd >= 0)
-    close(w->rfd);
-  if (w->wfd >= 0 && w->wfd != w->rfd)
-    close(w->wfd);
-  w->rfd = w->wfd = -1;
+void xsock__os_wakeup_close(xsock__wakeup_t *w) {
+  if (w->rd >= 0)
+    close(w->rd);
+  if (w->wr >= 0 && w->wr != w->rd)
+    close(w->wr);
+  w->rd = w->wr = -1;
 }
 
-int xsock__wakeup_signal(const xsock__wakeup_t *w) {
+int xsock__os_wakeup_signal(xsock__wakeup_t *w) {
   /* A signal handler may interrupt code that reads errno right after a
    * failing call, so errno is put back as it was. */
   int saved = errno, rc = 0;
@@ -72,7 +76,7 @@ int xsock__wakeup_signal(const xsock__wakeup_t *w) {
 #endif
   ssize_t r;
   do
-    r = write(w->wfd, &one, sizeof one);
+    r = write(w->wr, &one, sizeof one);
   while (r < 0 && errno == EINTR);
   if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     rc = xsock__map_os_error(errno);
@@ -80,18 +84,18 @@ int xsock__wakeup_signal(const xsock__wakeup_t *w) {
   return rc;
 }
 
-void xsock__wakeup_drain(const xsock__wakeup_t *w) {
+void xsock__os_wakeup_drain(xsock__wakeup_t *w) {
 #ifdef __linux__
   uint64_t count;
   ssize_t r;
   do
-    r = read(w->rfd, &count, sizeof count);
+    r = read(w->rd, &count, sizeof count);
   while (r < 0 && errno == EINTR);
 #else
   unsigned char buf[64];
   ssize_t r;
   do
-    r = read(w->rfd, buf, sizeof buf);
+    r = read(w->rd, buf, sizeof buf);
   while (r == (ssize_t)sizeof buf || (r < 0 && errno == EINTR));
 #endif
 }

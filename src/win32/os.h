@@ -47,7 +47,4 @@ int xsock__win_no_inherit(SOCKET s);
  * already recorded for the caller. */
 void xsock__win_discard(SOCKET s);
 
-/* Test hook of the wsapoll backend (src/win32/sel_wsapoll.c). */
-extern int xsock__wsapoll_legacy_connects;
-
 #endif /* XSOCK_WIN32_OS_H */

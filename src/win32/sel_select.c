@@ -8,8 +8,9 @@
  *    sets allocated here with room for every registration work for any
  *    number of sockets. The first argument is ignored.
  *  - Sets are rebuilt from the registrations at each wait (select rewrites
- *    them in place, keeping only the ready sockets). The wakeup socket is
- *    always in readfds: select with three empty sets fails with WSAEINVAL.
+ *    them in place, keeping only the ready sockets). The front end's
+ *    wakeup socket is always registered for reading, which matters:
+ *    select with three empty sets fails with WSAEINVAL.
  *  - A failed non-blocking connect shows in exceptfds, not in writefds, so
  *    every WRITE registration is in exceptfds too. exceptfds also names a
  *    connected socket with out-of-band data; only a socket without a peer
@@ -32,7 +33,6 @@
 #if XSOCK_HAVE_SELECT
 
 #include "selector.h"
-#include "wakeup.h"
 #include "os.h"
 #include "pollbits.h"
 
@@ -43,7 +43,7 @@
 #define SELECT__R 1u
 #define SELECT__W 2u
 #define SELECT__E 4u
-/* bindex: the index in order[] shifted left by one, and this flag. */
+/* A registration's flags (its pos is its index in order[]). */
 #define SELECT__STREAM 1u
 
 typedef struct select__state {
@@ -54,13 +54,11 @@ typedef struct select__state {
   xsock__sockset_t *eset;
   WSAPOLLFD *pfds; /* scratch for the classifying WSAPoll */
   uint32_t *pidx;  /* the order[] index of each pfds entry */
-  size_t n, cap, next;
-  xsock__wakeup_t wake;
+  uint32_t n, cap, next;
 } select__state_t;
 
 static void select__destroy(struct xsock_selector *sel) {
   select__state_t *st = (select__state_t *)sel->impl;
-  xsock__wakeup_close(&st->wake);
   free(st->order);
   free(st->mark);
   free(st->rset);
@@ -72,42 +70,37 @@ static void select__destroy(struct xsock_selector *sel) {
   sel->impl = NULL;
 }
 
-static int select__reserve_set(xsock__sockset_t **set, size_t cap) {
-  void *p = realloc(*set, XSOCK__SOCKSET_SIZE(cap));
+static int select__reserve_set(xsock__sockset_t **set, uint32_t cap) {
+  void *p = xsock__grow_array(*set, 1, XSOCK__SOCKSET_SIZE(cap));
   if (p == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   *set = (xsock__sockset_t *)p;
   return 0;
 }
 
-/* Grows every array to hold want registrations; the sets get one more
- * place, for the wakeup socket. */
-static int select__reserve(select__state_t *st, size_t want) {
-  size_t cap = st->cap ? st->cap : 64;
+/* Grows every array to hold want registrations. */
+static int select__reserve(select__state_t *st, uint32_t want) {
+  uint32_t cap;
   void *p;
   int rc;
   if (want <= st->cap)
     return 0;
-  while (cap < want) {
-    if (cap >= ((size_t)1 << 28))
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    cap *= 2;
-  }
-  if ((p = realloc(st->order, cap * sizeof *st->order)) == NULL)
+  cap = xsock__grow_cap(st->cap, want);
+  if ((p = xsock__grow_array(st->order, cap, sizeof *st->order)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->order = (uint32_t *)p;
-  if ((p = realloc(st->mark, cap)) == NULL)
+  if ((p = xsock__grow_array(st->mark, cap, 1)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->mark = (unsigned char *)p;
-  if ((p = realloc(st->pfds, cap * sizeof *st->pfds)) == NULL)
+  if ((p = xsock__grow_array(st->pfds, cap, sizeof *st->pfds)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->pfds = (WSAPOLLFD *)p;
-  if ((p = realloc(st->pidx, cap * sizeof *st->pidx)) == NULL)
+  if ((p = xsock__grow_array(st->pidx, cap, sizeof *st->pidx)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->pidx = (uint32_t *)p;
-  if ((rc = select__reserve_set(&st->rset, cap + 1)) < 0 ||
-      (rc = select__reserve_set(&st->wset, cap + 1)) < 0 ||
-      (rc = select__reserve_set(&st->eset, cap + 1)) < 0)
+  if ((rc = select__reserve_set(&st->rset, cap)) < 0 ||
+      (rc = select__reserve_set(&st->wset, cap)) < 0 ||
+      (rc = select__reserve_set(&st->eset, cap)) < 0)
     return rc;
   st->cap = cap;
   return 0;
@@ -115,16 +108,9 @@ static int select__reserve(select__state_t *st, size_t want) {
 
 static int select__init(struct xsock_selector *sel) {
   select__state_t *st = (select__state_t *)calloc(1, sizeof *st);
-  int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->wake.rd = st->wake.wr = INVALID_SOCKET;
   sel->impl = st;
-  if ((rc = select__reserve(st, 1)) < 0 ||
-      (rc = xsock__wakeup_open(&st->wake)) < 0) {
-    select__destroy(sel);
-    return rc;
-  }
   return 0;
 }
 
@@ -137,7 +123,8 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
   if ((rc = select__reserve(st, st->n + 1)) < 0)
     return rc;
   st->order[st->n] = slot;
-  reg->bindex = (st->n++ << 1) | (stream ? SELECT__STREAM : 0u);
+  reg->pos = st->n++;
+  reg->flags = stream ? SELECT__STREAM : 0u;
   return 0;
 }
 
@@ -152,22 +139,20 @@ static int select__modify(struct xsock_selector *sel, uint32_t slot,
 
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {
   select__state_t *st = (select__state_t *)sel->impl;
-  size_t i = sel->regs[slot].bindex >> 1, last = st->n - 1;
+  uint32_t i = sel->regs[slot].pos, last = st->n - 1;
   if (i != last) {
-    xsock__reg_t *moved = &sel->regs[st->order[last]];
     st->order[i] = st->order[last];
-    moved->bindex = (i << 1) | (moved->bindex & SELECT__STREAM);
+    sel->regs[st->order[i]].pos = i;
   }
   st->n--;
   return 0;
 }
 
-/* Fills the three sets from the interests; the wakeup socket first. */
+/* Fills the three sets from the interests. */
 static void select__build(struct xsock_selector *sel) {
   select__state_t *st = (select__state_t *)sel->impl;
   u_int r = 0, w = 0;
-  size_t i;
-  st->rset->fd_array[r++] = st->wake.rd;
+  uint32_t i;
   for (i = 0; i < st->n; i++) {
     const xsock__reg_t *reg = &sel->regs[st->order[i]];
     if (reg->interest & XSOCK_READ)
@@ -185,18 +170,13 @@ static void select__build(struct xsock_selector *sel) {
 /* Sets bit in mark[] for every registration in set (what select left in
  * it), given that want is the interest that put a socket there. Walks the
  * set and the registrations in step; a socket found out of step is
- * searched for. Returns 1 if the wakeup socket was in the set. */
-static int select__mark(struct xsock_selector *sel, const xsock__sockset_t *set,
-                        unsigned want, unsigned char bit) {
+ * searched for. */
+static void select__mark(struct xsock_selector *sel,
+                         const xsock__sockset_t *set, unsigned want,
+                         unsigned char bit) {
   select__state_t *st = (select__state_t *)sel->impl;
   u_int j = 0;
-  size_t i;
-  int woken = 0;
-  if (want == XSOCK_READ && j < set->fd_count &&
-      set->fd_array[j] == st->wake.rd) {
-    woken = 1;
-    j++;
-  }
+  uint32_t i;
   for (i = 0; i < st->n && j < set->fd_count; i++) {
     const xsock__reg_t *reg = &sel->regs[st->order[i]];
     if ((reg->interest & want) && set->fd_array[j] == (SOCKET)reg->sock) {
@@ -206,10 +186,6 @@ static int select__mark(struct xsock_selector *sel, const xsock__sockset_t *set,
   }
   for (; j < set->fd_count; j++) {
     SOCKET s = set->fd_array[j];
-    if (s == st->wake.rd) {
-      woken = 1;
-      continue;
-    }
     for (i = 0; i < st->n; i++) {
       if ((SOCKET)sel->regs[st->order[i]].sock == s) {
         st->mark[i] |= bit;
@@ -217,28 +193,27 @@ static int select__mark(struct xsock_selector *sel, const xsock__sockset_t *set,
       }
     }
   }
-  return woken;
 }
 
 /* Collects into pfds, in registration order from st->next, at most max
  * registrations with interest: those marked by select (only_marked), or
  * all of them. Returns how many. */
-static size_t select__collect(struct xsock_selector *sel, int max,
-                              int only_marked) {
+static uint32_t select__collect(struct xsock_selector *sel, int max,
+                                int only_marked) {
   select__state_t *st = (select__state_t *)sel->impl;
-  size_t j = st->next < st->n ? st->next : 0, c, k = 0;
+  uint32_t j = st->next < st->n ? st->next : 0, c, k = 0;
   for (c = 0; c < st->n; c++, j = j + 1 < st->n ? j + 1 : 0) {
     const xsock__reg_t *reg = &sel->regs[st->order[j]];
     if (!reg->interest || (only_marked && !st->mark[j]))
       continue;
-    if (k == (size_t)max) {
+    if (k == (uint32_t)max) {
       st->next = j;
       return k;
     }
     st->pfds[k].fd = (SOCKET)reg->sock;
     st->pfds[k].events = xsock__wsapoll_events(reg->interest);
     st->pfds[k].revents = 0;
-    st->pidx[k++] = (uint32_t)j;
+    st->pidx[k++] = j;
   }
   st->next = 0;
   return k;
@@ -247,9 +222,9 @@ static size_t select__collect(struct xsock_selector *sel, int max,
 /* Classifies the k collected registrations with one WSAPoll and stores
  * their events, merged with what select marked. */
 static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
-                            size_t k) {
+                            uint32_t k) {
   select__state_t *st = (select__state_t *)sel->impl;
-  size_t i;
+  uint32_t i;
   int out = 0, rc;
   if (k == 0)
     return 0;
@@ -259,7 +234,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     unsigned m = st->mark[st->pidx[i]], raw = 0;
     if (rc != SOCKET_ERROR)
       raw = xsock__wsapoll_raw(st->pfds[i].revents,
-                               (reg->bindex & SELECT__STREAM) != 0);
+                               (reg->flags & SELECT__STREAM) != 0);
     else if (xsock__win_check_socket((SOCKET)reg->sock) == XSOCK_EBADF)
       raw = XSOCK_ERROR | XSOCK_HANGUP; /* WSAPoll refused a dead socket */
     raw |= (m & SELECT__R) ? XSOCK_READ : 0u;
@@ -302,22 +277,14 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     return 0;
   if (st->n)
     memset(st->mark, 0, st->n);
-  if (select__mark(sel, st->rset, XSOCK_READ, SELECT__R)) {
-    xsock__wakeup_drain(&st->wake);
-    sel->woken = 1;
-  }
+  select__mark(sel, st->rset, XSOCK_READ, SELECT__R);
   select__mark(sel, st->wset, XSOCK_WRITE, SELECT__W);
   select__mark(sel, st->eset, XSOCK_WRITE, SELECT__E);
   return select__classify(sel, evs, select__collect(sel, max, 1));
 }
 
-static int select__wakeup(struct xsock_selector *sel) {
-  return xsock__wakeup_signal(&((select__state_t *)sel->impl)->wake);
-}
-
 const xsock__backend_t xsock__backend_select = {
-    XSOCK_BACKEND_SELECT, "select",     select__init,
-    select__destroy,      select__add,  select__modify,
-    select__remove,       select__wait, select__wakeup};
+    XSOCK_BACKEND_SELECT, select__init,   select__destroy, select__add,
+    select__modify,       select__remove, select__wait,    NULL};
 
 #endif /* XSOCK_HAVE_SELECT */

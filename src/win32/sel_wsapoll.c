@@ -2,10 +2,11 @@
 /* Selector backend: WSAPoll, on Windows Vista and later.
  *
  * Notes on WSAPoll (see Microsoft's "WSAPoll function" page):
- *  - The WSAPOLLFD array is dense, with the wakeup socket at index 0 (a
- *    WSAPoll over zero sockets fails with WSAEINVAL, so the array is never
- *    empty) and a parallel array of slots; remove moves the last entry
- *    into the hole, so add, modify and remove are O(1).
+ *  - The WSAPOLLFD array is dense, with a parallel array of slots; remove
+ *    moves the last entry into the hole, so add, modify and remove are
+ *    O(1). A WSAPoll over zero sockets fails with WSAEINVAL; the front
+ *    end's wakeup socket is always registered, so the array is never
+ *    empty.
  *  - events may hold only POLLRDNORM/POLLWRNORM (others: WSAEINVAL on
  *    Windows; Wine accepts them). POLLERR, POLLHUP and POLLNVAL come
  *    anyway.
@@ -25,7 +26,8 @@
  *    just them, after WSAPoll, and merges a failure into the same event as
  *    POLLERR; and WSAPoll's timeout is cut to WSAPOLL__SLICE_MS so that a
  *    connect failing during a long wait is still seen (the front end
- *    waits again while nothing is reported). A candidate stops being one
+ *    waits again while nothing is reported: there is no loop here). A
+ *    candidate stops being one
  *    once it is seen writable or connected; a failed one stays, so the
  *    failure is reported at every wait, level-triggered.
  *  - Nothing here reads SO_ERROR, so xsock_connect_result() still finds
@@ -45,74 +47,60 @@
 #if XSOCK_HAVE_WSAPOLL
 
 #include "selector.h"
-#include "wakeup.h"
 #include "os.h"
 #include "pollbits.h"
 
 #include <stdlib.h>
 
-/* A registration's bindex: the low bits are flags, the rest its index in
- * pfds (0 = not in the array, interest 0; index 0 is the wakeup). */
+/* A registration's flags. Its pos is its index in pfds plus one, 0 while
+ * it is not in the array (interest 0). */
 #define WSAPOLL__STREAM 1u  /* a stream (TCP) socket */
 #define WSAPOLL__CAND 2u    /* a connect candidate (see the notes) */
 #define WSAPOLL__SETTLED 4u /* never a candidate again: connected, or UDP */
 #define WSAPOLL__PARKED 8u  /* a hung-up writer, out of WSAPoll's sight */
-#define WSAPOLL__SHIFT 4
-#define WSAPOLL__FLAGS ((size_t)15)
 
 /* How long one WSAPoll may block while connect candidates or parked
  * writers exist. */
 #define WSAPOLL__SLICE_MS 50
 
-/* Test hook, not part of the API: when nonzero, each wait throws away what
- * WSAPoll itself reported for connect candidates except POLLWRNORM, which
- * is what Windows before 10 version 2004 reports for a failed connect, so
- * that the select() fallback is exercised on newer Windows and under Wine
- * (tests/selector_semantics.c). */
+#ifdef XSOCK_TEST_HOOKS
+/* Only in the test build of the library (never in the shipped one): when
+ * nonzero, each wait throws away what WSAPoll itself reported for connect
+ * candidates except POLLWRNORM, which is what Windows before 10 version
+ * 2004 reports for a failed connect, so that the select() fallback is
+ * exercised on newer Windows and under Wine (tests/selector_semantics.c). */
 int xsock__wsapoll_legacy_connects;
+#endif
 
 typedef struct wsapoll__state {
-  WSAPOLLFD *pfds;        /* pfds[0] is the wakeup */
-  uint32_t *slots;        /* slots[i] is the registration of pfds[i], i >= 1 */
-  size_t n, cap;          /* entries used / allocated, wakeup included */
-  size_t next;            /* where the next scan starts */
-  size_t ncand;           /* registrations flagged WSAPOLL__CAND */
-  size_t nparked;         /* registrations flagged WSAPOLL__PARKED */
+  WSAPOLLFD *pfds;        /* one entry per registration with interest */
+  uint32_t *slots;        /* slots[i] is the registration of pfds[i] */
+  uint32_t n, cap;        /* entries used / allocated */
+  uint32_t next;          /* where the next scan starts */
+  uint32_t ncand;         /* registrations flagged WSAPOLL__CAND */
+  uint32_t nparked;       /* registrations flagged WSAPOLL__PARKED */
   xsock__sockset_t *cset; /* scratch: the candidates, for select */
-  size_t *cidx;           /* scratch: the pfds index of each cset entry */
-  xsock__wakeup_t wake;
+  uint32_t *cidx;         /* scratch: the pfds index of each cset entry */
 } wsapoll__state_t;
 
-static size_t wsapoll__index(const xsock__reg_t *reg) {
-  return reg->bindex >> WSAPOLL__SHIFT;
-}
-
-static void wsapoll__set_index(xsock__reg_t *reg, size_t i) {
-  reg->bindex = (reg->bindex & WSAPOLL__FLAGS) | (i << WSAPOLL__SHIFT);
-}
-
-/* Grows every array to hold want entries (wakeup included). Only add
- * calls it, for all registrations, so modify and wait never allocate. */
-static int wsapoll__reserve(wsapoll__state_t *st, size_t want) {
-  size_t cap = st->cap ? st->cap : 64;
+/* Grows every array to hold want entries. Only add calls it, for all
+ * registrations, so modify and wait never allocate. */
+static int wsapoll__reserve(wsapoll__state_t *st, uint32_t want) {
+  uint32_t cap;
   void *p;
   if (want <= st->cap)
     return 0;
-  while (cap < want) {
-    if (cap >= ((size_t)1 << 28))
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    cap *= 2;
-  }
-  if ((p = realloc(st->pfds, cap * sizeof *st->pfds)) == NULL)
+  cap = xsock__grow_cap(st->cap, want);
+  if ((p = xsock__grow_array(st->pfds, cap, sizeof *st->pfds)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->pfds = (WSAPOLLFD *)p;
-  if ((p = realloc(st->slots, cap * sizeof *st->slots)) == NULL)
+  if ((p = xsock__grow_array(st->slots, cap, sizeof *st->slots)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->slots = (uint32_t *)p;
-  if ((p = realloc(st->cidx, cap * sizeof *st->cidx)) == NULL)
+  if ((p = xsock__grow_array(st->cidx, cap, sizeof *st->cidx)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->cidx = (size_t *)p;
-  if ((p = realloc(st->cset, XSOCK__SOCKSET_SIZE(cap))) == NULL)
+  st->cidx = (uint32_t *)p;
+  if ((p = xsock__grow_array(st->cset, 1, XSOCK__SOCKSET_SIZE(cap))) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->cset = (xsock__sockset_t *)p;
   st->cap = cap;
@@ -121,7 +109,6 @@ static int wsapoll__reserve(wsapoll__state_t *st, size_t want) {
 
 static void wsapoll__destroy(struct xsock_selector *sel) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
-  xsock__wakeup_close(&st->wake);
   free(st->pfds);
   free(st->slots);
   free(st->cidx);
@@ -132,22 +119,9 @@ static void wsapoll__destroy(struct xsock_selector *sel) {
 
 static int wsapoll__init(struct xsock_selector *sel) {
   wsapoll__state_t *st = (wsapoll__state_t *)calloc(1, sizeof *st);
-  int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->wake.rd = st->wake.wr = INVALID_SOCKET;
   sel->impl = st;
-  if ((rc = wsapoll__reserve(st, 1)) < 0 ||
-      (rc = xsock__wakeup_open(&st->wake)) < 0) {
-    wsapoll__destroy(sel);
-    return rc;
-  }
-  st->pfds[0].fd = st->wake.rd;
-  st->pfds[0].events = POLLRDNORM;
-  st->pfds[0].revents = 0;
-  st->slots[0] = XSOCK__NO_SLOT;
-  st->n = 1;
-  st->next = 1;
   return 0;
 }
 
@@ -159,30 +133,30 @@ static void wsapoll__link(struct xsock_selector *sel, uint32_t slot) {
   st->pfds[st->n].events = xsock__wsapoll_events(reg->interest);
   st->pfds[st->n].revents = 0;
   st->slots[st->n] = slot;
-  wsapoll__set_index(reg, st->n++);
+  reg->pos = ++st->n;
 }
 
 /* Takes a registration out of the array; the last entry fills the hole. */
 static void wsapoll__unlink(struct xsock_selector *sel, uint32_t slot) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
-  size_t i = wsapoll__index(reg), last = st->n - 1;
+  uint32_t i = reg->pos - 1, last = st->n - 1;
   if (i != last) {
     st->pfds[i] = st->pfds[last];
     st->slots[i] = st->slots[last];
-    wsapoll__set_index(&sel->regs[st->slots[i]], i);
+    sel->regs[st->slots[i]].pos = i + 1;
   }
   st->n--;
-  wsapoll__set_index(reg, 0);
+  reg->pos = 0;
 }
 
 /* Gives a parked writer's entry its socket back (see the notes). */
 static void wsapoll__unpark(struct xsock_selector *sel, xsock__reg_t *reg) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
-  WSAPOLLFD *pfd = &st->pfds[wsapoll__index(reg)];
+  WSAPOLLFD *pfd = &st->pfds[reg->pos - 1];
   pfd->fd = (SOCKET)reg->sock;
   pfd->events = xsock__wsapoll_events(reg->interest);
-  reg->bindex &= ~(size_t)WSAPOLL__PARKED;
+  reg->flags &= ~WSAPOLL__PARKED;
   st->nparked--;
 }
 
@@ -191,17 +165,17 @@ static void wsapoll__unpark(struct xsock_selector *sel, xsock__reg_t *reg) {
  * peer sent its FIN. Left in the array, it would end every wait. */
 static int wsapoll__hung_writer(const xsock__reg_t *reg, SHORT re) {
   return (re & POLLHUP) && !(re & (POLLWRNORM | POLLERR | POLLNVAL)) &&
-         !(reg->interest & XSOCK_READ) && (reg->bindex & WSAPOLL__STREAM);
+         !(reg->interest & XSOCK_READ) && (reg->flags & WSAPOLL__STREAM);
 }
 
-/* Parks an entry: pointed at the wakeup socket with no events, it makes
- * WSAPoll report nothing (see the notes). */
+/* Parks an entry: pointed at the front end's wakeup socket with no events,
+ * it makes WSAPoll report nothing (see the notes). */
 static void wsapoll__park(struct xsock_selector *sel, xsock__reg_t *reg) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
-  WSAPOLLFD *pfd = &st->pfds[wsapoll__index(reg)];
-  pfd->fd = st->pfds[0].fd;
+  WSAPOLLFD *pfd = &st->pfds[reg->pos - 1];
+  pfd->fd = (SOCKET)sel->wake.rd;
   pfd->events = 0;
-  reg->bindex |= WSAPOLL__PARKED;
+  reg->flags |= WSAPOLL__PARKED;
   st->nparked++;
 }
 
@@ -210,11 +184,11 @@ static void wsapoll__park(struct xsock_selector *sel, xsock__reg_t *reg) {
  * unparked, with what WSAPoll said in its revents for the scan. */
 static void wsapoll__check_parked(struct xsock_selector *sel) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
-  size_t i;
-  for (i = 1; i < st->n; i++) {
+  uint32_t i;
+  for (i = 0; i < st->n; i++) {
     xsock__reg_t *reg = &sel->regs[st->slots[i]];
     WSAPOLLFD one;
-    if (!(reg->bindex & WSAPOLL__PARKED))
+    if (!(reg->flags & WSAPOLL__PARKED))
       continue;
     one.fd = (SOCKET)reg->sock;
     one.events = xsock__wsapoll_events(reg->interest);
@@ -234,18 +208,18 @@ static void wsapoll__check_parked(struct xsock_selector *sel) {
 static void wsapoll__update_candidate(struct xsock_selector *sel,
                                       xsock__reg_t *reg) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
-  int want = (reg->interest & XSOCK_WRITE) && !(reg->bindex & WSAPOLL__SETTLED);
-  if (want && !(reg->bindex & WSAPOLL__CAND)) {
+  int want = (reg->interest & XSOCK_WRITE) && !(reg->flags & WSAPOLL__SETTLED);
+  if (want && !(reg->flags & WSAPOLL__CAND)) {
     struct sockaddr_storage ss;
     int len = (int)sizeof ss;
     if (getpeername((SOCKET)reg->sock, (struct sockaddr *)&ss, &len) == 0) {
-      reg->bindex |= WSAPOLL__SETTLED;
+      reg->flags |= WSAPOLL__SETTLED;
     } else {
-      reg->bindex |= WSAPOLL__CAND;
+      reg->flags |= WSAPOLL__CAND;
       st->ncand++;
     }
-  } else if (!want && (reg->bindex & WSAPOLL__CAND)) {
-    reg->bindex &= ~(size_t)WSAPOLL__CAND;
+  } else if (!want && (reg->flags & WSAPOLL__CAND)) {
+    reg->flags &= ~WSAPOLL__CAND;
     st->ncand--;
   }
 }
@@ -257,10 +231,10 @@ static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
   if ((rc = xsock__winsel_check((SOCKET)reg->sock, &stream)) < 0)
     return rc;
   /* Room for every registration, so that modify can link without
-   * allocating: the ones there are, this one and the wakeup. */
-  if ((rc = wsapoll__reserve(st, (size_t)sel->regs_used + 2)) < 0)
+   * allocating: the ones there are and this one. */
+  if ((rc = wsapoll__reserve(st, sel->regs_used + 1)) < 0)
     return rc;
-  reg->bindex = stream ? WSAPOLL__STREAM : WSAPOLL__SETTLED;
+  reg->flags = stream ? WSAPOLL__STREAM : WSAPOLL__SETTLED;
   if (reg->interest)
     wsapoll__link(sel, slot);
   wsapoll__update_candidate(sel, reg);
@@ -272,15 +246,15 @@ static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   (void)old;
-  if (reg->bindex & WSAPOLL__PARKED)
+  if (reg->flags & WSAPOLL__PARKED)
     wsapoll__unpark(sel, reg);
   if (!reg->interest) {
-    if (wsapoll__index(reg))
+    if (reg->pos)
       wsapoll__unlink(sel, slot);
-  } else if (!wsapoll__index(reg)) {
+  } else if (!reg->pos) {
     wsapoll__link(sel, slot);
   } else {
-    st->pfds[wsapoll__index(reg)].events = xsock__wsapoll_events(reg->interest);
+    st->pfds[reg->pos - 1].events = xsock__wsapoll_events(reg->interest);
   }
   wsapoll__update_candidate(sel, reg);
   return 0;
@@ -289,13 +263,13 @@ static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
 static int wsapoll__remove(struct xsock_selector *sel, uint32_t slot) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
-  if (reg->bindex & WSAPOLL__CAND)
+  if (reg->flags & WSAPOLL__CAND)
     st->ncand--;
-  if (reg->bindex & WSAPOLL__PARKED)
+  if (reg->flags & WSAPOLL__PARKED)
     st->nparked--;
-  if (wsapoll__index(reg))
+  if (reg->pos)
     wsapoll__unlink(sel, slot);
-  reg->bindex = 0;
+  reg->flags = 0;
   return 0;
 }
 
@@ -307,9 +281,9 @@ static void wsapoll__check_candidates(struct xsock_selector *sel) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   struct timeval tv = {0, 0};
   u_int k = 0, j, c;
-  size_t i;
-  for (i = 1; i < st->n; i++) {
-    if (sel->regs[st->slots[i]].bindex & WSAPOLL__CAND) {
+  uint32_t i;
+  for (i = 0; i < st->n; i++) {
+    if (sel->regs[st->slots[i]].flags & WSAPOLL__CAND) {
       st->cset->fd_array[k] = st->pfds[i].fd;
       st->cidx[k++] = i;
     }
@@ -336,7 +310,7 @@ static void wsapoll__check_candidates(struct xsock_selector *sel) {
 static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
                          int max, int timeout_ms) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
-  size_t i, k, regs = st->n - 1;
+  uint32_t i, k;
   int out = 0;
   if ((st->ncand || st->nparked) &&
       (timeout_ms < 0 || timeout_ms > WSAPOLL__SLICE_MS))
@@ -345,22 +319,19 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
                       SOCKET_ERROR))
     return xsock__wsa_fail();
   if (st->ncand) {
-    if (XSOCK__UNLIKELY(xsock__wsapoll_legacy_connects)) {
-      size_t c;
-      for (c = 1; c < st->n; c++)
-        if (sel->regs[st->slots[c]].bindex & WSAPOLL__CAND)
-          st->pfds[c].revents &= POLLWRNORM;
+#ifdef XSOCK_TEST_HOOKS
+    if (xsock__wsapoll_legacy_connects) {
+      for (i = 0; i < st->n; i++)
+        if (sel->regs[st->slots[i]].flags & WSAPOLL__CAND)
+          st->pfds[i].revents &= POLLWRNORM;
     }
+#endif
     wsapoll__check_candidates(sel);
   }
   if (st->nparked)
     wsapoll__check_parked(sel);
-  if (st->pfds[0].revents) {
-    xsock__wakeup_drain(&st->wake);
-    sel->woken = 1;
-  }
-  i = st->next < st->n ? st->next : 1;
-  for (k = 0; k < regs; k++, i = i + 1 < st->n ? i + 1 : 1) {
+  i = st->next < st->n ? st->next : 0;
+  for (k = 0; k < st->n; k++, i = i + 1 < st->n ? i + 1 : 0) {
     SHORT re = st->pfds[i].revents;
     xsock__reg_t *reg;
     if (re == 0)
@@ -370,9 +341,9 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
       return out;
     }
     reg = &sel->regs[st->slots[i]];
-    if ((re & POLLWRNORM) && (reg->bindex & WSAPOLL__CAND)) {
+    if ((re & POLLWRNORM) && (reg->flags & WSAPOLL__CAND)) {
       /* Connected: WSAPoll alone reports everything from now on. */
-      reg->bindex = (reg->bindex & ~(size_t)WSAPOLL__CAND) | WSAPOLL__SETTLED;
+      reg->flags = (reg->flags & ~WSAPOLL__CAND) | WSAPOLL__SETTLED;
       st->ncand--;
     }
     if (XSOCK__UNLIKELY(wsapoll__hung_writer(reg, re))) {
@@ -381,22 +352,17 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
     }
     evs[out].sock = reg->sock;
     evs[out].events = xsock__ready_events(
-        xsock__wsapoll_raw(re, (reg->bindex & WSAPOLL__STREAM) != 0),
+        xsock__wsapoll_raw(re, (reg->flags & WSAPOLL__STREAM) != 0),
         reg->interest);
     evs[out].udata = reg->udata;
     out += evs[out].events != 0;
   }
-  st->next = 1;
+  st->next = 0;
   return out;
 }
 
-static int wsapoll__wakeup(struct xsock_selector *sel) {
-  return xsock__wakeup_signal(&((wsapoll__state_t *)sel->impl)->wake);
-}
-
 const xsock__backend_t xsock__backend_wsapoll = {
-    XSOCK_BACKEND_WSAPOLL, "wsapoll",     wsapoll__init,
-    wsapoll__destroy,      wsapoll__add,  wsapoll__modify,
-    wsapoll__remove,       wsapoll__wait, wsapoll__wakeup};
+    XSOCK_BACKEND_WSAPOLL, wsapoll__init,   wsapoll__destroy, wsapoll__add,
+    wsapoll__modify,       wsapoll__remove, wsapoll__wait,    NULL};
 
 #endif /* XSOCK_HAVE_WSAPOLL */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The selector wakeup channel on Windows.
+/* The selector's generic wakeup channel on Windows (contract in
+ * selector.h), which the front end registers like any handle and drains
+ * itself.
  *
  * Winsock has no pipe or eventfd that WSAPoll and select can watch, so the
  * channel is a connected loopback TCP pair (xsock_socketpair, which checks
@@ -19,13 +21,13 @@
  * socket, so every later signal would send nothing.) A byte that arrives
  * after the read found the socket empty stays there and costs one spurious
  * early return of the next wait, never a lost one. */
-#include "wakeup.h"
 #include "os.h"
+#include "selector.h"
 
-int xsock__wakeup_open(xsock__wakeup_t *w) {
+int xsock__os_wakeup_open(xsock__wakeup_t *w) {
   xsock_t pair[2];
   int rc;
-  w->rd = w->wr = INVALID_SOCKET;
+  w->rd = w->wr = XSOCK_INVALID;
   w->pending = 0;
   if ((rc = xsock_socketpair(XSOCK_STREAM, pair)) < 0)
     return rc;
@@ -36,26 +38,26 @@ int xsock__wakeup_open(xsock__wakeup_t *w) {
     closesocket((SOCKET)pair[1]);
     return rc;
   }
-  w->rd = (SOCKET)pair[0];
-  w->wr = (SOCKET)pair[1];
+  w->rd = pair[0];
+  w->wr = pair[1];
   return 0;
 }
 
-void xsock__wakeup_close(xsock__wakeup_t *w) {
-  if (w->rd != INVALID_SOCKET)
-    closesocket(w->rd);
-  if (w->wr != INVALID_SOCKET)
-    closesocket(w->wr);
-  w->rd = w->wr = INVALID_SOCKET;
+void xsock__os_wakeup_close(xsock__wakeup_t *w) {
+  if (w->rd != XSOCK_INVALID)
+    closesocket((SOCKET)w->rd);
+  if (w->wr != XSOCK_INVALID)
+    closesocket((SOCKET)w->wr);
+  w->rd = w->wr = XSOCK_INVALID;
   w->pending = 0;
 }
 
-int xsock__wakeup_signal(xsock__wakeup_t *w) {
+int xsock__os_wakeup_signal(xsock__wakeup_t *w) {
   static const char one = 1;
   int err;
   if (InterlockedExchange(&w->pending, 1) != 0)
     return 0; /* a byte is already on its way; wakeups coalesce */
-  if (send(w->wr, &one, 1, 0) == 1)
+  if (send((SOCKET)w->wr, &one, 1, 0) == 1)
     return 0;
   err = WSAGetLastError();
   /* A full buffer means unread bytes are there already: still pending. */
@@ -66,11 +68,11 @@ int xsock__wakeup_signal(xsock__wakeup_t *w) {
   return xsock__os_fail(err);
 }
 
-void xsock__wakeup_drain(xsock__wakeup_t *w) {
+void xsock__os_wakeup_drain(xsock__wakeup_t *w) {
   char buf[64];
   /* Coalescing keeps this to one byte; the loop also empties the extra
    * bytes of a race described above. */
-  while (recv(w->rd, buf, (int)sizeof buf, 0) == (int)sizeof buf)
+  while (recv((SOCKET)w->rd, buf, (int)sizeof buf, 0) == (int)sizeof buf)
     ;
   InterlockedExchange(&w->pending, 0);
 }

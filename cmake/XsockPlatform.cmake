@@ -10,10 +10,10 @@
 #
 # The sources decide for themselves which backends they compile
 # (src/common/config.h reads the compiler's platform macros), so that they
-# also build without CMake. This file only mirrors that decision, to know
-# which per-backend tests to register; the test `backends` fails if the two
-# ever disagree. XSOCK_BACKEND_OVERRIDES (a list such as "KQUEUE=1;POLL=0")
-# overrides the header's decision for the library and the test list alike.
+# also build without CMake. This file does not repeat that decision: it
+# asks the header, with one test compile per backend, which per-backend
+# tests to register. XSOCK_BACKEND_OVERRIDES (a list such as
+# "KQUEUE=1;POLL=0") overrides the header for the library and the tests.
 
 set(XSOCK_PLATFORM_DEFINES "")
 set(XSOCK_PLATFORM_LIBS "")
@@ -25,7 +25,8 @@ if(WIN32)
   # iphlpapi: if_nametoindex for IPv6 zone names.
   list(APPEND XSOCK_PLATFORM_LIBS ws2_32 iphlpapi)
   set(XSOCK_BARE_LIBS ws2_32 iphlpapi)
-  set(_xsock_detected AFD=0 WSAPOLL=1 SELECT=1)
+  # XSOCK_BACKEND_DEFAULT's order, as in src/win32/backends.c.
+  set(_xsock_order AFD WSAPOLL SELECT)
 else()
   set(XSOCK_PLATFORM_DIR posix)
   # xsock_init's reference count takes a pthread mutex (older glibc and the
@@ -34,28 +35,40 @@ else()
   find_package(Threads REQUIRED)
   list(APPEND XSOCK_PLATFORM_LIBS Threads::Threads)
   set(XSOCK_BARE_LIBS pthread)
-  if(CMAKE_SYSTEM_NAME MATCHES "^(Linux|Android)$")
-    set(_xsock_detected EPOLL=1 KQUEUE=0 POLL=1 SELECT=1)
-  else()
-    set(_xsock_detected EPOLL=0 KQUEUE=0 POLL=1 SELECT=1)
-  endif()
+  # XSOCK_BACKEND_DEFAULT's order, as in src/posix/backends.c.
+  set(_xsock_order EPOLL KQUEUE POLL SELECT)
 endif()
 
-# The default order, as in src/posix/backends.c and src/win32/backends.c.
+foreach(override IN LISTS XSOCK_BACKEND_OVERRIDES)
+  if(NOT override MATCHES "^(EPOLL|KQUEUE|POLL|SELECT|WSAPOLL|AFD)=[01]$")
+    message(FATAL_ERROR "XSOCK_BACKEND_OVERRIDES: '${override}' is not NAME=0 or NAME=1")
+  endif()
+  list(APPEND XSOCK_PLATFORM_DEFINES XSOCK_HAVE_${override})
+endforeach()
+
+# One compile per backend: does src/common/config.h (with the overrides)
+# turn it on? Cached per override set, so a reconfigure costs nothing.
 set(XSOCK_BACKENDS "")
-foreach(entry IN LISTS _xsock_detected)
-  string(REPLACE "=" ";" pair "${entry}")
-  list(GET pair 0 name)
-  list(GET pair 1 enabled)
-  foreach(override IN LISTS XSOCK_BACKEND_OVERRIDES)
-    if(override MATCHES "^${name}=([01])$")
-      set(enabled ${CMAKE_MATCH_1})
-      list(APPEND XSOCK_PLATFORM_DEFINES XSOCK_HAVE_${name}=${enabled})
-    endif()
+set(_xsock_probe_dir "${CMAKE_BINARY_DIR}/xsock_backend_probe")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+foreach(name IN LISTS _xsock_order)
+  set(src "${_xsock_probe_dir}/${name}.c")
+  file(WRITE "${src}" "#include \"config.h\"\n#if !XSOCK_HAVE_${name}\n#error off\n#endif\nint xsock_probe_${name}(void);\nint xsock_probe_${name}(void) { return 0; }\n")
+  set(defs "")
+  foreach(def IN LISTS XSOCK_PLATFORM_DEFINES)
+    list(APPEND defs "-D${def}")
   endforeach()
-  if(enabled)
+  string(MD5 key "${XSOCK_BACKEND_OVERRIDES}")
+  if(NOT DEFINED XSOCK_PROBE_${name}_${key})
+    try_compile(result "${_xsock_probe_dir}/${name}" SOURCES "${src}"
+                COMPILE_DEFINITIONS ${defs}
+                CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${PROJECT_SOURCE_DIR}/src/common")
+    set(XSOCK_PROBE_${name}_${key} ${result} CACHE INTERNAL "backend ${name} compiled in")
+  endif()
+  if(XSOCK_PROBE_${name}_${key})
     string(TOLOWER "${name}" lower)
     list(APPEND XSOCK_BACKENDS ${lower})
   endif()
 endforeach()
+unset(CMAKE_TRY_COMPILE_TARGET_TYPE)
 message(STATUS "xsock: platform ${XSOCK_PLATFORM_DIR}, backends ${XSOCK_BACKENDS}")

@@ -83,7 +83,10 @@
 #endif
 
 /* No kqueue backend exists yet (src/posix/sel_kqueue.c), so macOS and the
- * BSDs run poll and select until it does. */
+ * BSDs run poll and select until it does. Its detection then becomes
+ * defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||
+ * defined(__OpenBSD__) || defined(__DragonFly__), or <sys/event.h> found
+ * through __has_include where the compiler has it. */
 #ifndef XSOCK_HAVE_KQUEUE
 #define XSOCK_HAVE_KQUEUE 0
 #endif

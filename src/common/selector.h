@@ -14,7 +14,8 @@
  * and converts what the kernel reports straight into the caller's
  * xsock_event_t array; it treats the wakeup like any registration.
  *
- * Each backend is one file, guarded by its XSOCK_HAVE_<X> macro, with
+ * Each backend is one file, guarded by its XSOCK_HAVE_<X> macro (decided
+ * in src/common/config.h, which the file includes before the guard), with
  * static functions and one exported const table:
  *     const xsock__backend_t xsock__backend_epoll = { ... };
  * plus one line in the platform's ordered list (backends.c). Its name

@@ -20,9 +20,10 @@ mkdir -p "$BUILD"
 summary=()
 total_pass=0 total_fail=0 not_run=0
 
-record() { # leg log status
-  local leg=$1 log=$2 status=$3 counts total failed
-  counts=$(xs_ctest_counts "$log"); total=${counts% *}; failed=${counts#* }
+record() { # leg log status [counts]
+  local leg=$1 log=$2 status=$3 counts=${4:-} total failed
+  [ -n "$counts" ] || counts=$(xs_ctest_counts "$log")
+  total=${counts% *}; failed=${counts#* }
   total_pass=$((total_pass + total - failed)); total_fail=$((total_fail + failed))
   if [ "$total" -eq 0 ]; then
     summary+=("$leg: FAILED, no test ran (see $log)")
@@ -111,7 +112,11 @@ wstatus=${PIPESTATUS[0]}
 if [ "$wstatus" -eq 3 ]; then
   not_runnable windows-wine "$(grep -E '^windows-wine: not run' "$wlog" | tail -n 1)"
 else
-  record windows-wine "$wlog" "$wstatus"
+  # Two ctest runs (Debug and Release): windows.sh's last line counts both.
+  wline=$(grep -E '^windows-wine: [0-9]+ tests, [0-9]+ passed$' "$wlog" | tail -n 1)
+  wtotal=$(sed -E 's/^windows-wine: ([0-9]+) tests.*/\1/' <<<"${wline:-windows-wine: 0 tests, 0 passed}")
+  wpassed=$(sed -E 's/.* ([0-9]+) passed$/\1/' <<<"${wline:-windows-wine: 0 tests, 0 passed}")
+  record windows-wine "$wlog" "$wstatus" "$wtotal $((wtotal - wpassed))"
 fi
 
 xs_log "summary"

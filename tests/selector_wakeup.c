@@ -16,10 +16,17 @@
 #include <unistd.h>
 #endif
 
-/* Flags shared between threads, through the compiler's atomics (GCC,
- * Clang and MinGW's GCC all have them). */
+/* Flags shared between threads, through the compiler's atomics (C99 has
+ * none): the __atomic builtins of GCC, Clang and MinGW's GCC, and for
+ * MSVC the Interlocked calls, which are full barriers (LONG is 32 bits on
+ * Windows, as int is). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define WK_LOAD(p) ((int)InterlockedOr((volatile LONG *)(p), 0))
+#define WK_STORE(p, v) ((void)InterlockedExchange((volatile LONG *)(p), (LONG)(v)))
+#else
 #define WK_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define WK_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#endif
 
 typedef struct wk_shared {
   xsock_selector_t *sel;

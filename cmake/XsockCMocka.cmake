@@ -35,10 +35,14 @@ if(XSOCK_CMOCKA_SOURCE_DIR)
   add_library(xsock_cmocka STATIC "${XSOCK_CMOCKA_SOURCE_DIR}/src/cmocka.c")
   target_include_directories(xsock_cmocka SYSTEM PUBLIC "${XSOCK_CMOCKA_SOURCE_DIR}/include")
   # CMocka's own config.h is produced by its CMake run; these are the few
-  # facts cmocka.c asks about, true for glibc and for MinGW-w64.
+  # facts cmocka.c asks about, true for glibc, MinGW-w64 and MSVC.
   target_compile_definitions(xsock_cmocka PRIVATE
-    HAVE_SIGNAL_H HAVE_STRINGS_H HAVE_INTTYPES_H HAVE_MALLOC_H HAVE_SETJMP_H
+    HAVE_SIGNAL_H HAVE_INTTYPES_H HAVE_MALLOC_H HAVE_SETJMP_H
     HAVE_STDARG_H HAVE_STDDEF_H HAVE_STDINT_H HAVE_TIME_H)
+  # MSVC has no <strings.h> (glibc and MinGW-w64 have it).
+  if(NOT MSVC)
+    target_compile_definitions(xsock_cmocka PRIVATE HAVE_STRINGS_H)
+  endif()
   if(WIN32)
     target_compile_definitions(xsock_cmocka PRIVATE HAVE__SNPRINTF_S HAVE__VSNPRINTF_S)
   else()

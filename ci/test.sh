@@ -8,6 +8,8 @@
 #   4. the address parser under libFuzzer (clang), for a bounded time
 #   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
 #      under Wine (ci/windows.sh)
+#   6. the CI matrix files: schema and names (ci/workflows.sh), and strict
+#      C99 for Windows (ci/portability.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -118,6 +120,26 @@ else
   wpassed=$(sed -E 's/.* ([0-9]+) passed$/\1/' <<<"${wline:-windows-wine: 0 tests, 0 passed}")
   record windows-wine "$wlog" "$wstatus" "$wtotal $((wtotal - wpassed))"
 fi
+
+# Checks that are not ctest suites (ci/workflows.sh: the CI matrix files;
+# ci/portability.sh: strict C99 for Windows). Each ends with
+# "<leg>: N checks, M passed", or "<leg>: not run (...)" when it cannot run.
+check_leg() { # leg script args...
+  local leg=$1 log="$BUILD/$1.log" rc line; shift
+  xs_log "$leg"
+  bash "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  if grep -qE "^$leg: not run" "$log"; then
+    not_runnable "$leg" "$(grep -E "^$leg: not run" "$log" | tail -n 1)"
+    return
+  fi
+  line=$(grep -E "^$leg: [0-9]+ checks, [0-9]+ passed$" "$log" | tail -n 1)
+  line=${line:-$leg: 0 checks, 0 passed}
+  set -- $(sed -E 's/^[^:]*: ([0-9]+) checks, ([0-9]+) passed$/\1 \2/' <<<"$line")
+  record "$leg" "$log" "$rc" "$1 $(($1 - $2))"
+}
+check_leg workflows ci/workflows.sh "$BUILD/workflows"
+check_leg portability ci/portability.sh
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

@@ -21,6 +21,7 @@
  * MSVC the Interlocked calls, which are full barriers (LONG is 32 bits on
  * Windows, as int is). */
 #if defined(_MSC_VER) && !defined(__clang__)
+#include <winsock2.h> /* before windows.h, which it includes */
 #define WK_LOAD(p) ((int)InterlockedOr((volatile LONG *)(p), 0))
 #define WK_STORE(p, v) ((void)InterlockedExchange((volatile LONG *)(p), (LONG)(v)))
 #else

@@ -257,11 +257,7 @@ static void wk_no_spin_on_closed_dup(int how_far) {
     xt_ok(xsock_selector_modify(sh.sel, old, 0, &tag));
   cpu = wk_cpu_ns();
   assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, 500), 0);
-  /* libkqueue keeps the closed file in its own epoll set, where no
-   * EV_DELETE can reach it, and reports it at every wait (dropped as
-   * stale): the wait spins. A real kqueue drops the knote at close. */
-  if (!xt_libkqueue())
-    assert_true(wk_cpu_ns() - cpu < 50u * 1000000u);
+  assert_true(wk_cpu_ns() - cpu < 50u * 1000000u);
   t = xt_thread_start(wk_wake_later, &sh);
   assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, -1), 0);
   assert_int_equal(WK_LOAD(&sh.flag), 1);
@@ -273,6 +269,12 @@ static void wk_no_spin_on_closed_dup(int how_far) {
 
 static void test_no_spin_on_closed_dup(void **state) {
   (void)state;
+  /* libkqueue keeps the closed file in its own epoll set, where no
+   * EV_DELETE can reach it, and the EV_DELETE frees the state that set
+   * still points to: its next kevent() reads freed memory (valgrind).
+   * A real kqueue drops a descriptor's knotes when it is closed. */
+  if (xt_libkqueue())
+    skip();
   wk_no_spin_on_closed_dup(0);
   wk_no_spin_on_closed_dup(1);
 }

@@ -77,9 +77,11 @@ static void *kqueue__udata(const struct xsock_selector *sel, uint32_t slot) {
   return (void *)(uintptr_t)t;
 }
 
-/* The registration a kevent's udata names, or NULL when it is stale. */
-static xsock__reg_t *kqueue__reg(const struct xsock_selector *sel, void *u) {
-  uint64_t t = (uint64_t)(uintptr_t)u;
+/* The registration a kevent's udata names, or NULL when it is stale. The
+ * cast through uintptr_t also reads NetBSD's integer udata (before 10). */
+static xsock__reg_t *kqueue__reg(const struct xsock_selector *sel,
+                                 const struct kevent *kev) {
+  uint64_t t = (uint64_t)(uintptr_t)kev->udata;
   xsock__reg_t *reg;
   if (sizeof(void *) >= sizeof(uint64_t))
     return xsock__reg_by_token(sel, t);
@@ -309,7 +311,7 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {
     const struct kevent *kev = &st->kevs[i];
-    xsock__reg_t *reg = kqueue__reg(sel, kev->udata);
+    xsock__reg_t *reg = kqueue__reg(sel, kev);
     unsigned raw;
     if (XSOCK__UNLIKELY(reg == NULL)) {
       kqueue__drop_stale(st, kev);

@@ -8,7 +8,10 @@
 #   4. the address parser under libFuzzer (clang), for a bounded time
 #   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
 #      under Wine (ci/windows.sh)
-#   6. the CI matrix files: schema and names (ci/workflows.sh), and strict
+#   6. kqueue: libkqueue built from the tarball XSOCK_LIBKQUEUE_SOURCE, the
+#      native suite against it, selector suites as *.kqueue (ci/kqueue.sh);
+#      without the variable a notice, not a failure
+#   7. the CI matrix files: schema and names (ci/workflows.sh), and strict
 #      C99 for Windows (ci/portability.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
@@ -81,6 +84,18 @@ if xs_need_pkgs valgrind; then
 else
   not_runnable native-valgrind "could not install valgrind"
 fi
+
+# kqueue.sh: 3 = could not run although asked (a failure under CI=true),
+# 4 = not asked (XSOCK_LIBKQUEUE_SOURCE unset): a notice only.
+xs_log "kqueue-libkqueue"
+klog="$BUILD/kqueue.log"
+bash ci/kqueue.sh "$BUILD/kqueue" 2>&1 | tee "$klog"
+kstatus=${PIPESTATUS[0]}
+case $kstatus in
+  3) not_runnable kqueue-libkqueue "$(sed -nE 's/^kqueue-libkqueue: not run \((.*)\)$/\1/p' "$klog" | tail -n 1)" ;;
+  4) summary+=("kqueue-libkqueue: NOT RUN (notice, not a failure) — XSOCK_LIBKQUEUE_SOURCE is not set") ;;
+  *) record kqueue-libkqueue "$klog" "$kstatus" ;;
+esac
 
 # A libFuzzer run is not a ctest suite: it counts as one test that passes
 # when the fuzzer ends by its time limit without a finding.

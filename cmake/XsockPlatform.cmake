@@ -37,6 +37,7 @@ else()
   set(XSOCK_BARE_LIBS pthread)
   # XSOCK_BACKEND_DEFAULT's order, as in src/posix/backends.c.
   set(_xsock_order EPOLL KQUEUE POLL SELECT)
+  include(XsockKqueue) # XSOCK_KQUEUE_INCLUDE_DIR/_LIBRARY: a kqueue on Linux
 endif()
 
 foreach(override IN LISTS XSOCK_BACKEND_OVERRIDES)

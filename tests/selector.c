@@ -155,7 +155,10 @@ static void test_device_without_poll(void **state) {
   int fd = open("/dev/null", O_RDONLY);
   (void)state;
   assert_true(fd >= 0);
-  if (xt_backend == XSOCK_BACKEND_EPOLL) {
+  /* libkqueue watches a descriptor through its own epoll set, which
+   * refuses /dev/null just as epoll does (EPERM); a real kqueue's answer
+   * depends on the device's driver. */
+  if (xt_backend == XSOCK_BACKEND_EPOLL || xt_libkqueue()) {
     xt_err(xsock_selector_add(sel, fd, XSOCK_READ, NULL), XSOCK_ENOTSUP);
     xt_err(xsock_selector_add(sel, fd, 0, NULL), XSOCK_ENOTSUP);
     xt_err(xsock_selector_remove(sel, fd), XSOCK_ENOENT);
@@ -338,6 +341,13 @@ static void test_own_handles_refused(void **state) {
     xt_close(&s[i]);
   sel = xt_selector();
   for (i = 0; i < 2; i++) {
+#ifndef _WIN32
+    /* libkqueue: kqueue() opens several descriptors of its own (measured:
+     * about ten) that the backend cannot name, so a stale number may now
+     * be one of them, open, and not refused. A real kqueue is one. */
+    if (xt_libkqueue() && fcntl(stale[i], F_GETFD) != -1)
+      continue;
+#endif
     xt_err(xsock_selector_add(sel, stale[i], XSOCK_READ, &tag_a), XSOCK_EBADF);
     xt_err(xsock_selector_add(sel, stale[i], 0, &tag_a), XSOCK_EBADF);
     xt_err(xsock_selector_modify(sel, stale[i], XSOCK_READ, &tag_a),

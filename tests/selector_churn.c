@@ -116,11 +116,18 @@ static void ch_expect_new_owner(xsock_selector_t *sel, const xsock_t q[2]) {
  * lives on in a duplicate. epoll keeps reporting the file under the old
  * registration; the stale generation must drop it. */
 static void test_closed_while_registered_with_dup(void **state) {
-  xsock_selector_t *sel = xt_selector();
+  xsock_selector_t *sel;
   xsock_event_t evs[16];
   xsock_t p[2], q[2];
   int d, old;
   (void)state;
+  /* libkqueue keeps a file closed while registered in its own epoll set,
+   * where no EV_DELETE can reach it, and opens and closes descriptors of
+   * its own, so the number is not reused as this test needs. A real
+   * kqueue drops a descriptor's knotes when it is closed. */
+  if (xt_libkqueue())
+    skip();
+  sel = xt_selector();
   old = ch_close_registered_dup(sel, p, &d);
   assert_int_equal(ch_wait_without(sel, evs, 16, 0, &tag_old), 0);
   assert_int_equal(ch_wait_without(sel, evs, 16, 10, &tag_old), 0);
@@ -169,11 +176,18 @@ static void test_interest_zero_then_number_reused(void **state) {
  * (file, number) entry and refuses a plain ADD with EEXIST; the add must
  * take that entry over, and only the new registration may be reported. */
 static void test_same_file_back_under_old_number(void **state) {
-  xsock_selector_t *sel = xt_selector();
+  xsock_selector_t *sel;
   xsock_event_t evs[16];
   xsock_t p[2];
   int d, old;
   (void)state;
+  /* libkqueue keeps a file closed while registered in its own epoll set,
+   * where no EV_DELETE can reach it, and opens and closes descriptors of
+   * its own, so the number is not reused as this test needs. A real
+   * kqueue drops a descriptor's knotes when it is closed. */
+  if (xt_libkqueue())
+    skip();
+  sel = xt_selector();
   old = ch_close_registered_dup(sel, p, &d);
   assert_int_equal(dup2(d, old), old);
   xt_ok(xsock_selector_add(sel, old, XSOCK_READ, &tag_new));

@@ -208,7 +208,10 @@ static void test_udp_port_unreachable(void **state) {
   ev = xt_expect_events(sel, u, XSOCK_READ, EDGE_BOUND);
   assert_int_equal(ev & ~(unsigned)XSOCK_ERROR, RW);
 #endif
-  xt_err(xsock_recv(u, buf, sizeof buf), XSOCK_ECONNREFUSED);
+  /* libkqueue reads (and so clears) the pending error to report it, so
+   * recv finds none; a real kqueue leaves it for recv. */
+  xt_err(xsock_recv(u, buf, sizeof buf),
+         xt_libkqueue() ? XSOCK_EAGAIN : XSOCK_ECONNREFUSED);
   /* Reported once: the socket is as before. */
   assert_int_equal(xt_wait_one(sel, u, 0), XSOCK_WRITE);
   xt_err(xsock_recv(u, buf, sizeof buf), XSOCK_EAGAIN);

@@ -77,7 +77,17 @@ static void sem_connect_refused(unsigned interest) {
   xsock_selector_t *sel = xt_selector();
   xsock_addr_t addr;
   xsock_t c;
-  int i;
+  unsigned again = interest | ERRHUP;
+  int i, result = XSOCK_ECONNREFUSED;
+  if (xt_libkqueue()) {
+    /* libkqueue fills fflags by reading the socket's pending error
+     * (SO_ERROR, which clears it): the error is reported once, later
+     * reports carry EV_EOF alone (a HANGUP, which a registration without
+     * READ does not see), and xsock_connect_result() finds no error, only
+     * an unconnected socket. A real kqueue reads it without clearing it. */
+    again = interest | ((interest & XSOCK_READ) ? XSOCK_HANGUP : 0u);
+    result = XSOCK_ENOTCONN;
+  }
   xt_refused_addr(&addr);
   xt_err(xt_connect_nb(&c, &addr), XSOCK_EINPROGRESS);
   xt_ok(xsock_selector_add(sel, c, interest, &addr));
@@ -85,8 +95,8 @@ static void sem_connect_refused(unsigned interest) {
                    interest | ERRHUP);
   /* Level-triggered, and no wait consumes the pending error. */
   for (i = 0; i < 3; i++)
-    assert_int_equal(xt_wait_one(sel, c, 0), interest | ERRHUP);
-  xt_err(xsock_connect_result(c), XSOCK_ECONNREFUSED);
+    assert_int_equal(xt_wait_one(sel, c, 0), again);
+  xt_err(xsock_connect_result(c), result);
   xt_ok(xsock_selector_remove(sel, c));
   xsock_selector_close(sel);
   xt_close(&c);
@@ -193,6 +203,16 @@ static void test_peer_reset(void **state) {
   xt_close(&c);
   assert_int_equal(xt_expect_events(sel, s, XSOCK_READ | ERRHUP, SEM_BOUND),
                    XSOCK_READ | ERRHUP);
+  /* libkqueue reads (and so clears) the pending error to report it: the
+   * second report has EV_EOF alone, and recv finds the end of the stream,
+   * not the reset. A real kqueue leaves the error pending. */
+  if (xt_libkqueue()) {
+    assert_int_equal(xt_wait_one(sel, s, 0), XSOCK_READ | XSOCK_HANGUP);
+    assert_int_equal(xsock_recv(s, buf, sizeof buf), 0);
+    xsock_selector_close(sel);
+    xt_close(&s);
+    return;
+  }
   assert_int_equal(xt_wait_one(sel, s, 0), XSOCK_READ | ERRHUP);
   r = xsock_recv(s, buf, sizeof buf);
 #ifdef _WIN32
@@ -261,8 +281,15 @@ static void test_interest_zero_dead_peer(void **state) {
   assert_int_equal(xt_wait_one(sel, s, 10), 0);
   /* And it comes back when interest does. */
   xt_ok(xsock_selector_modify(sel, s, XSOCK_WRITE, NULL));
-  assert_int_equal(xt_expect_events(sel, s, ERRHUP, SEM_BOUND),
-                   XSOCK_WRITE | ERRHUP);
+  if (xt_libkqueue()) {
+    /* libkqueue: the probe's report read (and so cleared) the pending
+     * error, and EV_EOF alone is a HANGUP, which WRITE does not see. */
+    assert_int_equal(xt_expect_events(sel, s, XSOCK_WRITE, SEM_BOUND),
+                     XSOCK_WRITE);
+  } else {
+    assert_int_equal(xt_expect_events(sel, s, ERRHUP, SEM_BOUND),
+                     XSOCK_WRITE | ERRHUP);
+  }
   xsock_selector_close(sel);
   xt_close(&s);
   xt_close(&s2);

@@ -277,6 +277,12 @@ static void wk_no_spin_on_closed_dup(int how_far) {
 
 static void test_no_spin_on_closed_dup(void **state) {
   (void)state;
+  /* libkqueue keeps the closed file in its own epoll set, where no
+   * EV_DELETE can reach it, and the EV_DELETE frees the state that set
+   * still points to: its next kevent() reads freed memory (valgrind).
+   * A real kqueue drops a descriptor's knotes when it is closed. */
+  if (xt_libkqueue())
+    skip();
   wk_no_spin_on_closed_dup(0);
   wk_no_spin_on_closed_dup(1);
 }

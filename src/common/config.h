@@ -82,13 +82,26 @@
 #endif
 #endif
 
-/* No kqueue backend exists yet (src/posix/sel_kqueue.c), so macOS and the
- * BSDs run poll and select until it does. Its detection then becomes
- * defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||
- * defined(__OpenBSD__) || defined(__DragonFly__), or <sys/event.h> found
- * through __has_include where the compiler has it. */
+/* kqueue: by its header where the compiler can look (__has_include),
+ * otherwise by the names of the systems that have it. Never on Linux by
+ * default: libkqueue's header is not a system kqueue, and a build that
+ * wants it says so (CMake's XSOCK_KQUEUE_INCLUDE_DIR/XSOCK_KQUEUE_LIBRARY
+ * define XSOCK_HAVE_KQUEUE=1). */
 #ifndef XSOCK_HAVE_KQUEUE
+#if defined(__linux__)
 #define XSOCK_HAVE_KQUEUE 0
+#elif defined(__has_include)
+#if __has_include(<sys/event.h>)
+#define XSOCK_HAVE_KQUEUE 1
+#else
+#define XSOCK_HAVE_KQUEUE 0
+#endif
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||    \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#define XSOCK_HAVE_KQUEUE 1
+#else
+#define XSOCK_HAVE_KQUEUE 0
+#endif
 #endif
 
 #ifndef XSOCK_HAVE_POLL

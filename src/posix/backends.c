@@ -9,7 +9,9 @@ const xsock__backend_t *const xsock__backends[] = {
 #if XSOCK_HAVE_EPOLL
     &xsock__backend_epoll,
 #endif
-/* kqueue (macOS, BSD) comes here once its backend exists. */
+#if XSOCK_HAVE_KQUEUE
+    &xsock__backend_kqueue,
+#endif
 #if XSOCK_HAVE_POLL
     &xsock__backend_poll,
 #endif

@@ -33,8 +33,9 @@
  *    handle with XSOCK_EBADF and a regular file or directory with
  *    XSOCK_ENOTSUP.
  *  - interest 0 means registered but silent: nothing is ever reported for
- *    it (epoll/kqueue/poll report errors and hangups even with no events
- *    requested, so a kernel entry must not stay armed). A backend may
+ *    it (epoll and poll report errors and hangups even with no events
+ *    requested, so a kernel entry must not stay armed; kqueue simply holds
+ *    no filter for it). A backend may
  *    leave the kernel entry in place until the kernel reports it (then it
  *    removes the entry and drops the report) or the interest returns, but
  *    must then give the kernel the new interest with a call that would

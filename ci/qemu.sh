@@ -5,12 +5,8 @@
 # Debug and Release (in BUILD_DIR/release), and run every test of both
 # under qemu-user through ctest (CMAKE_CROSSCOMPILING_EMULATOR).
 #
-#   ci/qemu.sh ARCH [BUILD_DIR]     ARCH: s390x (big-endian) or aarch64
-#                                   (default BUILD_DIR: build-ARCH)
-#   ci/qemu.sh --prepare ARCH...    only install the packages and fetch
-#                                   CMocka's source, so that several legs
-#                                   can then run side by side without two
-#                                   apt-get runs fighting over dpkg's lock
+#   ci/qemu.sh ARCH [BUILD_DIR]   ARCH: s390x (big-endian) or aarch64
+#                                 (default BUILD_DIR: build-ARCH)
 #
 # Installs gcc-ARCH-linux-gnu, its libc6-dev cross package and qemu-user
 # with apt-get when they are missing, builds CMocka from the source the
@@ -50,19 +46,6 @@ arch_pkgs() { # arch
     printf '%s\n' qemu-user
   fi
 }
-
-if [ "${1:-}" = --prepare ]; then
-  shift
-  pkgs=()
-  for a in "$@"; do
-    arch_facts "$a" || { echo "qemu.sh: unknown ARCH '$a' (s390x or aarch64)" >&2; exit 2; }
-    mapfile -t -O "${#pkgs[@]}" pkgs < <(arch_pkgs "$a")
-  done
-  # Failures here are reported again, as NOT RUN, by each leg.
-  xs_need_pkgs "${pkgs[@]}" || true
-  [ -n "${XSOCK_CMOCKA_SOURCE_DIR:-}" ] || "$repo/ci/cmocka-source.sh" >/dev/null || true
-  exit 0
-fi
 
 arch=${1:-}
 arch_facts "$arch" || { echo "usage: ci/qemu.sh s390x|aarch64 [BUILD_DIR]" >&2; exit 2; }

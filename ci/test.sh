@@ -8,6 +8,8 @@
 #   4. the address parser under libFuzzer (clang), for a bounded time
 #   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
 #      under Wine (ci/windows.sh)
+#   6. s390x (big-endian) and aarch64: cross builds (Debug and Release),
+#      every test under qemu-user (ci/qemu.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -118,6 +120,25 @@ else
   wpassed=$(sed -E 's/.* ([0-9]+) passed$/\1/' <<<"${wline:-windows-wine: 0 tests, 0 passed}")
   record windows-wine "$wlog" "$wstatus" "$wtotal $((wtotal - wpassed))"
 fi
+
+# The big-endian and ARM legs. They run one after the other: side by side
+# on two cores they measured slower, as their builds are CPU-bound.
+for arch in s390x aarch64; do
+  qleg=qemu-$arch qlog="$BUILD/qemu-$arch.log"
+  xs_log "$qleg"
+  bash ci/qemu.sh "$arch" "$BUILD/$arch" 2>&1 | tee "$qlog"
+  qstatus=${PIPESTATUS[0]}
+  if [ "$qstatus" -eq 3 ]; then
+    not_runnable "$qleg" "$(grep -E "^$qleg: not run" "$qlog" | tail -n 1)"
+  else
+    # Debug and Release: qemu.sh's last line counts both ctest runs.
+    qline=$(grep -E "^$qleg: [0-9]+ tests, [0-9]+ passed\$" "$qlog" | tail -n 1)
+    qline=${qline:-"$qleg: 0 tests, 0 passed"}
+    qtotal=$(sed -E 's/^[^:]*: ([0-9]+) tests.*/\1/' <<<"$qline")
+    qpassed=$(sed -E 's/.* ([0-9]+) passed$/\1/' <<<"$qline")
+    record "$qleg" "$qlog" "$qstatus" "$qtotal $((qtotal - qpassed))"
+  fi
+done
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

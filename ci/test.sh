@@ -11,7 +11,9 @@
 #   6. kqueue: libkqueue built from the tarball XSOCK_LIBKQUEUE_SOURCE, the
 #      native suite against it, selector suites as *.kqueue (ci/kqueue.sh);
 #      without the variable a notice, not a failure
-#   7. the CI matrix files: schema and names (ci/workflows.sh), and strict
+#   7. s390x (big-endian) and aarch64: cross builds (Debug and Release),
+#      every test under qemu-user (ci/qemu.sh)
+#   8. the CI matrix files: schema and names (ci/workflows.sh), and strict
 #      C99 for Windows (ci/portability.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
@@ -135,6 +137,25 @@ else
   wpassed=$(sed -E 's/.* ([0-9]+) passed$/\1/' <<<"${wline:-windows-wine: 0 tests, 0 passed}")
   record windows-wine "$wlog" "$wstatus" "$wtotal $((wtotal - wpassed))"
 fi
+
+# The big-endian and ARM legs. They run one after the other: side by side
+# on two cores they measured slower, as their builds are CPU-bound.
+for arch in s390x aarch64; do
+  qleg=qemu-$arch qlog="$BUILD/qemu-$arch.log"
+  xs_log "$qleg"
+  bash ci/qemu.sh "$arch" "$BUILD/$arch" 2>&1 | tee "$qlog"
+  qstatus=${PIPESTATUS[0]}
+  if [ "$qstatus" -eq 3 ]; then
+    not_runnable "$qleg" "$(grep -E "^$qleg: not run" "$qlog" | tail -n 1)"
+  else
+    # Debug and Release: qemu.sh's last line counts both ctest runs.
+    qline=$(grep -E "^$qleg: [0-9]+ tests, [0-9]+ passed\$" "$qlog" | tail -n 1)
+    qline=${qline:-"$qleg: 0 tests, 0 passed"}
+    qtotal=$(sed -E 's/^[^:]*: ([0-9]+) tests.*/\1/' <<<"$qline")
+    qpassed=$(sed -E 's/.* ([0-9]+) passed$/\1/' <<<"$qline")
+    record "$qleg" "$qlog" "$qstatus" "$qtotal $((qtotal - qpassed))"
+  fi
+done
 
 # Checks that are not ctest suites (ci/workflows.sh: the CI matrix files;
 # ci/portability.sh: strict C99 for Windows). Each ends with

@@ -220,43 +220,8 @@ else
 fi
 wineserver -k >/dev/null 2>&1 || true
 
-# Reads one ctest run: sets total and passed. Every test that CTest counted
-# as passed must have shown that it ran: CMocka's own summary, or for the
-# checks that are not CMocka suites (tests/bare) the backend mask or the
-# layout verdict they print. So a program which exits 0 without running (the 32-bit case,
-# or a missing DLL) is never counted as tested.
-count_run() { # dir log ctest-exit label
-  summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$2" | tail -1 || true)
-  if [ -z "$summary" ]; then
-    [ "$3" -eq 124 ] && fail "ctest ($4) exceeded ${ctest_timeout}s"
-    fail "no ctest summary ($4, ctest exit $3)"
-  fi
-  failed=$(printf '%s\n' "$summary" | sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/')
-  total=$(printf '%s\n' "$summary" | sed -E 's/.* failed out of ([0-9]+).*/\1/')
-  passed=$((total - failed))
-  last="$1/Testing/Temporary/LastTest.log"
-  silent=0
-  if [ -f "$last" ]; then
-    silent=$(awk '
-      /^[0-9]+\/[0-9]+ Test: / { name = $3; seen = 0; next }
-      /\[  PASSED  \]|\[  FAILED  \]|backend mask 0x[0-9a-f]+:|source layout: ok/ { seen = 1 }
-      /^Test Passed\./ { if (!seen) { print name > "/dev/stderr"; n++ } }
-      END { print n + 0 }
-    ' "$last")
-  else
-    silent=$total
-  fi
-  if [ "$silent" -ne 0 ]; then
-    log "$silent test(s) of the $4 build exited 0 without showing that they ran (not counted as passed)"
-    passed=$((passed - silent))
-  fi
-}
-count_run "$build" "$logf" "$rc" Debug
-dtotal=$total dpassed=$passed
-count_run "$release" "$rlogf" "$rrc" Release
-log "Debug: $dtotal tests, $dpassed passed; Release: $total tests, $passed passed"
-total=$((dtotal + total))
-passed=$((dpassed + passed))
+. "$repo/ci/ctest-count.sh"
+count_debug_release "$build" "$logf" "$rc" "$release" "$rlogf" "$rrc"
 
 if [ -n "$demo_failed" ]; then
   log "echo demo FAILED on:$demo_failed"

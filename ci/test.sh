@@ -176,6 +176,8 @@ check_leg() { # leg script args...
 }
 check_leg workflows ci/workflows.sh "$BUILD/workflows"
 check_leg portability ci/portability.sh
+# The API reference: Doxygen over include/xsock.h, with no warning.
+check_leg doxygen ci/doxygen.sh "$BUILD/doxygen"
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/*
+/**
+ * @file
  * xsock — portable sockets and a readiness selector for POSIX and Windows.
  *
  * This header is the whole public API and its documentation.
@@ -47,7 +48,7 @@
 extern "C" {
 #endif
 
-/* Shared-library export marker. Static builds (the default) need nothing;
+/** Shared-library export marker. Static builds (the default) need nothing;
  * a DLL build defines XSOCK_SHARED when building and using the library. */
 #if defined(_WIN32) && defined(XSOCK_SHARED)
 #ifdef XSOCK_BUILDING
@@ -69,25 +70,34 @@ extern "C" {
 #define XSOCK_VERSION_PATCH 0
 #define XSOCK_VERSION_STRING "0.1.0"
 
-/* The library's version as "MAJOR.MINOR.PATCH" (static storage). */
+/** The library's version as "MAJOR.MINOR.PATCH" (static storage). */
 XSOCK_API const char *xsock_version(void);
 
-/* Initialises the library: WSAStartup(2.2) on Windows, nothing more on
+/** Initialises the library: WSAStartup(2.2) on Windows, nothing more on
  * POSIX. Reference-counted and thread-safe: every successful xsock_init()
  * must be balanced by one xsock_cleanup(). Until it has succeeded, the
  * calls that create a handle (xsock_socket, xsock_socketpair,
  * xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT on every OS. */
 XSOCK_API int xsock_init(void);
 
-/* Releases one xsock_init() reference; the last one calls WSACleanup,
+/** Releases one xsock_init() reference; the last one calls WSACleanup,
  * which on Windows destroys every socket still open, so close them first.
  * A cleanup without a matching successful xsock_init() is ignored. */
 XSOCK_API void xsock_cleanup(void);
 
+/** @def XSOCK_VERSION_MAJOR
+ * The major version of this header; xsock_version() gives the library's. */
+/** @def XSOCK_VERSION_MINOR
+ * The minor version of this header. */
+/** @def XSOCK_VERSION_PATCH
+ * The patch version of this header. */
+/** @def XSOCK_VERSION_STRING
+ * This header's version as "MAJOR.MINOR.PATCH". */
+
 /* ---------------------------------------------------------------------- */
 /* Errors                                                                   */
 
-/* The error vocabulary: XX(NAME, value, message). One list generates the
+/** The error vocabulary: XX(NAME, value, message). One list generates the
  * enum, xsock_err_name() and xsock_strerror(). The values are part of the
  * ABI and never change; new codes get new values. */
 #define XSOCK_ERRNO_MAP(XX)                                                    \
@@ -128,21 +138,23 @@ XSOCK_API void xsock_cleanup(void);
   XX(ENOTINIT, -35, "xsock_init() has not been called")                        \
   XX(EUNKNOWN, -100, "unknown error")
 
+/** The error codes: XSOCK_<NAME> = value for each entry of
+ * XSOCK_ERRNO_MAP (XSOCK_EAGAIN = -1, ...). */
 typedef enum xsock_errno {
 #define XSOCK__ERR_ENUM(name, value, msg) XSOCK_##name = (value),
   XSOCK_ERRNO_MAP(XSOCK__ERR_ENUM)
 #undef XSOCK__ERR_ENUM
 } xsock_errno_t;
 
-/* A message for an XSOCK_E* code (static storage). Unknown values give
+/** A message for an XSOCK_E* code (static storage). Unknown values give
  * "unknown error"; 0 gives "success". */
 XSOCK_API const char *xsock_strerror(int err);
 
-/* The code's name without the prefix, e.g. "ECONNREFUSED" (static
+/** The code's name without the prefix, e.g. "ECONNREFUSED" (static
  * storage); unknown values give "EUNKNOWN", 0 gives "OK". */
 XSOCK_API const char *xsock_err_name(int err);
 
-/* The raw OS error (errno, or WSAGetLastError()/GetLastError() on Windows)
+/** The raw OS error (errno, or WSAGetLastError()/GetLastError() on Windows)
  * behind the calling thread's most recent failing xsock call, 0 if none.
  * Mapped codes keep it too, so XSOCK_EUNKNOWN can be diagnosed. Errors that
  * xsock detects itself (bad arguments) leave 0. After a failed
@@ -150,7 +162,7 @@ XSOCK_API const char *xsock_err_name(int err);
  * Windows; negative on glibc, where xsock_os_strerror describes it). */
 XSOCK_API int xsock_last_os_error(void);
 
-/* Writes the OS's own message for a raw OS error code (strerror_r, or
+/** Writes the OS's own message for a raw OS error code (strerror_r, or
  * FormatMessage on Windows) into buf, always NUL-terminated and truncated
  * to fit. Returns the length written, or XSOCK_EINVAL for a NULL/empty
  * buffer. */
@@ -159,39 +171,39 @@ XSOCK_API int xsock_os_strerror(int os_error, char *buf, size_t len);
 /* ---------------------------------------------------------------------- */
 /* Addresses                                                                */
 
-/* Address families and socket types, with the same values on every OS (they
+/** Address families and socket types, with the same values on every OS (they
  * are not the OS's AF_* / SOCK_* numbers). */
 enum {
   XSOCK_AF_UNSPEC = 0,
   XSOCK_AF_INET = 4,
   XSOCK_AF_INET6 = 6,
-  XSOCK_AF_UNIX = 1 /* POSIX only: XSOCK_EAFNOSUPPORT on Windows */
+  XSOCK_AF_UNIX = 1 /**< POSIX only: XSOCK_EAFNOSUPPORT on Windows */
 };
 enum { XSOCK_STREAM = 1, XSOCK_DGRAM = 2 };
 
-/* Longest path an AF_UNIX address holds, without the terminating NUL.
+/** Longest path an AF_UNIX address holds, without the terminating NUL.
  * Some systems (macOS, BSD: 103) hold fewer; a path too long for the OS
  * gives XSOCK_EINVAL when it is used. */
 #define XSOCK_UNIX_PATH_MAX 107
 
-/* Buffer size that always holds xsock_addr_format()'s output. */
+/** Buffer size that always holds xsock_addr_format()'s output. */
 #define XSOCK_ADDRSTRLEN 128
 
-/* A socket address in a portable form: the library converts it to and from
+/** A socket address in a portable form: the library converts it to and from
  * the OS's sockaddr inside each call. Treat the fields as read-only and use
  * the functions below to make one; an all-zero value is "no address". */
 typedef struct xsock_addr {
-  uint16_t family;   /* XSOCK_AF_*; XSOCK_AF_UNSPEC when empty */
-  uint16_t port;     /* host byte order (IPv4, IPv6) */
-  uint32_t scope_id; /* IPv6 zone index (0 = none) */
-  uint32_t flowinfo; /* IPv6 flow information as the OS gave it */
+  uint16_t family;   /**< XSOCK_AF_*; XSOCK_AF_UNSPEC when empty */
+  uint16_t port;     /**< host byte order (IPv4, IPv6) */
+  uint32_t scope_id; /**< IPv6 zone index (0 = none) */
+  uint32_t flowinfo; /**< IPv6 flow information as the OS gave it */
   union {
-    uint8_t ip[16];                     /* IPv4 in ip[0..3], network order */
-    char path[XSOCK_UNIX_PATH_MAX + 1]; /* AF_UNIX, NUL-terminated */
-  } u;
+    uint8_t ip[16];                     /**< IPv4 in ip[0..3], network order */
+    char path[XSOCK_UNIX_PATH_MAX + 1]; /**< AF_UNIX, NUL-terminated */
+  } u; /**< the address: ip for IPv4 and IPv6, path for AF_UNIX */
 } xsock_addr_t;
 
-/* Parses a numeric address with a port, without any name lookup:
+/** Parses a numeric address with a port, without any name lookup:
  *   "127.0.0.1:8080"   IPv4 dotted quad (exactly four decimal parts)
  *   "[::1]:80"         IPv6 in brackets
  *   "[fe80::1%2]:80"   IPv6 with a numeric zone index
@@ -204,7 +216,7 @@ typedef struct xsock_addr {
  * and leaves *addr zeroed. */
 XSOCK_API int xsock_addr_parse(xsock_addr_t *addr, const char *text);
 
-/* Formats addr as text that xsock_addr_parse() reads back to the same
+/** Formats addr as text that xsock_addr_parse() reads back to the same
  * value ("1.2.3.4:80", "[::1]:80", "[fe80::1%2]:80", "unix:/path"). IPv6 is
  * written in its canonical RFC 5952 form. Returns the text's length (not
  * counting the NUL), XSOCK_ENOSPC if buf cannot hold text and NUL (buf then
@@ -213,34 +225,37 @@ XSOCK_API int xsock_addr_parse(xsock_addr_t *addr, const char *text);
 XSOCK_API int xsock_addr_format(const xsock_addr_t *addr, char *buf,
                                 size_t len);
 
-/* Fills addr with the loopback (127.0.0.1 or ::1) or any-address (0.0.0.0
+/** @{ */
+/** Fills addr with the loopback (127.0.0.1 or ::1) or any-address (0.0.0.0
  * or ::) of family XSOCK_AF_INET or XSOCK_AF_INET6 and the given port.
  * XSOCK_EINVAL for another family, XSOCK_ERANGE for a port outside
  * 0..65535; *addr is zeroed on failure. */
 XSOCK_API int xsock_addr_loopback(xsock_addr_t *addr, int family, int port);
 XSOCK_API int xsock_addr_any(xsock_addr_t *addr, int family, int port);
+/** @} */
 
-/* Fills addr with an AF_UNIX path; XSOCK_EINVAL if it is empty or longer
+/** Fills addr with an AF_UNIX path; XSOCK_EINVAL if it is empty or longer
  * than XSOCK_UNIX_PATH_MAX. */
 XSOCK_API int xsock_addr_unix(xsock_addr_t *addr, const char *path);
 
-/* The port of an IPv4/IPv6 address (0..65535); XSOCK_EINVAL otherwise. */
+/** The port of an IPv4/IPv6 address (0..65535); XSOCK_EINVAL otherwise. */
 XSOCK_API int xsock_addr_port(const xsock_addr_t *addr);
 
-/* Sets the port of an IPv4/IPv6 address; XSOCK_EINVAL for another family,
+/** Sets the port of an IPv4/IPv6 address; XSOCK_EINVAL for another family,
  * XSOCK_ERANGE for a port outside 0..65535. */
 XSOCK_API int xsock_addr_set_port(xsock_addr_t *addr, int port);
 
-/* The family of addr (XSOCK_AF_*), XSOCK_AF_UNSPEC for NULL or empty. */
+/** The family of addr (XSOCK_AF_*), XSOCK_AF_UNSPEC for NULL or empty. */
 XSOCK_API int xsock_addr_family(const xsock_addr_t *addr);
 
-/* 1 if a and b hold the same address (family, ip, port, scope / path;
+/** 1 if a and b hold the same address (family, ip, port, scope / path;
  * flowinfo is not compared; two empty addresses are equal), else 0. An
  * AF_UNIX address whose path has no NUL within its field is not a valid
  * address and equals nothing (0, even compared with itself). */
 XSOCK_API int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
 
-/* Conversions to and from the OS's struct sockaddr, for code that mixes
+/** @{ */
+/** Conversions to and from the OS's struct sockaddr, for code that mixes
  * xsock with raw socket calls. to_sockaddr writes at most *len bytes into
  * sa and sets *len to the size used (XSOCK_ENOSPC if too small; on any
  * failure neither sa nor *len is written);
@@ -254,8 +269,9 @@ XSOCK_API int xsock_addr_to_sockaddr(const xsock_addr_t *addr, void *sa,
                                      size_t *len);
 XSOCK_API int xsock_addr_from_sockaddr(xsock_addr_t *addr, const void *sa,
                                        size_t len);
+/** @} */
 
-/* Resolves host (a name or a numeric address; NULL means the any-address,
+/** Resolves host (a name or a numeric address; NULL means the any-address,
  * for binding) and port through the OS resolver (getaddrinfo) into at most
  * max addresses of family XSOCK_AF_INET, XSOCK_AF_INET6 or
  * XSOCK_AF_UNSPEC (both), for stream sockets, in the resolver's order. An
@@ -285,48 +301,48 @@ XSOCK_API int xsock_resolve(const char *host, int port, int family,
  *     xsock_init().
  * So xsock_shutdown(XSOCK_INVALID, 7) is XSOCK_EINVAL everywhere. */
 
-/* A signed byte count: >= 0 bytes, or a negative XSOCK_E* code. */
+/** A signed byte count: >= 0 bytes, or a negative XSOCK_E* code. */
 typedef ptrdiff_t xsock_ssize_t;
 
-/* Flags for xsock_socket() and xsock_accept(). */
+/** Flags for xsock_socket() and xsock_accept(). */
 #define XSOCK_NONBLOCK 1
 
-/* How for xsock_shutdown(). */
+/** How for xsock_shutdown(). */
 enum { XSOCK_SHUT_RD = 0, XSOCK_SHUT_WR = 1, XSOCK_SHUT_RDWR = 2 };
 
-/* Creates a socket of family XSOCK_AF_INET, XSOCK_AF_INET6 or XSOCK_AF_UNIX
+/** Creates a socket of family XSOCK_AF_INET, XSOCK_AF_INET6 or XSOCK_AF_UNIX
  * and type XSOCK_STREAM (TCP) or XSOCK_DGRAM (UDP). flags: 0 or
  * XSOCK_NONBLOCK. The socket is close-on-exec / non-inheritable, never
  * raises SIGPIPE, and an IPv6 socket is IPv6-only. *out is XSOCK_INVALID on
  * failure; XSOCK_ENOTINIT before xsock_init(). */
 XSOCK_API int xsock_socket(xsock_t *out, int family, int type, int flags);
 
-/* Binds to addr. XSOCK_EADDRINUSE when the address is taken.
+/** Binds to addr. XSOCK_EADDRINUSE when the address is taken.
  * XSOCK_EAFNOSUPPORT for an address whose family is not the socket's (an
  * IPv6 address for an IPv4 socket, and the other way round); the same
  * holds for xsock_connect and xsock_sendto. */
 XSOCK_API int xsock_bind(xsock_t s, const xsock_addr_t *addr);
 
-/* Starts listening; backlog <= 0 means the OS maximum. A stream socket
+/** Starts listening; backlog <= 0 means the OS maximum. A stream socket
  * that was never bound is first bound to the any-address of its family
  * and an ephemeral port (POSIX does this itself, xsock does it on
  * Windows); xsock_getsockname() then tells the port. */
 XSOCK_API int xsock_listen(xsock_t s, int backlog);
 
-/* Accepts one connection into *out (close-on-exec, XSOCK_NONBLOCK in flags
+/** Accepts one connection into *out (close-on-exec, XSOCK_NONBLOCK in flags
  * makes it non-blocking) and, when peer is not NULL, stores its address.
  * A non-blocking listener with nothing pending gives XSOCK_EAGAIN. On
  * failure *out is XSOCK_INVALID and *peer is zeroed. */
 XSOCK_API int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
                            int flags);
 
-/* Connects. A blocking socket returns 0 or the failure (XSOCK_ECONNREFUSED,
+/** Connects. A blocking socket returns 0 or the failure (XSOCK_ECONNREFUSED,
  * XSOCK_ETIMEDOUT, ...). A non-blocking socket returns 0 if the connection
  * completed at once, otherwise XSOCK_EINPROGRESS: wait until the selector
  * reports it writable, then call xsock_connect_result(). */
 XSOCK_API int xsock_connect(xsock_t s, const xsock_addr_t *addr);
 
-/* The outcome of a non-blocking connect: 0 when connected,
+/** The outcome of a non-blocking connect: 0 when connected,
  * XSOCK_EINPROGRESS while still pending, or the failure
  * (XSOCK_ECONNREFUSED, XSOCK_ETIMEDOUT, XSOCK_EHOSTUNREACH, ...). Once the
  * OS has reported the failure a repeated call may return XSOCK_ENOTCONN
@@ -336,7 +352,7 @@ XSOCK_API int xsock_connect(xsock_t s, const xsock_addr_t *addr);
  * (XSOCK_EINPROGRESS). */
 XSOCK_API int xsock_connect_result(xsock_t s);
 
-/* Sends up to len bytes; returns how many were queued (may be fewer than
+/** Sends up to len bytes; returns how many were queued (may be fewer than
  * len), or XSOCK_EAGAIN (non-blocking and the send buffer is full),
  * XSOCK_EPIPE or XSOCK_ECONNRESET (peer gone, or shut down for writing; no
  * SIGPIPE), XSOCK_ENOTCONN or XSOCK_EPIPE (a stream socket never connected:
@@ -348,12 +364,12 @@ XSOCK_API int xsock_connect_result(xsock_t s);
  * INT_MAX per call). */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 
-/* Receives up to len bytes; returns how many arrived, 0 at end of stream
+/** Receives up to len bytes; returns how many arrived, 0 at end of stream
  * (the peer closed gracefully), XSOCK_EAGAIN (non-blocking, nothing there),
  * XSOCK_ECONNRESET (the peer reset the connection), ... */
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
 
-/* Sends all len bytes, looping over partial sends. Returns len on success.
+/** Sends all len bytes, looping over partial sends. Returns len on success.
  * On a non-blocking socket whose buffer fills up it returns the number of
  * bytes sent so far (less than len; send the rest when the selector says
  * writable), or XSOCK_EAGAIN if nothing could be sent. On an error it
@@ -361,18 +377,18 @@ XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
  * the data reached the peer is unknown. */
 XSOCK_API xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len);
 
-/* Receives exactly len bytes, looping over partial receives (a stream has
+/** Receives exactly len bytes, looping over partial receives (a stream has
  * no message boundaries: this is how a fixed-size record is read). Returns
  * len on success; fewer than len (possibly 0) when the peer closed first;
  * on a non-blocking socket the bytes received before it would block (or
  * XSOCK_EAGAIN if none); on an error the error code. */
 XSOCK_API xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len);
 
-/* Datagram send to addr; returns the bytes sent or XSOCK_EMSGSIZE, ... */
+/** Datagram send to addr; returns the bytes sent or XSOCK_EMSGSIZE, ... */
 XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
                                      const xsock_addr_t *to);
 
-/* Datagram receive; stores the sender in *from when it is not NULL (left
+/** Datagram receive; stores the sender in *from when it is not NULL (left
  * empty, XSOCK_AF_UNSPEC, for a sender of a family xsock does not know, a
  * stream socket, or a failure). A
  * datagram longer than len is truncated to len bytes (the rest is lost) on
@@ -380,45 +396,46 @@ XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
 XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
                                        xsock_addr_t *from);
 
-/* Shuts down reading, writing or both (XSOCK_SHUT_*). XSOCK_ENOTCONN for
+/** Shuts down reading, writing or both (XSOCK_SHUT_*). XSOCK_ENOTCONN for
  * a socket that is not connected, a listener included (it keeps
  * listening; Linux alone would accept some of these). */
 XSOCK_API int xsock_shutdown(xsock_t s, int how);
 
-/* Closes s. Never retried on EINTR: the handle is released either way,
+/** Closes s. Never retried on EINTR: the handle is released either way,
  * so an interrupted close returns 0. XSOCK_EBADF for an invalid or already
  * closed handle. */
 XSOCK_API int xsock_close(xsock_t s);
 
-/* Turns non-blocking mode on (on != 0) or off. */
+/** Turns non-blocking mode on (on != 0) or off. */
 XSOCK_API int xsock_set_nonblocking(xsock_t s, int on);
 
-/* Socket options, with values that mean the same on every OS. */
+/** Socket options, with values that mean the same on every OS. */
 enum xsock_option {
-  XSOCK_OPT_REUSEADDR = 1, /* 0/1. Lets a listener rebind a port in
+  XSOCK_OPT_REUSEADDR = 1, /**< 0/1. Lets a listener rebind a port in
                               TIME_WAIT. On Windows set is accepted and
                               ignored and get reports 0: sockets there always
                               use exclusive address use, because Windows'
                               SO_REUSEADDR lets another process steal a bound
                               port. */
-  XSOCK_OPT_NODELAY = 2,   /* 0/1: TCP_NODELAY (disable Nagle); TCP only */
-  XSOCK_OPT_KEEPALIVE = 3, /* 0/1: SO_KEEPALIVE; stream sockets only */
-  XSOCK_OPT_SNDBUF = 4,    /* bytes. Set asks the OS for a size; get returns
+  XSOCK_OPT_NODELAY = 2,   /**< 0/1: TCP_NODELAY (disable Nagle); TCP only */
+  XSOCK_OPT_KEEPALIVE = 3, /**< 0/1: SO_KEEPALIVE; stream sockets only */
+  XSOCK_OPT_SNDBUF = 4,    /**< bytes. Set asks the OS for a size; get returns
                               what the OS uses, which Linux doubles (it counts
                               its bookkeeping) and clamps to a minimum; read it
                               back rather than assume. */
-  XSOCK_OPT_RCVBUF = 5,    /* bytes, as XSOCK_OPT_SNDBUF */
-  XSOCK_OPT_V6ONLY = 6,    /* 0/1: IPV6_V6ONLY, IPv6 sockets only; 1 by
+  XSOCK_OPT_RCVBUF = 5,    /**< bytes, as XSOCK_OPT_SNDBUF */
+  XSOCK_OPT_V6ONLY = 6,    /**< 0/1: IPV6_V6ONLY, IPv6 sockets only; 1 by
                               default. Set 0 before bind for dual stack. */
-  XSOCK_OPT_LINGER = 7,    /* seconds 0..65535 to linger on close, or -1 for
+  XSOCK_OPT_LINGER = 7,    /**< seconds 0..65535 to linger on close, or -1 for
                               off (the default). 0 makes close abortive: the
                               peer gets a reset (RST) instead of a graceful
                               FIN. Stream sockets only. */
-  XSOCK_OPT_BROADCAST = 8, /* 0/1: SO_BROADCAST; datagram sockets only */
-  XSOCK_OPT_TYPE = 9       /* get only: XSOCK_STREAM or XSOCK_DGRAM */
+  XSOCK_OPT_BROADCAST = 8, /**< 0/1: SO_BROADCAST; datagram sockets only */
+  XSOCK_OPT_TYPE = 9       /**< get only: XSOCK_STREAM or XSOCK_DGRAM */
 };
 
-/* Set / get one option; XSOCK_EINVAL for an unknown option, a bad value
+/** @{ */
+/** Set / get one option; XSOCK_EINVAL for an unknown option, a bad value
  * or setting a get-only option, XSOCK_ENOTSUP for an option the socket's
  * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on UDP
  * or AF_UNIX, XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST
@@ -429,15 +446,18 @@ enum xsock_option {
  * socket's kind. On failure get_option stores 0 in *value. */
 XSOCK_API int xsock_set_option(xsock_t s, int option, int value);
 XSOCK_API int xsock_get_option(xsock_t s, int option, int *value);
+/** @} */
 
-/* The socket's own address, and its connected peer's. An IPv4/IPv6
+/** @{ */
+/** The socket's own address, and its connected peer's. An IPv4/IPv6
  * socket that is not bound has the any-address of its family with port 0
  * (Windows would refuse; xsock answers as POSIX does). *addr is zeroed on
  * failure (XSOCK_ENOTCONN from getpeername when there is no peer). */
 XSOCK_API int xsock_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK_API int xsock_getpeername(xsock_t s, xsock_addr_t *addr);
+/** @} */
 
-/* Makes two connected sockets of type XSOCK_STREAM or XSOCK_DGRAM
+/** Makes two connected sockets of type XSOCK_STREAM or XSOCK_DGRAM
  * (XSOCK_EINVAL for another type, XSOCK_ENOTINIT before xsock_init()):
  * socketpair(AF_UNIX) on POSIX; on Windows a TCP pair over 127.0.0.1 built
  * safely: a one-shot exclusive listener whose accepted peer is verified to
@@ -448,7 +468,7 @@ XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
 /* ---------------------------------------------------------------------- */
 /* Selector                                                                 */
 
-/* A readiness multiplexer over many handles, like Python's selectors.
+/** A readiness multiplexer over many handles, like Python's selectors.
  *
  * Semantics (the same on every backend; docs/semantics.md has the table):
  *  - Level-triggered: a handle is reported by every wait while it is ready.
@@ -484,20 +504,20 @@ XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
 typedef struct xsock_selector xsock_selector_t;
 
 enum {
-  XSOCK_READ = 1u,   /* interest and result: readable / acceptable */
-  XSOCK_WRITE = 2u,  /* interest and result: writable / connect finished */
-  XSOCK_ERROR = 4u,  /* result only: pending error on the handle */
-  XSOCK_HANGUP = 8u  /* result only: peer will send no more (READ asked) */
+  XSOCK_READ = 1u,   /**< interest and result: readable / acceptable */
+  XSOCK_WRITE = 2u,  /**< interest and result: writable / connect finished */
+  XSOCK_ERROR = 4u,  /**< result only: pending error on the handle */
+  XSOCK_HANGUP = 8u  /**< result only: peer will send no more (READ asked) */
 };
 
-/* What one wait reports for one handle. */
+/** What one wait reports for one handle. */
 typedef struct xsock_event {
-  xsock_t sock;     /* the registered handle */
-  unsigned events;  /* XSOCK_READ | XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP */
-  void *udata;      /* the user data given at add/modify */
+  xsock_t sock;     /**< the registered handle */
+  unsigned events;  /**< XSOCK_READ | XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP */
+  void *udata;      /**< the user data given at add/modify */
 } xsock_event_t;
 
-/* Backend ids and names: XX(NAME, id, "name"). One list generates the
+/** Backend ids and names: XX(NAME, id, "name"). One list generates the
  * XSOCK_BACKEND_* ids and xsock_backend_name(); ids are part of the ABI
  * and never change. XSOCK_BACKEND_DEFAULT (0) picks the first that works
  * from the OS's ordered list: POSIX epoll, kqueue, poll, select; Windows
@@ -510,6 +530,8 @@ typedef struct xsock_event {
   XX(WSAPOLL, 5, "wsapoll")                                                    \
   XX(AFD, 6, "afd")
 
+/** The backend ids: XSOCK_BACKEND_<NAME> = id for each entry of
+ * XSOCK_BACKEND_MAP, and XSOCK_BACKEND_DEFAULT. */
 enum xsock_backend {
   XSOCK_BACKEND_DEFAULT = 0,
 #define XSOCK__BACKEND_ENUM(name, id, str) XSOCK_BACKEND_##name = (id),
@@ -517,23 +539,23 @@ enum xsock_backend {
 #undef XSOCK__BACKEND_ENUM
 };
 
-/* Mask of the backends compiled in: bit (1u << id) for each id. */
+/** Mask of the backends compiled in: bit (1u << id) for each id. */
 XSOCK_API unsigned xsock_selector_supported(void);
 
-/* The backend's name ("epoll", "poll", ...), NULL for an unknown id. */
+/** The backend's name ("epoll", "poll", ...), NULL for an unknown id. */
 XSOCK_API const char *xsock_backend_name(int backend);
 
-/* Opens a selector on backend (an id above). XSOCK_ENOTSUP for an unknown
+/** Opens a selector on backend (an id above). XSOCK_ENOTSUP for an unknown
  * id or a backend not compiled in; a backend that fails to start returns
  * its own error (XSOCK_EMFILE, XSOCK_ENOMEM, ...). *sel is NULL on
  * failure. */
 XSOCK_API int xsock_selector_open(xsock_selector_t **sel, int backend);
 
-/* Closes the selector and its backend; the registered handles stay open.
+/** Closes the selector and its backend; the registered handles stay open.
  * NULL is ignored. */
 XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
 
-/* Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0) and user
+/** Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0) and user
  * data. XSOCK_EEXIST if s is registered already, XSOCK_EBADF for an
  * invalid or closed handle (also when a stale number now names one of the
  * selector's own handles, such as its wakeup channel or its epoll
@@ -543,12 +565,12 @@ XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
 XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
                                  unsigned events, void *udata);
 
-/* Changes interest and user data of a registered handle; XSOCK_ENOENT if
+/** Changes interest and user data of a registered handle; XSOCK_ENOENT if
  * it is not registered. */
 XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
                                     unsigned events, void *udata);
 
-/* Unregisters s; XSOCK_ENOENT if it is not registered. Safe while walking
+/** Unregisters s; XSOCK_ENOENT if it is not registered. Safe while walking
  * the events of the last wait. Remove a handle before closing it. Removing
  * one that was closed while registered succeeds too; with epoll a closed
  * handle whose open file lives on elsewhere (a dup, a forked child) stays
@@ -557,7 +579,7 @@ XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
  * once). */
 XSOCK_API int xsock_selector_remove(xsock_selector_t *sel, xsock_t s);
 
-/* Waits for readiness and stores at most max events into evs. timeout_ms
+/** Waits for readiness and stores at most max events into evs. timeout_ms
  * < 0 waits forever, 0 polls, > 0 waits at least that long. Returns the
  * number of events, 0 on timeout or after a wakeup, or an error. An
  * interrupting signal (EINTR) does not end the wait: it resumes with the
@@ -565,12 +587,12 @@ XSOCK_API int xsock_selector_remove(xsock_selector_t *sel, xsock_t s);
 XSOCK_API int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs,
                                   int max, int timeout_ms);
 
-/* Makes a current or the next wait return (0 events if nothing else is
+/** Makes a current or the next wait return (0 events if nothing else is
  * ready). Safe from any thread and, on POSIX, from a signal handler.
  * Wakeups coalesce: many calls before a wait cause one early return. */
 XSOCK_API int xsock_selector_wakeup(xsock_selector_t *sel);
 
-/* The name of the selector's backend ("epoll", ...). */
+/** The name of the selector's backend ("epoll", ...). */
 XSOCK_API const char *xsock_selector_backend(const xsock_selector_t *sel);
 
 #ifdef __cplusplus

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the benchmark programs (shared/bench/SPEC.md, section
+/* Helpers shared by the benchmark programs (bench/SPEC.md, section
  * 0): command-line flags, the monotonic clock, median/min/max of the
  * repetitions, splitmix64, CPU pinning, the fd limit, the RESULT line and
  * the callgrind brackets. Benchmarks may print and exit: bench_die() ends

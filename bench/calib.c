@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* calib of shared/bench/SPEC.md: machine anchors printed before the
+/* calib of bench/SPEC.md: machine anchors printed before the
  * workloads so that results from different machines can be related: a null
  * system call, a clock read, and a 1-byte write + read through an AF_UNIX
  * stream socketpair (no event loop). */

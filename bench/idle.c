@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* W3 "idle" of shared/bench/SPEC.md: N idle registered sockets (N/2 pairs,
+/* W3 "idle" of bench/SPEC.md: N idle registered sockets (N/2 pairs,
  * both ends registered, never written) plus one socket that stays readable
  * forever; every iteration dispatches exactly that one event. Measures how
  * the cost of one wait grows with the idle registrations, with the active

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One small event-loop interface over every implementation the benchmarks
- * compare (shared/bench/SPEC.md 0.1 and 0.2): the raw system calls
+ * compare (bench/SPEC.md 0.1 and 0.2): the raw system calls
  * (`epoll`, `poll`, `select`) and xsock's selector on each compiled-in
  * backend (`xsock-<backend>`). Only READ interest is used. An iteration
  * calls handler(ctx, udata) once per ready registration, with the user

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* W2 "pingpong" of shared/bench/SPEC.md: C TCP connections over 127.0.0.1,
+/* W2 "pingpong" of bench/SPEC.md: C TCP connections over 127.0.0.1,
  * at most one 64-byte message in flight on each, R round trips per
  * repetition. 1proc: client and server ends in one loop of one process
  * (the CPU cost of a round trip); 2proc: a forked echo server with its own

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs the benchmark matrix of shared/bench/SPEC.md for every impl of this
+# Runs the benchmark matrix of bench/SPEC.md for every impl of this
 # build (raw epoll/poll/select and xsock on each backend), then the
 # callgrind runs at the SPEC's smaller sizes, and prints one table per
 # workload with the ratios to raw epoll of the same run.

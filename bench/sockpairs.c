@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* W1 "sockpairs" of shared/bench/SPEC.md: N registered sockets (N/2
+/* W1 "sockpairs" of bench/SPEC.md: N registered sockets (N/2
  * socketpairs, peer of socket i is i XOR 1), A of them made readable per
  * round by one byte each, chosen by a partial Fisher-Yates shuffle driven
  * by splitmix64. Measures setup (registration + one flush) per fd and the

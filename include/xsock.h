@@ -65,9 +65,9 @@ extern "C" {
 /* Version and lifecycle                                                    */
 
 #define XSOCK_VERSION_MAJOR 0
-#define XSOCK_VERSION_MINOR 1
+#define XSOCK_VERSION_MINOR 2
 #define XSOCK_VERSION_PATCH 0
-#define XSOCK_VERSION_STRING "0.1.0"
+#define XSOCK_VERSION_STRING "0.2.0"
 
 /* The library's version as "MAJOR.MINOR.PATCH" (static storage). */
 XSOCK_API const char *xsock_version(void);

@@ -176,6 +176,10 @@ check_leg() { # leg script args...
 }
 check_leg workflows ci/workflows.sh "$BUILD/workflows"
 check_leg portability ci/portability.sh
+# tests/consumer built and run every way a user takes xsock in: install +
+# find_package, pkg-config, add_subdirectory, FetchContent (path and tagged
+# git URL), MinGW static and DLL under Wine (ci/consumers.sh).
+check_leg consumers ci/consumers.sh "$BUILD/consumers"
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

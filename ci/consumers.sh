@@ -4,7 +4,8 @@
 # every way a user takes xsock in, one check per way:
 #   install       cmake --install of a static and of a shared build into
 #                 scratch prefixes; the shared library's SONAME
-#   find_package  find_package(xsock CONFIG) against each install
+#   find_package  find_package(xsock CONFIG) against each install; asking
+#                 for the next major version must fail
 #   pkg-config    pkg-config --static against the static install, and
 #                 against the shared one (-DXSOCK_SHARED from Cflags)
 #   subdir        add_subdirectory (xsock's own tests must not be built)
@@ -116,6 +117,12 @@ find_package_both() {
   # The shared consumer must have run against the installed library.
   ldd "$build/find-package-shared/consumer" | grep -F "$shared_prefix/lib/libxsock.so" ||
     { echo "the consumer did not load the installed libxsock.so"; return 1; }
+  # SameMajorVersion: another major version is not this package.
+  if cmake -S "$consumer" -B "$build/find-package-major" -DCMAKE_PREFIX_PATH="$static_prefix" \
+    -DXSOCK_CONSUMER_FIND_VERSION=$((${version%%.*} + 1)).0; then
+    echo "find_package accepted major version $((${version%%.*} + 1)) from a $version install"
+    return 1
+  fi
 }
 check find_package find_package_both
 

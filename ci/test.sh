@@ -15,6 +15,9 @@
 #      every test under qemu-user (ci/qemu.sh)
 #   8. the CI matrix files: schema and names (ci/workflows.sh), and strict
 #      C99 for Windows (ci/portability.sh)
+#   9. tests/consumer built and run every way xsock is taken in: install,
+#      find_package, pkg-config, add_subdirectory, FetchContent, MinGW
+#      static and DLL under Wine (ci/consumers.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail

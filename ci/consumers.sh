@@ -31,6 +31,7 @@
 # or 1 under CI=true). Everything is written under BUILD_DIR.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=ci/lib.sh
 . "$repo/ci/lib.sh"
 build=${1:-$repo/build/consumers}
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
@@ -128,13 +129,18 @@ check find_package find_package_both
 
 # ---- pkg-config against the same installs ---------------------------------
 
-pkgconfig_build() { # prefix out static-flag
-  local prefix=$1 out=$2 static=$3 cflags libs modversion
-  export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-  modversion=$(pkg-config --modversion xsock) || return 1
+# pkg-config reading one install's xsock.pc only.
+pc() { # prefix pkg-config-args...
+  local prefix=$1; shift
+  PKG_CONFIG_PATH="$prefix/lib/pkgconfig" PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" pkg-config "$@"
+}
+pkgconfig_build() { # prefix out [--static]
+  local prefix=$1 out=$2 static=${3:-} cflags libs modversion
+  modversion=$(pc "$prefix" --modversion xsock) || return 1
   [ "$modversion" = "$version" ] || { echo "pkg-config says $modversion, the header $version"; return 1; }
-  cflags=$(pkg-config --cflags xsock) && libs=$(pkg-config $static --libs xsock) || return 1
+  cflags=$(pc "$prefix" --cflags xsock) && libs=$(pc "$prefix" ${static:+"$static"} --libs xsock) || return 1
   mkdir -p "$out"
+  # Word splitting of the flags is wanted: they are pkg-config's output.
   # shellcheck disable=SC2086
   cc -std=c99 -Wall -Wextra -Werror $cflags "-DXSOCK_CONSUMER_EXPECT_VERSION=\"$modversion\"" \
     -c "$consumer/consumer.c" -o "$out/consumer.o" &&
@@ -145,9 +151,14 @@ pkgconfig_build() { # prefix out static-flag
 }
 pkgconfig_both() {
   pkgconfig_build "$static_prefix" "$build/pkg-config-static" --static || return 1
-  pkg-config --cflags xsock | grep -q -- -DXSOCK_SHARED && { echo "a static xsock.pc has -DXSOCK_SHARED"; return 1; }
-  pkgconfig_build "$shared_prefix" "$build/pkg-config-shared" "" || return 1
-  pkg-config --cflags xsock | grep -q -- -DXSOCK_SHARED || { echo "the shared xsock.pc lacks -DXSOCK_SHARED"; return 1; }
+  if pc "$static_prefix" --cflags xsock | grep -q -- -DXSOCK_SHARED; then
+    echo "a static build's xsock.pc has -DXSOCK_SHARED"; return 1
+  fi
+  pc "$static_prefix" --static --libs xsock | grep -q -- -lpthread ||
+    { echo "the static xsock.pc does not link pthread"; return 1; }
+  pkgconfig_build "$shared_prefix" "$build/pkg-config-shared" || return 1
+  pc "$shared_prefix" --cflags xsock | grep -q -- -DXSOCK_SHARED ||
+    { echo "the shared build's xsock.pc lacks -DXSOCK_SHARED"; return 1; }
 }
 check pkg-config pkgconfig_both
 
@@ -158,9 +169,11 @@ check pkg-config pkgconfig_both
 check subdir consumer_cmake "$build/subdir" -DXSOCK_CONSUMER_MODE=subdir -DXSOCK_DIR="$repo"
 check fetch-path consumer_cmake "$build/fetch-path" -DXSOCK_CONSUMER_MODE=fetch_path -DXSOCK_DIR="$repo"
 
-# A scratch repository holding this tree's files, tagged vVERSION the way a
-# release is: FetchContent clones it by the tag over file://. The tag lives
-# only in the scratch repository.
+# A scratch repository holding this tree's files as they are on disk
+# (committed or not, so a local run tests what it sees), tagged vVERSION
+# the way a release is: FetchContent clones it by the tag over file://. The
+# tag lives only in the scratch repository.
+# shellcheck disable=SC2016 # the $f in single quotes is the inner shell's.
 fetch_git() {
   local scratch="$build/scratch-repo" tag="v$version"
   mkdir -p "$scratch" &&
@@ -170,8 +183,8 @@ fetch_git() {
   git -C "$scratch" init -q &&
     git -C "$scratch" add -A &&
     git -C "$scratch" -c user.name=consumers -c user.email=consumers@localhost \
-      commit -q -m "scratch copy for the FetchContent check" &&
-    git -C "$scratch" tag "$tag" || return 1
+      -c commit.gpgsign=false commit -q -m "scratch copy for the FetchContent check" &&
+    git -C "$scratch" -c tag.gpgsign=false tag "$tag" || return 1
   consumer_cmake "$build/fetch-git" -DXSOCK_CONSUMER_MODE=fetch_git \
     -DXSOCK_GIT_URL="file://$scratch" -DXSOCK_GIT_TAG="$tag"
 }

@@ -64,6 +64,8 @@ extern "C" {
 /* ---------------------------------------------------------------------- */
 /* Version and lifecycle                                                    */
 
+/* The project's one record of its version: CMakeLists.txt reads these
+ * lines for project(VERSION), the SONAME, the CMake package and xsock.pc. */
 #define XSOCK_VERSION_MAJOR 0
 #define XSOCK_VERSION_MINOR 2
 #define XSOCK_VERSION_PATCH 0

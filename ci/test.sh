@@ -15,6 +15,11 @@
 #      every test under qemu-user (ci/qemu.sh)
 #   8. the CI matrix files: schema and names (ci/workflows.sh), and strict
 #      C99 for Windows (ci/portability.sh)
+#   9. tests/consumer built and run every way xsock is taken in: install,
+#      find_package, pkg-config, add_subdirectory, FetchContent, MinGW
+#      static and DLL under Wine (ci/consumers.sh)
+#  10. the API reference: Doxygen over include/xsock.h with no warning
+#      (ci/doxygen.sh)
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -178,6 +183,10 @@ check_leg workflows ci/workflows.sh "$BUILD/workflows"
 check_leg portability ci/portability.sh
 # The API reference: Doxygen over include/xsock.h, with no warning.
 check_leg doxygen ci/doxygen.sh "$BUILD/doxygen"
+# tests/consumer built and run every way a user takes xsock in: install +
+# find_package, pkg-config, add_subdirectory, FetchContent (path and tagged
+# git URL), MinGW static and DLL under Wine (ci/consumers.sh).
+check_leg consumers ci/consumers.sh "$BUILD/consumers"
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

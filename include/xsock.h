@@ -65,10 +65,12 @@ extern "C" {
 /* ---------------------------------------------------------------------- */
 /* Version and lifecycle                                                    */
 
+/* The project's one record of its version: CMakeLists.txt reads these
+ * lines for project(VERSION), the SONAME, the CMake package and xsock.pc. */
 #define XSOCK_VERSION_MAJOR 0
-#define XSOCK_VERSION_MINOR 1
+#define XSOCK_VERSION_MINOR 2
 #define XSOCK_VERSION_PATCH 0
-#define XSOCK_VERSION_STRING "0.1.0"
+#define XSOCK_VERSION_STRING "0.2.0"
 
 /** The library's version as "MAJOR.MINOR.PATCH" (static storage). */
 XSOCK_API const char *xsock_version(void);

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
-# Cross-compiling xsock for 64-bit Windows with MinGW-w64 (Debian package
-# gcc-mingw-w64-x86-64). Use:
+# Cross-compiling xsock for 64-bit Windows with MinGW-w64 (Debian packages
+# gcc-mingw-w64-x86-64, and g++-mingw-w64-x86-64 for C++). Use:
 #   cmake -S . -B build-mingw \
 #         -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/mingw-w64-x86_64.cmake
-# The project is C only, so no C++ compiler is named here.
+# xsock itself is C; the C++ compiler is named for projects that use this
+# file to build C++ against xsock (tests/consumer does).
 #
 # Only x86_64 is built: under a 64-bit-only Wine a 32-bit .exe exits 0
 # without running anything, which would look like a passing test.
@@ -12,6 +13,7 @@ set(CMAKE_SYSTEM_PROCESSOR x86_64)
 
 set(XSOCK_MINGW_TRIPLE x86_64-w64-mingw32)
 set(CMAKE_C_COMPILER ${XSOCK_MINGW_TRIPLE}-gcc)
+set(CMAKE_CXX_COMPILER ${XSOCK_MINGW_TRIPLE}-g++)
 set(CMAKE_RC_COMPILER ${XSOCK_MINGW_TRIPLE}-windres)
 
 # Debian installs the MinGW headers and libraries under /usr/<triple>.

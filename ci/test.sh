@@ -15,6 +15,8 @@
 #      every test under qemu-user (ci/qemu.sh)
 #   8. the CI matrix files: schema and names (ci/workflows.sh), and strict
 #      C99 for Windows (ci/portability.sh)
+#   9. the two-file drop-in (ci/dropin.sh): compiled alone by gcc, clang
+#      and MinGW-w64, its exports, the native and Wine suites against it
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -176,6 +178,10 @@ check_leg() { # leg script args...
 }
 check_leg workflows ci/workflows.sh "$BUILD/workflows"
 check_leg portability ci/portability.sh
+
+# The drop-in: its last line is "dropin: N checks, M passed", where the
+# checks are its compiles, its exports and the tests of both suites.
+check_leg dropin ci/dropin.sh "$BUILD/dropin"
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

@@ -16,9 +16,10 @@
  *
  * Each backend is one file, guarded by its XSOCK_HAVE_<X> macro (decided
  * in src/common/config.h, which the file includes before the guard), with
- * static functions and one exported const table:
- *     const xsock__backend_t xsock__backend_epoll = { ... };
- * plus one line in the platform's ordered list (backends.c). Its name
+ * static functions and one const table shared with the front end:
+ *     XSOCK__INTERNAL const xsock__backend_t xsock__backend_epoll = { ... };
+ * (its declaration below is guarded by the same macro), plus one line in
+ * the platform's ordered list (backends.c). Its name
  * comes from the XSOCK_BACKEND_MAP list in include/xsock.h.
  *
  * Rules every backend follows:

@@ -82,8 +82,9 @@ XSOCK__INTERNAL uint64_t xsock__now_ns(void);
  * passive any-address), storing at most max converted addresses in out and
  * skipping entries xsock cannot hold. Returns the count (possibly 0) or a
  * mapped XSOCK_EAI_* / XSOCK_E* failure. Arguments are checked already. */
-XSOCK__INTERNAL int xsock__os_resolve(const char *host, const char *service, int family,
-                      xsock_addr_t *out, size_t max);
+XSOCK__INTERNAL int xsock__os_resolve(const char *host, const char *service,
+                                      int family, xsock_addr_t *out,
+                                      size_t max);
 
 /* The kind of socket s is: *family an XSOCK_AF_* (XSOCK_AF_UNSPEC for one
  * xsock does not know) and *type XSOCK_STREAM, XSOCK_DGRAM or 0 for
@@ -125,7 +126,8 @@ XSOCK__INTERNAL int xsock__check_init(void);
  * XSOCK_EINVAL), and the code of their failure rc, which becomes
  * XSOCK_EAFNOSUPPORT when addr's family is not the socket's. */
 XSOCK__INTERNAL int xsock__sock_check_addr(const xsock_addr_t *addr);
-XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr, int rc);
+XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
+                                          int rc);
 
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and
@@ -137,7 +139,8 @@ XSOCK__INTERNAL int xsock__os_init(void);
 XSOCK__INTERNAL void xsock__os_cleanup(void);
 
 /* nonblock is 0 or 1. */
-XSOCK__INTERNAL int xsock__os_socket(xsock_t *out, int family, int type, int nonblock);
+XSOCK__INTERNAL int xsock__os_socket(xsock_t *out, int family, int type,
+                                     int nonblock);
 XSOCK__INTERNAL int xsock__os_socketpair(int type, xsock_t pair[2]);
 XSOCK__INTERNAL int xsock__os_close(xsock_t s);
 XSOCK__INTERNAL int xsock__os_set_nonblocking(xsock_t s, int on);
@@ -145,21 +148,24 @@ XSOCK__INTERNAL int xsock__os_bind(xsock_t s, const xsock_addr_t *addr);
 /* backlog <= 0 asks for the OS maximum. */
 XSOCK__INTERNAL int xsock__os_listen(xsock_t s, int backlog);
 /* peer may be NULL. */
-XSOCK__INTERNAL int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
-                     int nonblock);
+XSOCK__INTERNAL int xsock__os_accept(xsock_t listener, xsock_t *out,
+                                     xsock_addr_t *peer, int nonblock);
 XSOCK__INTERNAL int xsock__os_shutdown(xsock_t s, int how);
 /* *addr arrives zeroed; an unnamed socket may leave it so. */
 XSOCK__INTERNAL int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect_result(xsock_t s);
-XSOCK__INTERNAL xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_send(xsock_t s, const void *buf,
+                                             size_t len);
 XSOCK__INTERNAL xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len);
-XSOCK__INTERNAL xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len,
-                               const xsock_addr_t *to);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf,
+                                               size_t len,
+                                               const xsock_addr_t *to);
 /* from may be NULL; when not, it arrives zeroed and stays so for a sender
  * xsock cannot express. */
-XSOCK__INTERNAL xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len,
-                                 xsock_addr_t *from);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf,
+                                                 size_t len,
+                                                 xsock_addr_t *from);
 
 #endif /* XSOCK_COMMON_INTERNAL_H */

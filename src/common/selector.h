@@ -241,19 +241,23 @@ XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_afd;
  * copy of the handle. Only add/modify/remove use it, never wait. */
 
 /* The slot registered for s, or XSOCK__NO_SLOT. */
-XSOCK__INTERNAL uint32_t xsock__map_find(const struct xsock_selector *sel, xsock_t s);
+XSOCK__INTERNAL uint32_t xsock__map_find(const struct xsock_selector *sel,
+                                         xsock_t s);
 
 /* Makes room for count entries (load factor at most 1/2); XSOCK_ENOMEM
  * leaves the map unchanged. Called before insert so that insert cannot
  * fail. */
-XSOCK__INTERNAL int xsock__map_reserve(struct xsock_selector *sel, uint32_t count);
+XSOCK__INTERNAL int xsock__map_reserve(struct xsock_selector *sel,
+                                       uint32_t count);
 
 /* Inserts sel->regs[slot].sock -> slot; room must have been reserved. */
-XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel, uint32_t slot);
+XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
+                                       uint32_t slot);
 
 /* Removes the entry of sel->regs[slot].sock, which must be present and
  * still hold its handle. */
-XSOCK__INTERNAL void xsock__map_erase(struct xsock_selector *sel, uint32_t slot);
+XSOCK__INTERNAL void xsock__map_erase(struct xsock_selector *sel,
+                                      uint32_t slot);
 
 XSOCK__INTERNAL void xsock__map_free(struct xsock_selector *sel);
 

@@ -20,6 +20,8 @@
 #      static and DLL under Wine (ci/consumers.sh)
 #  10. the API reference: Doxygen over include/xsock.h with no warning
 #      (ci/doxygen.sh)
+#  11. the two-file drop-in (ci/dropin.sh): compiled alone by gcc, clang
+#      and MinGW-w64, its exports, the native and Wine suites against it
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -183,10 +185,16 @@ check_leg workflows ci/workflows.sh "$BUILD/workflows"
 check_leg portability ci/portability.sh
 # The API reference: Doxygen over include/xsock.h, with no warning.
 check_leg doxygen ci/doxygen.sh "$BUILD/doxygen"
+# The drop-in: its last line is "dropin: N checks, M passed", where the
+# checks are its compiles, its exports and the tests of both suites.
+check_leg dropin ci/dropin.sh "$BUILD/dropin"
 # tests/consumer built and run every way a user takes xsock in: install +
 # find_package, pkg-config, add_subdirectory, FetchContent (path and tagged
-# git URL), MinGW static and DLL under Wine (ci/consumers.sh).
-check_leg consumers ci/consumers.sh "$BUILD/consumers"
+# git URL), MinGW static and DLL under Wine, and the drop-in the leg above
+# made (ci/consumers.sh).
+dropin_dir="$BUILD/dropin/dropin"
+case $dropin_dir in /*) ;; *) dropin_dir="$PWD/$dropin_dir" ;; esac
+XSOCK_DROPIN_DIR="$dropin_dir" check_leg consumers ci/consumers.sh "$BUILD/consumers"
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

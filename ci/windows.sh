@@ -16,8 +16,8 @@
 # could not run here (no apt-get, install failed, no Wine) -- but 1 when
 # CI=true, where "not run" must fail the job.
 #
-# Wine is prepared the way that measured fast and hang-free: a private
-# prefix in the build directory, WINEDEBUG=-all, no mono/gecko, a
+# Wine is prepared (ci/wine.sh) the way that measured fast and hang-free:
+# a private prefix in the build directory, WINEDEBUG=-all, no mono/gecko, a
 # persistent wineserver (-p) warmed up by one program started OUTSIDE ctest
 # with its stdio detached (otherwise Wine's background services inherit
 # ctest's output pipe and ctest waits forever), then ctest, then
@@ -92,14 +92,8 @@ fi
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || not_run "x86_64-w64-mingw32-gcc not found"
 command -v cmake >/dev/null 2>&1 || not_run "cmake not found"
 command -v ctest >/dev/null 2>&1 || not_run "ctest not found"
-if command -v wine >/dev/null 2>&1; then
-  wine=wine
-elif command -v wine64 >/dev/null 2>&1; then
-  wine=wine64
-else
-  not_run "wine not found"
-fi
-command -v wineserver >/dev/null 2>&1 || not_run "wineserver not found"
+. "$repo/ci/wine.sh"
+xs_wine_find
 
 # ---- CMocka source --------------------------------------------------------
 
@@ -142,24 +136,11 @@ build_type "$release" Release
 
 # ---- run under Wine ------------------------------------------------------
 
-export WINEPREFIX="$build/wineprefix"
-export WINEDEBUG=-all
-export WINEDLLOVERRIDES="mscoree,mshtml="
-export WINEARCH=win64
-
-cleanup() { wineserver -k >/dev/null 2>&1 || true; }
+cleanup() { xs_wine_stop; }
 trap cleanup EXIT
 trap 'cleanup; exit 1' INT TERM
-
-# wineserver needs the prefix directory to exist; Wine fills it on first use.
-mkdir -p "$WINEPREFIX"
-wineserver -p || not_run "wineserver -p failed"
-# The warm-up runs OUTSIDE ctest with stdio detached: it creates the prefix
-# (first time: some seconds) and starts Wine's services, which then do not
-# inherit ctest's pipes.
-if ! timeout --kill-after=10 300 "$wine" cmd /c exit </dev/null >/dev/null 2>&1; then
-  not_run "wine cannot start a program (warm-up failed)"
-fi
+# The prefix, the persistent wineserver and its warm-up (ci/wine.sh).
+xs_wine_start "$build"
 
 # Runs ctest in a build dir; its output goes to the log named.
 run_ctest() { # dir log

@@ -15,18 +15,18 @@
 
 /* Parses exactly n bytes of s as a strict dotted quad into out (network
  * order). Returns 0, or -1 when the text is not one. */
-int xsock__ip4_parse(const char *s, size_t n, uint8_t out[4]);
+XSOCK__INTERNAL int xsock__ip4_parse(const char *s, size_t n, uint8_t out[4]);
 
 /* Writes ip as a dotted quad at out (at least 16 bytes); returns the
  * length written, not counting the NUL. */
-size_t xsock__ip4_format(const uint8_t ip[4], char *out);
+XSOCK__INTERNAL size_t xsock__ip4_format(const uint8_t ip[4], char *out);
 
 /* Parses exactly n bytes of s as an RFC 4291 IPv6 text form (no brackets,
  * no zone) into out. Returns 0, or -1 when the text is not one. */
-int xsock__ip6_parse(const char *s, size_t n, uint8_t out[16]);
+XSOCK__INTERNAL int xsock__ip6_parse(const char *s, size_t n, uint8_t out[16]);
 
 /* Writes ip in RFC 5952 canonical form at out (XSOCK__IP6_TEXT_MAX bytes);
  * returns the length written, not counting the NUL. */
-size_t xsock__ip6_format(const uint8_t ip[16], char *out);
+XSOCK__INTERNAL size_t xsock__ip6_format(const uint8_t ip[16], char *out);
 
 #endif /* XSOCK_COMMON_ADDR_H */

@@ -40,26 +40,41 @@
 #define XSOCK__NOINLINE
 #endif
 
+/* The linkage of every name that several files of the library share but
+ * that is not public API (the xsock__ functions and backend tables). In the
+ * ordinary build they are extern, and the shared library hides them with
+ * its visibility preset. The two-file drop-in (cmake/amalgamate.cmake)
+ * defines both macros as static first, so that a program compiling its
+ * xsock.c exports no name but the xsock_* API. A function definition needs
+ * no marker: it takes the internal linkage of its earlier declaration. An
+ * object definition does, hence XSOCK__INTERNAL on the backend tables. */
+#ifndef XSOCK__INTERNAL
+#define XSOCK__INTERNAL
+#endif
+#ifndef XSOCK__INTERNAL_DATA
+#define XSOCK__INTERNAL_DATA extern
+#endif
+
 /* ---- errors (src/common/error.c) ---- */
 
 /* Records os_error as the calling thread's last OS error and returns its
  * XSOCK_E* mapping. Every failing OS call goes through here. */
-int xsock__os_fail(int os_error);
+XSOCK__INTERNAL int xsock__os_fail(int os_error);
 
 /* Records os_error (0 for errors xsock detects itself) and returns err
  * unchanged: for failures whose code the caller already knows. */
-int xsock__fail(int err, int os_error);
+XSOCK__INTERNAL int xsock__fail(int err, int os_error);
 
 /* ---- platform hooks (src/posix, src/win32) ---- */
 
 /* Maps a raw OS error code to XSOCK_E*; XSOCK_EUNKNOWN when unmapped. */
-int xsock__map_os_error(int os_error);
+XSOCK__INTERNAL int xsock__map_os_error(int os_error);
 
 /* The OS's message for a raw error code (used by xsock_os_strerror). */
-int xsock__os_message(int os_error, char *buf, size_t len);
+XSOCK__INTERNAL int xsock__os_message(int os_error, char *buf, size_t len);
 
 /* A monotonic clock in nanoseconds. */
-uint64_t xsock__now_ns(void);
+XSOCK__INTERNAL uint64_t xsock__now_ns(void);
 
 /* The lookup behind xsock_resolve (src/common/resolve_gai.c, compiled for
  * each OS): getaddrinfo(host, service) for stream
@@ -67,26 +82,27 @@ uint64_t xsock__now_ns(void);
  * passive any-address), storing at most max converted addresses in out and
  * skipping entries xsock cannot hold. Returns the count (possibly 0) or a
  * mapped XSOCK_EAI_* / XSOCK_E* failure. Arguments are checked already. */
-int xsock__os_resolve(const char *host, const char *service, int family,
-                      xsock_addr_t *out, size_t max);
+XSOCK__INTERNAL int xsock__os_resolve(const char *host, const char *service,
+                                      int family, xsock_addr_t *out,
+                                      size_t max);
 
 /* The kind of socket s is: *family an XSOCK_AF_* (XSOCK_AF_UNSPEC for one
  * xsock does not know) and *type XSOCK_STREAM, XSOCK_DGRAM or 0 for
  * another. XSOCK_EBADF for an invalid or closed handle (src/posix and
  * src/win32 sock_kind.c). */
-int xsock__socket_kind(xsock_t s, int *family, int *type);
+XSOCK__INTERNAL int xsock__socket_kind(xsock_t s, int *family, int *type);
 
 /* Sets / gets an option (not XSOCK_OPT_TYPE) through the OS
  * (src/common/options_sockopt.c, compiled for each OS). src/common/
  * options.c has checked the option, the value and the socket's kind; the
  * getter returns the OS's raw value (booleans are normalised by the
  * caller). */
-int xsock__os_set_option(xsock_t s, int option, int value);
-int xsock__os_get_option(xsock_t s, int option, int *value);
+XSOCK__INTERNAL int xsock__os_set_option(xsock_t s, int option, int value);
+XSOCK__INTERNAL int xsock__os_get_option(xsock_t s, int option, int *value);
 
 /* Looks up an interface name for an IPv6 zone ("lo", "eth0"); 0 when it is
  * unknown. */
-uint32_t xsock__if_index(const char *name);
+XSOCK__INTERNAL uint32_t xsock__if_index(const char *name);
 
 /* ---- socket front end -> per-OS calls (src/common/sock_api.c,
  * src/common/io_api.c -> src/posix, src/win32) ----
@@ -103,48 +119,53 @@ uint32_t xsock__if_index(const char *name);
 /* 0 after a successful xsock_init() not yet balanced by xsock_cleanup(),
  * else XSOCK_ENOTINIT (recorded). Every call that creates a handle (socket,
  * socketpair, selector open, resolve) asks it first; the I/O path never. */
-int xsock__check_init(void);
+XSOCK__INTERNAL int xsock__check_init(void);
 
 /* Front-end helpers shared by sock_api.c and io_api.c: the address check
  * of bind, connect and sendto (non-NULL, family INET, INET6 or UNIX, else
  * XSOCK_EINVAL), and the code of their failure rc, which becomes
  * XSOCK_EAFNOSUPPORT when addr's family is not the socket's. */
-int xsock__sock_check_addr(const xsock_addr_t *addr);
-int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr, int rc);
+XSOCK__INTERNAL int xsock__sock_check_addr(const xsock_addr_t *addr);
+XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
+                                          int rc);
 
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and
  * the OS start-up run when that count leaves / returns to 0 (WSAStartup /
  * WSACleanup on Windows, nothing on POSIX). */
-int xsock__os_lock(void);
-void xsock__os_unlock(void);
-int xsock__os_init(void);
-void xsock__os_cleanup(void);
+XSOCK__INTERNAL int xsock__os_lock(void);
+XSOCK__INTERNAL void xsock__os_unlock(void);
+XSOCK__INTERNAL int xsock__os_init(void);
+XSOCK__INTERNAL void xsock__os_cleanup(void);
 
 /* nonblock is 0 or 1. */
-int xsock__os_socket(xsock_t *out, int family, int type, int nonblock);
-int xsock__os_socketpair(int type, xsock_t pair[2]);
-int xsock__os_close(xsock_t s);
-int xsock__os_set_nonblocking(xsock_t s, int on);
-int xsock__os_bind(xsock_t s, const xsock_addr_t *addr);
+XSOCK__INTERNAL int xsock__os_socket(xsock_t *out, int family, int type,
+                                     int nonblock);
+XSOCK__INTERNAL int xsock__os_socketpair(int type, xsock_t pair[2]);
+XSOCK__INTERNAL int xsock__os_close(xsock_t s);
+XSOCK__INTERNAL int xsock__os_set_nonblocking(xsock_t s, int on);
+XSOCK__INTERNAL int xsock__os_bind(xsock_t s, const xsock_addr_t *addr);
 /* backlog <= 0 asks for the OS maximum. */
-int xsock__os_listen(xsock_t s, int backlog);
+XSOCK__INTERNAL int xsock__os_listen(xsock_t s, int backlog);
 /* peer may be NULL. */
-int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
-                     int nonblock);
-int xsock__os_shutdown(xsock_t s, int how);
+XSOCK__INTERNAL int xsock__os_accept(xsock_t listener, xsock_t *out,
+                                     xsock_addr_t *peer, int nonblock);
+XSOCK__INTERNAL int xsock__os_shutdown(xsock_t s, int how);
 /* *addr arrives zeroed; an unnamed socket may leave it so. */
-int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
-int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
-int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
-int xsock__os_connect_result(xsock_t s);
-xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len);
-xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len);
-xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len,
-                               const xsock_addr_t *to);
+XSOCK__INTERNAL int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
+XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
+XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
+XSOCK__INTERNAL int xsock__os_connect_result(xsock_t s);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_send(xsock_t s, const void *buf,
+                                             size_t len);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf,
+                                               size_t len,
+                                               const xsock_addr_t *to);
 /* from may be NULL; when not, it arrives zeroed and stays so for a sender
  * xsock cannot express. */
-xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len,
-                                 xsock_addr_t *from);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf,
+                                                 size_t len,
+                                                 xsock_addr_t *from);
 
 #endif /* XSOCK_COMMON_INTERNAL_H */

@@ -16,9 +16,10 @@
  *
  * Each backend is one file, guarded by its XSOCK_HAVE_<X> macro (decided
  * in src/common/config.h, which the file includes before the guard), with
- * static functions and one exported const table:
- *     const xsock__backend_t xsock__backend_epoll = { ... };
- * plus one line in the platform's ordered list (backends.c). Its name
+ * static functions and one const table shared with the front end:
+ *     XSOCK__INTERNAL const xsock__backend_t xsock__backend_epoll = { ... };
+ * (its declaration below is guarded by the same macro), plus one line in
+ * the platform's ordered list (backends.c). Its name
  * comes from the XSOCK_BACKEND_MAP list in include/xsock.h.
  *
  * Rules every backend follows:
@@ -111,14 +112,14 @@ typedef struct xsock__wakeup {
 
 /* Creates the channel (both ends non-blocking, not inherited); both are
  * XSOCK_INVALID on failure. */
-int xsock__os_wakeup_open(xsock__wakeup_t *w);
-void xsock__os_wakeup_close(xsock__wakeup_t *w);
+XSOCK__INTERNAL int xsock__os_wakeup_open(xsock__wakeup_t *w);
+XSOCK__INTERNAL void xsock__os_wakeup_close(xsock__wakeup_t *w);
 /* Makes rd readable. Thread-safe, and async-signal-safe on POSIX (one
  * write, errno preserved, no thread-local state). A wakeup already pending
  * is success: wakeups coalesce. */
-int xsock__os_wakeup_signal(xsock__wakeup_t *w);
+XSOCK__INTERNAL int xsock__os_wakeup_signal(xsock__wakeup_t *w);
 /* Empties rd, so that it stops being readable until the next signal. */
-void xsock__os_wakeup_drain(xsock__wakeup_t *w);
+XSOCK__INTERNAL void xsock__os_wakeup_drain(xsock__wakeup_t *w);
 
 /* The handles a selector opens itself: the wakeup's two ends and a
  * backend's kernel object. */
@@ -161,11 +162,11 @@ static inline void xsock__sel_own(struct xsock_selector *sel, xsock_t h) {
 /* The capacity an array of cap elements grows to so that it holds want:
  * cap (or XSOCK__GROW_MIN) doubled until it fits. want is bounded by a
  * small multiple of XSOCK__MAX_REGS, so this cannot overflow. */
-uint32_t xsock__grow_cap(uint32_t cap, uint32_t want);
+XSOCK__INTERNAL uint32_t xsock__grow_cap(uint32_t cap, uint32_t want);
 
 /* realloc(p, count * size) with the multiplication checked; NULL (p left
  * as it was) on failure. */
-void *xsock__grow_array(void *p, uint32_t count, size_t size);
+XSOCK__INTERNAL void *xsock__grow_array(void *p, uint32_t count, size_t size);
 
 /* A kernel-held token that names a registration: the slot in the low 32
  * bits, the slot's generation in the high 32. A kernel that still reports
@@ -202,17 +203,36 @@ xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
 
 /* The backends compiled in, in the order XSOCK_BACKEND_DEFAULT tries them
  * (defined in the platform's list, src/posix/backends.c or
- * src/win32/backends.c); terminated by NULL. */
-extern const xsock__backend_t *const xsock__backends[];
+ * src/win32/backends.c); terminated by NULL. The declaration has the size
+ * because the drop-in declares the array static, and a static declaration
+ * may not have an incomplete type. */
+#define XSOCK__BACKEND_COUNT                                                   \
+  (XSOCK_HAVE_EPOLL + XSOCK_HAVE_KQUEUE + XSOCK_HAVE_POLL +                    \
+   XSOCK_HAVE_SELECT + XSOCK_HAVE_WSAPOLL + XSOCK_HAVE_AFD)
+XSOCK__INTERNAL_DATA const xsock__backend_t
+    *const xsock__backends[XSOCK__BACKEND_COUNT + 1];
 
-/* Every backend's table, each defined in its own guarded file. Declaring
- * one that is not compiled in is harmless: only backends.c names them. */
-extern const xsock__backend_t xsock__backend_epoll;
-extern const xsock__backend_t xsock__backend_kqueue;
-extern const xsock__backend_t xsock__backend_poll;
-extern const xsock__backend_t xsock__backend_select;
-extern const xsock__backend_t xsock__backend_wsapoll;
-extern const xsock__backend_t xsock__backend_afd;
+/* The table of every backend compiled in, each defined in its own guarded
+ * file. Only those compiled in are declared: in the drop-in, the static
+ * declaration of a table never defined would be an unused variable. */
+#if XSOCK_HAVE_EPOLL
+XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_epoll;
+#endif
+#if XSOCK_HAVE_KQUEUE
+XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_kqueue;
+#endif
+#if XSOCK_HAVE_POLL
+XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_poll;
+#endif
+#if XSOCK_HAVE_SELECT
+XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_select;
+#endif
+#if XSOCK_HAVE_WSAPOLL
+XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_wsapoll;
+#endif
+#if XSOCK_HAVE_AFD
+XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_afd;
+#endif
 
 /* ---- handle -> slot map (src/common/handle_map.c) ----
  * Open addressing with linear probing and backward-shift deletion (no
@@ -221,20 +241,24 @@ extern const xsock__backend_t xsock__backend_afd;
  * copy of the handle. Only add/modify/remove use it, never wait. */
 
 /* The slot registered for s, or XSOCK__NO_SLOT. */
-uint32_t xsock__map_find(const struct xsock_selector *sel, xsock_t s);
+XSOCK__INTERNAL uint32_t xsock__map_find(const struct xsock_selector *sel,
+                                         xsock_t s);
 
 /* Makes room for count entries (load factor at most 1/2); XSOCK_ENOMEM
  * leaves the map unchanged. Called before insert so that insert cannot
  * fail. */
-int xsock__map_reserve(struct xsock_selector *sel, uint32_t count);
+XSOCK__INTERNAL int xsock__map_reserve(struct xsock_selector *sel,
+                                       uint32_t count);
 
 /* Inserts sel->regs[slot].sock -> slot; room must have been reserved. */
-void xsock__map_insert(struct xsock_selector *sel, uint32_t slot);
+XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
+                                       uint32_t slot);
 
 /* Removes the entry of sel->regs[slot].sock, which must be present and
  * still hold its handle. */
-void xsock__map_erase(struct xsock_selector *sel, uint32_t slot);
+XSOCK__INTERNAL void xsock__map_erase(struct xsock_selector *sel,
+                                      uint32_t slot);
 
-void xsock__map_free(struct xsock_selector *sel);
+XSOCK__INTERNAL void xsock__map_free(struct xsock_selector *sel);
 
 #endif /* XSOCK_COMMON_SELECTOR_H */

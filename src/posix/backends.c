@@ -5,7 +5,8 @@
  * has no descriptor limit, then select, the last resort. */
 #include "selector.h"
 
-const xsock__backend_t *const xsock__backends[] = {
+XSOCK__INTERNAL const xsock__backend_t
+    *const xsock__backends[XSOCK__BACKEND_COUNT + 1] = {
 #if XSOCK_HAVE_EPOLL
     &xsock__backend_epoll,
 #endif

@@ -21,7 +21,7 @@ static inline int xsock__errno_fail(void) { return xsock__os_fail(errno); }
 /* 0 if fd is open and can be watched by poll/select, XSOCK_EBADF if it is
  * not open, XSOCK_ENOTSUP for a regular file or directory (always "ready",
  * and epoll refuses them). */
-int xsock__posix_check_pollable(int fd);
+XSOCK__INTERNAL int xsock__posix_check_pollable(int fd);
 
 /* ---- socket set-up (src/posix/socket.c) ---- */
 
@@ -60,10 +60,10 @@ static inline int xsock__posix_socktype(int type, int nonblock) {
  * O_NONBLOCK state asked for (both with fcntl unless atomic says the OS
  * already set them at creation), and SO_NOSIGPIPE where the OS has it.
  * Returns 0 or an XSOCK_E* code; the caller closes fd on failure. */
-int xsock__posix_setup_fd(int fd, int atomic, int nonblock);
+XSOCK__INTERNAL int xsock__posix_setup_fd(int fd, int atomic, int nonblock);
 
 /* Closes a descriptor that failed its set-up without disturbing the error
  * already recorded for the caller (src/posix/socket.c). */
-void xsock__posix_discard(int fd);
+XSOCK__INTERNAL void xsock__posix_discard(int fd);
 
 #endif /* XSOCK_POSIX_OS_H */

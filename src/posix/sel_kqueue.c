@@ -352,7 +352,7 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
   return kept;
 }
 
-const xsock__backend_t xsock__backend_kqueue = {
+XSOCK__INTERNAL const xsock__backend_t xsock__backend_kqueue = {
     XSOCK_BACKEND_KQUEUE, kqueue__init,   kqueue__destroy, kqueue__add,
     kqueue__modify,       kqueue__remove, kqueue__wait,    NULL};
 

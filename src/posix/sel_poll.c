@@ -135,7 +135,7 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   return out;
 }
 
-const xsock__backend_t xsock__backend_poll = {
+XSOCK__INTERNAL const xsock__backend_t xsock__backend_poll = {
     XSOCK_BACKEND_POLL, poll__init,   poll__destroy, poll__add,
     poll__modify,       poll__remove, poll__wait,    NULL};
 

@@ -5,7 +5,8 @@
  * completion port) will come first once it exists. */
 #include "selector.h"
 
-const xsock__backend_t *const xsock__backends[] = {
+XSOCK__INTERNAL const xsock__backend_t
+    *const xsock__backends[XSOCK__BACKEND_COUNT + 1] = {
 #if XSOCK_HAVE_AFD
     &xsock__backend_afd,
 #endif

@@ -25,26 +25,26 @@ static inline int xsock__wsa_fail(void) { return xsock__os_fail(WSAGetLastError(
 
 /* 0 if s is an open socket, XSOCK_EBADF for XSOCK_INVALID or a closed or
  * foreign handle (src/win32/socket.c). */
-int xsock__win_check_socket(SOCKET s);
+XSOCK__INTERNAL int xsock__win_check_socket(SOCKET s);
 
 /* Fails a call on s that Winsock refused with err. When s is not an open
  * socket the result is XSOCK_EBADF whatever err says: Winsock providers
  * (Wine, for one) check some arguments, such as the address, before the
  * handle, and a closed handle must give the same code on every OS. */
-int xsock__win_sock_fail(SOCKET s, int err);
+XSOCK__INTERNAL int xsock__win_sock_fail(SOCKET s, int err);
 
 /* The socket's OS address family (AF_INET, AF_INET6) and type
  * (SOCK_STREAM, SOCK_DGRAM); XSOCK_EBADF for a handle that is not an open
  * socket. Either pointer may be NULL. */
-int xsock__win_socket_kind(SOCKET s, int *af, int *type);
+XSOCK__INTERNAL int xsock__win_socket_kind(SOCKET s, int *af, int *type);
 
 /* Makes a socket handle non-inheritable (a child process never gets it). */
-int xsock__win_no_inherit(SOCKET s);
+XSOCK__INTERNAL int xsock__win_no_inherit(SOCKET s);
 
 /* ---- socket calls (src/win32/socket.c) ---- */
 
 /* Closes a socket that failed its set-up without disturbing the error
  * already recorded for the caller. */
-void xsock__win_discard(SOCKET s);
+XSOCK__INTERNAL void xsock__win_discard(SOCKET s);
 
 #endif /* XSOCK_WIN32_OS_H */

@@ -361,7 +361,7 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
   return out;
 }
 
-const xsock__backend_t xsock__backend_wsapoll = {
+XSOCK__INTERNAL const xsock__backend_t xsock__backend_wsapoll = {
     XSOCK_BACKEND_WSAPOLL, wsapoll__init,   wsapoll__destroy, wsapoll__add,
     wsapoll__modify,       wsapoll__remove, wsapoll__wait,    NULL};
 

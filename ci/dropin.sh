@@ -7,8 +7,9 @@
 #     finds what -O0 cannot) with gcc, clang and x86_64-w64-mingw32-gcc;
 #   - each object exports the xsock_* API and nothing else: no xsock__
 #     name, no other global (nm);
-#   - the whole native suite runs against it (XSOCK_DROPIN_DIR builds the
-#     library from xsock.c; the tests are unchanged), and so does the
+#   - the whole native suite runs against it, built with gcc and with clang
+#     (XSOCK_DROPIN_DIR builds the library from xsock.c; the tests are
+#     unchanged), and so does the
 #     Windows suite, cross-built with MinGW and run under Wine; only the
 #     checks that build src/ itself again are left out (see from_src).
 #
@@ -138,17 +139,20 @@ add_run() { # dir log label
 # drop-in, and the other legs run them: they are left out here.
 from_src='^(bare_build|single_tu|vendor)$'
 
-# Native (gcc): the tests link the static library built from xsock.c, so
-# selector_alloc's ld --wrap of malloc reaches the drop-in's calls too.
-native="$build/native"
-if build_suites "$native" nm -DCMAKE_C_COMPILER=gcc; then
-  run_ctest "$native" "$build/native-ctest.log" -j2 -E "$from_src"
-  add_run "$native" "$build/native-ctest.log" native
-else
-  check fail "the native build against the drop-in"
-fi
+# Native, with gcc and with clang: the tests link the static library built
+# from xsock.c, so selector_alloc's ld --wrap of malloc reaches the
+# drop-in's calls too.
+for cc in gcc clang; do
+  native="$build/native-$cc"
+  if build_suites "$native" nm -DCMAKE_C_COMPILER="$cc"; then
+    run_ctest "$native" "$build/native-$cc-ctest.log" -j2 -E "$from_src"
+    add_run "$native" "$build/native-$cc-ctest.log" "native $cc"
+  else
+    check fail "the native $cc build against the drop-in"
+  fi
+done
 
-# Windows: MinGW-w64 cross build of the same, every test under Wine
+# Windows: MinGW-w64 cross build of the same (the third compiler), every test under Wine
 # (CMocka is built from its source, as in ci/windows.sh). Serial ctest, as
 # in that leg.
 cmocka=${XSOCK_CMOCKA_SOURCE_DIR:-}

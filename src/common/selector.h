@@ -201,6 +201,28 @@ xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
 /* The normalisation every backend applies to what its OS reported is
  * xsock__ready_events() in readiness.h. */
 
+/* A backend's dense list of registrations (the select backends' order[]):
+ * entry i names a registration whose pos is i. Pushing appends; dropping
+ * moves the last entry into the hole, keeping every pos right. Room must
+ * have been reserved in add. */
+static inline void xsock__order_push(struct xsock_selector *sel,
+                                     uint32_t *order, uint32_t *n,
+                                     uint32_t slot) {
+  order[*n] = slot;
+  sel->regs[slot].pos = (*n)++;
+}
+
+static inline void xsock__order_drop(struct xsock_selector *sel,
+                                     uint32_t *order, uint32_t *n,
+                                     uint32_t slot) {
+  uint32_t i = sel->regs[slot].pos, last = *n - 1;
+  if (i != last) {
+    order[i] = order[last];
+    sel->regs[order[i]].pos = i;
+  }
+  (*n)--;
+}
+
 /* The backends compiled in, in the order XSOCK_BACKEND_DEFAULT tries them
  * (defined in the platform's list, src/posix/backends.c or
  * src/win32/backends.c); terminated by NULL. The declaration has the size

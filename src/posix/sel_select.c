@@ -116,8 +116,7 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
     return xsock__fail(XSOCK_ERANGE, 0);
   if ((rc = select__reserve(st, st->n + 1)) < 0)
     return rc;
-  st->order[st->n] = slot;
-  reg->pos = st->n++;
+  xsock__order_push(sel, st->order, &st->n, slot);
   select__watch(st, reg);
   return 0;
 }
@@ -135,14 +134,9 @@ static int select__modify(struct xsock_selector *sel, uint32_t slot,
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {
   select__state_t *st = (select__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
-  uint32_t i = reg->pos, last = st->n - 1;
   FD_CLR(reg->sock, &st->rmaster);
   FD_CLR(reg->sock, &st->wmaster);
-  if (i != last) {
-    st->order[i] = st->order[last];
-    sel->regs[st->order[i]].pos = i;
-  }
-  st->n--;
+  xsock__order_drop(sel, st->order, &st->n, slot);
   select__lower_max(sel, reg->sock);
   return 0;
 }

@@ -122,8 +122,7 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
     return rc;
   if ((rc = select__reserve(st, st->n + 1)) < 0)
     return rc;
-  st->order[st->n] = slot;
-  reg->pos = st->n++;
+  xsock__order_push(sel, st->order, &st->n, slot);
   reg->flags = stream ? SELECT__STREAM : 0u;
   return 0;
 }
@@ -139,12 +138,7 @@ static int select__modify(struct xsock_selector *sel, uint32_t slot,
 
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {
   select__state_t *st = (select__state_t *)sel->impl;
-  uint32_t i = sel->regs[slot].pos, last = st->n - 1;
-  if (i != last) {
-    st->order[i] = st->order[last];
-    sel->regs[st->order[i]].pos = i;
-  }
-  st->n--;
+  xsock__order_drop(sel, st->order, &st->n, slot);
   return 0;
 }
 

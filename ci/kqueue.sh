@@ -6,8 +6,12 @@
 # native ctest, in which the selector suites run on kqueue too, as
 # selector*.kqueue.
 #
-#   XSOCK_LIBKQUEUE_SOURCE=libkqueue.tar.gz ci/kqueue.sh [BUILD_DIR]
+#   XSOCK_LIBKQUEUE_SOURCE=libkqueue.tar.gz ci/kqueue.sh [BUILD_DIR [user-wakeup]]
 #                                  (default: build/kqueue in the repository)
+#
+# With user-wakeup it builds xsock again with the EVFILT_USER wakeup forced
+# on (the one real BSD kernels get; config.h leaves it off on Linux) and
+# runs the kqueue suites against that build.
 #
 # libkqueue is never copied into the repository: it is unpacked and built
 # under BUILD_DIR (and reused there while the tarball is unchanged). Where
@@ -24,6 +28,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/ci/lib.sh"
 
 build=${1:-$repo/build/kqueue}
+mode=${2:-default} # default, or user-wakeup (the EVFILT_USER build)
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 jobs=${XSOCK_CI_JOBS:-2}
 
@@ -56,6 +61,25 @@ if [ "$(cat "$prefix/.stamp" 2>/dev/null || true)" != "$sum" ]; then
   [ -f "$prefix/lib/libkqueue.so" ] && [ -f "$prefix/include/kqueue/sys/event.h" ] ||
     not_run 3 "libkqueue did not build"
   echo "$sum" >"$prefix/.stamp"
+fi
+
+if [ "$mode" = user-wakeup ]; then
+  # EVFILT_USER forced on (cmake/XsockKqueue.cmake): the kqueue suites
+  # again, with the wakeup that real BSD kernels get, minus the wakeup
+  # from a signal handler, which libkqueue's locks forbid.
+  xs_log "kqueue: xsock against libkqueue, EVFILT_USER wakeup"
+  cmake -S "$repo" -B "$build/xsock-user" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
+    -DXSOCK_KQUEUE_INCLUDE_DIR="$prefix/include/kqueue" \
+    -DXSOCK_KQUEUE_LIBRARY="$prefix/lib/libkqueue.so" -DXSOCK_KQUEUE_USER_WAKEUP=1
+  cmake --build "$build/xsock-user" -j"$jobs"
+  syms=$(nm "$build/xsock-user/libxsock.a" 2>/dev/null)
+  if ! grep -q ' kqueue__wakeup$' <<<"$syms"; then
+    echo "kqueue-user-wakeup: failed (the EVFILT_USER wakeup was not compiled in)"
+    exit 1
+  fi
+  cd "$build/xsock-user"
+  ctest -j"$jobs" --output-on-failure -R '\.kqueue$'
+  exit
 fi
 
 xs_log "kqueue: xsock against libkqueue"

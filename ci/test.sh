@@ -105,6 +105,12 @@ case $kstatus in
   4) summary+=("kqueue-libkqueue: NOT RUN (notice, not a failure) — XSOCK_LIBKQUEUE_SOURCE is not set") ;;
   *) record kqueue-libkqueue "$klog" "$kstatus" ;;
 esac
+if [ "$kstatus" -ne 3 ] && [ "$kstatus" -ne 4 ]; then
+  xs_log "kqueue-user-wakeup"
+  kulog="$BUILD/kqueue-user.log"
+  bash ci/kqueue.sh "$BUILD/kqueue" user-wakeup 2>&1 | tee "$kulog"
+  record kqueue-user-wakeup "$kulog" "${PIPESTATUS[0]}"
+fi
 
 # A libFuzzer run is not a ctest suite: it counts as one test that passes
 # when the fuzzer ends by its time limit without a finding.

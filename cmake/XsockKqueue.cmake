@@ -35,3 +35,18 @@ if(XSOCK_KQUEUE_INCLUDE_DIR OR XSOCK_KQUEUE_LIBRARY)
   endif()
   message(STATUS "xsock: kqueue from ${XSOCK_KQUEUE_LIBRARY}")
 endif()
+
+# The kqueue backend wakes a wait with EVFILT_USER where kevent() is a
+# system call, and with the generic wakeup channel on Linux, where
+# libkqueue's kevent() takes locks (src/common/config.h). 1 forces
+# EVFILT_USER on, so that ci/kqueue.sh can test that path against
+# libkqueue; such a build must not wake a selector from a signal handler,
+# and its tests leave that case out (tests/selector_wakeup.c).
+set(XSOCK_KQUEUE_USER_WAKEUP "" CACHE STRING
+    "1/0 forces the kqueue backend's EVFILT_USER wakeup on/off (default: src/common/config.h decides)")
+if(NOT XSOCK_KQUEUE_USER_WAKEUP STREQUAL "")
+  if(NOT XSOCK_KQUEUE_USER_WAKEUP MATCHES "^[01]$")
+    message(FATAL_ERROR "XSOCK_KQUEUE_USER_WAKEUP: '${XSOCK_KQUEUE_USER_WAKEUP}' is not 0 or 1")
+  endif()
+  list(APPEND XSOCK_PLATFORM_DEFINES XSOCK_KQUEUE_USER_WAKEUP=${XSOCK_KQUEUE_USER_WAKEUP})
+endif()

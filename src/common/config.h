@@ -104,6 +104,19 @@
 #endif
 #endif
 
+/* The kqueue backend's wakeup: EVFILT_USER where kevent() is a system
+ * call, and so async-signal-safe as xsock_selector_wakeup() must be. On
+ * Linux the kqueue is libkqueue, whose kevent() takes locks: the generic
+ * wakeup channel is used there unless a build forces this to 1 (to test
+ * the EVFILT_USER path, without waking from signal handlers). */
+#ifndef XSOCK_KQUEUE_USER_WAKEUP
+#if defined(__linux__)
+#define XSOCK_KQUEUE_USER_WAKEUP 0
+#else
+#define XSOCK_KQUEUE_USER_WAKEUP 1
+#endif
+#endif
+
 #ifndef XSOCK_HAVE_POLL
 #define XSOCK_HAVE_POLL 1
 #endif

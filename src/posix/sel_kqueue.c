@@ -12,11 +12,26 @@
  *    every modify hands the kernel EV_ADD for each filter it wants (which
  *    looks the number up again, so a new file under an old number is
  *    watched) and EV_DELETE for each filter it no longer wants.
- *  - Changes are applied at once, not batched into the next wait: with
- *    EV_RECEIPT every change comes back as an EV_ERROR entry whose data is
- *    its own errno (0 for success), so an error belongs to the call that
- *    caused it, and no pending event is consumed by a change. A failed
- *    modify undoes the filters it added, so the kernel is left as it was.
+ *  - A change whose errno the caller must see (EV_ADD: add, and a modify
+ *    that asks for a filter) goes to the kernel at once, with EV_RECEIPT:
+ *    every change then comes back as an EV_ERROR entry whose data is its
+ *    own errno (0 for success), so an error belongs to the call that
+ *    caused it, and no pending event is consumed. A failed modify undoes
+ *    the filters it added, so the kernel is left as it was.
+ *  - A change that cannot fail in a way the caller could act on, the
+ *    EV_DELETE of a filter a modify no longer wants, is batched: it waits
+ *    in a short queue and rides on the next kevent() call, the wait's or
+ *    an immediate change's, always ahead of the newer changes (a number
+ *    may be reused, so order is what keeps an old delete from hitting a
+ *    new knote). A rearm (READ to WRITE and back) thus costs one system
+ *    call per modify, not two. Deletes are idempotent (a second one gives
+ *    ENOENT), so a call that may have applied only part of the queue is
+ *    simply repeated. remove still deletes at once: the caller may close
+ *    the handle right after, and EV_DELETE must reach the kernel first.
+ *  - A BSD kevent() that reports an error for a change returns at once
+ *    without collecting events; libkqueue collects them anyway. The wait
+ *    skips EV_ERROR entries and, when nothing else came back, asks again
+ *    without changes, which is right on both.
  *  - EV_EOF is HANGUP (the peer's FIN on READ; on WRITE, that nothing more
  *    can be sent); an errno in fflags with EV_EOF (a refused connect, a
  *    reset) is ERROR. Nothing here reads the socket's pending error, so
@@ -42,40 +57,23 @@
  *    the generation.
  *  - A regular file or directory is refused (kqueue would watch it as
  *    always readable): XSOCK_ENOTSUP.
- *  - The wakeup is the front end's generic channel, not EVFILT_USER:
- *    libkqueue's kevent() takes locks and is not async-signal-safe, and
- *    xsock_selector_wakeup() must be. */
+ *  - The wakeup is EVFILT_USER (NOTE_TRIGGER, EV_CLEAR so that wakeups
+ *    coalesce) where the header has it and kevent() is a system call
+ *    (XSOCK_KQUEUE_USER_WAKEUP, src/common/config.h): one kevent() from
+ *    any thread or a signal handler, no descriptor pair. On Linux the
+ *    kqueue is libkqueue, whose kevent() takes locks and is therefore not
+ *    async-signal-safe, as xsock_selector_wakeup() must be: there the
+ *    front end's generic channel is used unless the build forces it. */
 #include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
 #if XSOCK_HAVE_KQUEUE
 
 #include "os.h"
 #include "readiness.h"
-#include "selector.h"
+#include "sel_kqueue.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
-#include <sys/event.h>
-#include <sys/time.h>
 #include <unistd.h>
-
-/* reg->flags holds the filters the kernel has, as XSOCK_READ/XSOCK_WRITE,
- * and whether the handle is a datagram socket. */
-#define KQUEUE__BOTH (XSOCK_READ | XSOCK_WRITE)
-#define KQUEUE__DGRAM 0x100u
-
-typedef struct kqueue__state {
-  int kq;
-  uint32_t cap;          /* entries of kevs and of slots */
-  struct kevent *kevs;   /* what one wait collects */
-  uint32_t *slots;       /* slots[i]: the registration of the i-th event */
-} kqueue__state_t;
-
-static void *kqueue__udata(const struct xsock_selector *sel, uint32_t slot) {
-  uint64_t t = xsock__reg_token(sel, slot);
-  if (sizeof(void *) < sizeof(uint64_t))
-    t = (t & 0xFFFFFFu) | ((t >> 32) << 24);
-  return (void *)(uintptr_t)t;
-}
 
 /* The registration a kevent's udata names, or NULL when it is stale. The
  * cast through uintptr_t also reads NetBSD's integer udata (before 10). */
@@ -113,13 +111,35 @@ static void kqueue__free(kqueue__state_t *st) {
   free(st);
 }
 
+#if KQUEUE__USER_WAKEUP
+/* EVFILT_USER's identifiers are a namespace of their own, not descriptors. */
+#define KQUEUE__WAKE_IDENT 0
+
+static int kqueue__wakeup(struct xsock_selector *sel) {
+  kqueue__state_t *st = (kqueue__state_t *)sel->impl;
+  struct kevent ch;
+  int saved = errno, rc = 0; /* errno is the interrupted code's */
+  EV_SET(&ch, KQUEUE__WAKE_IDENT, EVFILT_USER, 0, NOTE_TRIGGER, 0, NULL);
+  while (kevent(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
+    if (errno != EINTR) {
+      /* No xsock__fail: it touches thread-local state. */
+      rc = xsock__map_os_error(errno);
+      break;
+    }
+  }
+  errno = saved;
+  return rc;
+}
+#endif
+
 static int kqueue__init(struct xsock_selector *sel) {
   kqueue__state_t *st = (kqueue__state_t *)calloc(1, sizeof *st);
   int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   st->kq = -1;
-  if ((rc = kqueue__grow(st, 2)) < 0) {
+  /* kevs also takes the receipts of a full queue plus two changes. */
+  if ((rc = kqueue__grow(st, KQUEUE__QMAX + 2)) < 0) {
     kqueue__free(st);
     return rc;
   }
@@ -128,52 +148,23 @@ static int kqueue__init(struct xsock_selector *sel) {
     kqueue__free(st);
     return rc;
   }
+#if KQUEUE__USER_WAKEUP
+  {
+    struct kevent ch;
+    EV_SET(&ch, KQUEUE__WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0,
+           NULL);
+    if (kevent(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
+      rc = xsock__errno_fail();
+      kqueue__free(st);
+      return rc;
+    }
+  }
+#endif
   sel->impl = st;
   /* kqueue descriptors are not inherited by a child (fork drops them), so
    * close-on-exec only matters for an exec without fork; set it anyway. */
   (void)fcntl(st->kq, F_SETFD, FD_CLOEXEC);
   xsock__sel_own(sel, st->kq);
-  return 0;
-}
-
-/* Hands the kernel one change (flags: EV_ADD or EV_DELETE) for each filter
- * in filters, and stores each one's errno (0 on success) in err[0] (READ)
- * and err[1] (WRITE). Returns an XSOCK_E* code only when kevent() itself
- * failed. */
-static int kqueue__submit(struct xsock_selector *sel, uint32_t slot,
-                          unsigned filters, unsigned short flags, int err[2]) {
-  kqueue__state_t *st = (kqueue__state_t *)sel->impl;
-  struct kevent ch[2];
-  int n = 0, i;
-  void *u = kqueue__udata(sel, slot);
-  err[0] = err[1] = 0;
-  if (filters & XSOCK_READ)
-    EV_SET(&ch[n++], (uintptr_t)sel->regs[slot].sock, EVFILT_READ, flags, 0, 0,
-           u);
-  if (filters & XSOCK_WRITE)
-    EV_SET(&ch[n++], (uintptr_t)sel->regs[slot].sock, EVFILT_WRITE, flags, 0,
-           0, u);
-#ifdef EV_RECEIPT
-  {
-    struct kevent res[2];
-    int got;
-    for (i = 0; i < n; i++)
-      ch[i].flags |= EV_RECEIPT;
-    if (n == 0)
-      return 0;
-    got = kevent(st->kq, ch, n, res, n, NULL);
-    if (got < 0)
-      return xsock__errno_fail();
-    for (i = 0; i < got; i++)
-      if (res[i].flags & EV_ERROR)
-        err[res[i].filter == EVFILT_WRITE] = (int)res[i].data;
-  }
-#else
-  /* Without EV_RECEIPT one change per call keeps each errno exact. */
-  for (i = 0; i < n; i++)
-    if (kevent(st->kq, &ch[i], 1, NULL, 0, NULL) < 0)
-      err[ch[i].filter == EVFILT_WRITE] = errno;
-#endif
   return 0;
 }
 
@@ -193,7 +184,7 @@ static int kqueue__arm(struct xsock_selector *sel, uint32_t slot,
   xsock__reg_t *reg = &sel->regs[slot];
   unsigned fresh = want & ~reg->flags, bad = 0, f;
   int err[2], e = 0, rc, k;
-  if ((rc = kqueue__submit(sel, slot, want, EV_ADD, err)) < 0)
+  if ((rc = xsock__kqueue_submit(sel, slot, want, EV_ADD, err)) < 0)
     return rc;
   for (k = 0, f = XSOCK_READ; k < 2; k++, f = XSOCK_WRITE) {
     if (err[k] == 0 || !(want & f))
@@ -210,19 +201,19 @@ static int kqueue__arm(struct xsock_selector *sel, uint32_t slot,
     return 0;
   }
   if (fresh & ~bad)
-    (void)kqueue__submit(sel, slot, fresh & ~bad, EV_DELETE, err);
+    (void)xsock__kqueue_submit(sel, slot, fresh & ~bad, EV_DELETE, err);
   return kqueue__err(e);
 }
 
-/* Deletes the filters of drop. A knote already gone (its descriptor was
- * closed) is not an error. */
+/* Deletes the filters of drop at once. A knote already gone (its
+ * descriptor was closed) is not an error. */
 static int kqueue__disarm(struct xsock_selector *sel, uint32_t slot,
                           unsigned drop) {
   xsock__reg_t *reg = &sel->regs[slot];
   int err[2], rc, k;
   if (drop == 0)
     return 0;
-  rc = kqueue__submit(sel, slot, drop, EV_DELETE, err);
+  rc = xsock__kqueue_submit(sel, slot, drop, EV_DELETE, err);
   reg->flags &= ~drop;
   if (rc < 0)
     return rc;
@@ -230,6 +221,17 @@ static int kqueue__disarm(struct xsock_selector *sel, uint32_t slot,
     if (err[k] != 0 && err[k] != ENOENT && err[k] != EBADF)
       return xsock__os_fail(err[k]);
   return 0;
+}
+
+/* Deletes the filters of drop with the next kevent() call. From here on
+ * the registration is as if they were gone: nothing reads the kernel's
+ * reports before the delete has reached it. */
+static void kqueue__disarm_later(struct xsock_selector *sel, uint32_t slot,
+                                 unsigned drop) {
+  if (drop == 0)
+    return;
+  xsock__kqueue_defer_delete(sel, slot, drop);
+  sel->regs[slot].flags &= ~drop;
 }
 
 /* A datagram socket's EV_EOF is no hangup: it only carries an ICMP error
@@ -258,7 +260,8 @@ static int kqueue__add(struct xsock_selector *sel, uint32_t slot) {
    * so that one kqueue refuses fails here and not at a later modify. */
   if ((rc = kqueue__arm(sel, slot, XSOCK_READ)) < 0)
     return rc;
-  return kqueue__disarm(sel, slot, XSOCK_READ);
+  kqueue__disarm_later(sel, slot, XSOCK_READ);
+  return 0;
 }
 
 static int kqueue__modify(struct xsock_selector *sel, uint32_t slot,
@@ -268,20 +271,25 @@ static int kqueue__modify(struct xsock_selector *sel, uint32_t slot,
   (void)old;
   if (reg->interest != 0 && (rc = kqueue__arm(sel, slot, reg->interest)) < 0)
     return rc;
-  return kqueue__disarm(sel, slot, reg->flags & KQUEUE__BOTH & ~reg->interest);
+  kqueue__disarm_later(sel, slot, reg->flags & KQUEUE__BOTH & ~reg->interest);
+  return 0;
 }
 
 static int kqueue__remove(struct xsock_selector *sel, uint32_t slot) {
   return kqueue__disarm(sel, slot, sel->regs[slot].flags & KQUEUE__BOTH);
 }
 
-/* Every knote is deleted before the kqueue is closed (see the notes). */
+/* Every knote is deleted before the kqueue is closed (see the notes),
+ * the queued deletes included. */
 static void kqueue__destroy(struct xsock_selector *sel) {
+  kqueue__state_t *st = (kqueue__state_t *)sel->impl;
   uint32_t slot;
   for (slot = 0; slot < sel->regs_cap; slot++)
     if (sel->regs[slot].sock != XSOCK_INVALID &&
         (sel->regs[slot].flags & KQUEUE__BOTH))
       (void)kqueue__remove(sel, slot);
+  if (st->nq > 0)
+    (void)kevent(st->kq, st->queue, st->nq, NULL, 0, NULL);
   kqueue__free((kqueue__state_t *)sel->impl);
   sel->impl = NULL;
 }
@@ -304,21 +312,26 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
     ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
     tp = &ts;
   }
-  /* At most max kevents, so that even unmerged they fit in evs. */
-  n = kevent(st->kq, NULL, 0, st->kevs, max < (int)st->cap ? max : (int)st->cap,
-             tp);
+  n = xsock__kqueue_collect(st, max, tp);
   if (XSOCK__UNLIKELY(n < 0))
-    return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
+    return n;
   for (i = 0; i < n; i++) {
     const struct kevent *kev = &st->kevs[i];
-    xsock__reg_t *reg = kqueue__reg(sel, kev);
+    xsock__reg_t *reg;
     unsigned raw;
-    if (XSOCK__UNLIKELY(reg == NULL)) {
+    /* A queued delete that failed: its knote was gone already. */
+    if (XSOCK__UNLIKELY(kev->flags & EV_ERROR))
+      continue;
+#if KQUEUE__USER_WAKEUP
+    if (XSOCK__UNLIKELY(kev->filter == EVFILT_USER)) {
+      sel->woken = 1;
+      continue;
+    }
+#endif
+    if (XSOCK__UNLIKELY((reg = kqueue__reg(sel, kev)) == NULL)) {
       kqueue__drop_stale(st, kev);
       continue;
     }
-    if (XSOCK__UNLIKELY(kev->flags & EV_ERROR))
-      continue; /* only changes carry EV_ERROR, and this wait made none */
     raw = kev->filter == EVFILT_WRITE ? XSOCK_WRITE : XSOCK_READ;
     if (kev->flags & EV_EOF) {
       if (kev->fflags != 0)
@@ -352,8 +365,14 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
   return kept;
 }
 
+#if KQUEUE__USER_WAKEUP
+#define KQUEUE__WAKEUP_FN kqueue__wakeup
+#else
+#define KQUEUE__WAKEUP_FN NULL
+#endif
+
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_kqueue = {
-    XSOCK_BACKEND_KQUEUE, kqueue__init,   kqueue__destroy, kqueue__add,
-    kqueue__modify,       kqueue__remove, kqueue__wait,    NULL};
+    XSOCK_BACKEND_KQUEUE, kqueue__init,   kqueue__destroy,  kqueue__add,
+    kqueue__modify,       kqueue__remove, kqueue__wait,     KQUEUE__WAKEUP_FN};
 
 #endif /* XSOCK_HAVE_KQUEUE */

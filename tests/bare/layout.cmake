@@ -4,7 +4,7 @@
 # do) and lets a reader of one platform tree find everything in the other.
 #  - No file name appears both in src/common and in a platform tree.
 #  - src/posix and src/win32 hold the same file names, except the selector
-#    backends that exist on one OS only (sel_<name>.c).
+#    backends that exist on one OS only (sel_<name>.c and its parts).
 #  - No private header shares a basename with a public one.
 # Input: SRC.
 cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
@@ -18,15 +18,16 @@ foreach(name IN LISTS common)
     list(APPEND problems "src/common/${name} is also in a platform tree")
   endif()
 endforeach()
-# Backends that exist on one OS only.
-set(one_os sel_epoll.c sel_kqueue.c sel_poll.c sel_wsapoll.c sel_afd.c)
+# Backends that exist on one OS only: sel_<backend>.c, and the files a
+# backend is split into, sel_<backend>_<part>.c/.h and sel_<backend>.h.
+set(one_os "^sel_(epoll|kqueue|poll|wsapoll|afd)(_[a-z0-9]+)*\\.[ch]$")
 foreach(name IN LISTS posix)
-  if(NOT name IN_LIST win32 AND NOT name IN_LIST one_os)
+  if(NOT name IN_LIST win32 AND NOT name MATCHES "${one_os}")
     list(APPEND problems "src/posix/${name} has no src/win32/${name}")
   endif()
 endforeach()
 foreach(name IN LISTS win32)
-  if(NOT name IN_LIST posix AND NOT name IN_LIST one_os)
+  if(NOT name IN_LIST posix AND NOT name MATCHES "${one_os}")
     list(APPEND problems "src/win32/${name} has no src/posix/${name}")
   endif()
 endforeach()

@@ -5,11 +5,14 @@
 #      what -O0 cannot, such as maybe-uninitialized)
 #   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. native build with every test under valgrind memcheck
-#   4. the address parser under libFuzzer (clang), for a bounded time
+#   4. libFuzzer (clang), each target's seed corpus replayed, then fuzzed
+#      for a bounded time (ci/fuzz.sh): the address parser, and the
+#      model-checking selector harness over every POSIX backend
 #   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
 #      under Wine (ci/windows.sh)
 #   6. kqueue: libkqueue built from the tarball XSOCK_LIBKQUEUE_SOURCE, the
-#      native suite against it, selector suites as *.kqueue (ci/kqueue.sh);
+#      native suite against it, selector suites as *.kqueue (ci/kqueue.sh),
+#      then the kqueue suites again with the EVFILT_USER wakeup forced on;
 #      without the variable a notice, not a failure
 #   7. s390x (big-endian) and aarch64: cross builds (Debug and Release),
 #      every test under qemu-user (ci/qemu.sh)
@@ -112,29 +115,41 @@ if [ "$kstatus" -ne 3 ] && [ "$kstatus" -ne 4 ]; then
   record kqueue-user-wakeup "$kulog" "${PIPESTATUS[0]}"
 fi
 
-# A libFuzzer run is not a ctest suite: it counts as one test that passes
-# when the fuzzer ends by its time limit without a finding.
-FUZZ_SECONDS=${XSOCK_FUZZ_SECONDS:-30}
+# A libFuzzer run is not a ctest suite: each target counts as one test
+# that passes when its seed corpus replays cleanly and the fuzzer then
+# ends by its time limit without a finding (ci/fuzz.sh). The selector
+# harness drives every POSIX backend at once, in lockstep.
+FUZZ_SECONDS=${XSOCK_FUZZ_SECONDS:-20}
+FUZZ_SELECTOR_SECONDS=${XSOCK_FUZZ_SELECTOR_SECONDS:-60}
 if xs_have_pkgs clang libclang-rt-14-dev; then
-  xs_log "fuzz-addr (${FUZZ_SECONDS}s)"
-  flog="$BUILD/fuzz-addr.log"
-  {
-    cmake -S . -B "$BUILD/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-      -DXSOCK_BUILD_FUZZ=ON -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF \
-      -DXSOCK_BUILD_BENCH=OFF &&
-      cmake --build "$BUILD/fuzz" -j"$JOBS" --target fuzz_addr_parse &&
-      "$BUILD/fuzz/fuzz/fuzz_addr_parse" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1
-  } >"$flog" 2>&1
-  if [ $? -eq 0 ]; then
-    summary+=("fuzz-addr: 1 tests, 1 passed, 0 failed ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$flog" | grep -o '[0-9]*$') inputs)")
-    total_pass=$((total_pass + 1))
-  else
-    tail -n 30 "$flog"
-    summary+=("fuzz-addr: 1 tests, 0 passed, 1 failed (see $flog)")
-    total_fail=$((total_fail + 1))
+  fuzz_legs=("addr_parse:$FUZZ_SECONDS:" "selector:$FUZZ_SELECTOR_SECONDS:")
+  # The selector harness again with kqueue through the libkqueue that the
+  # kqueue leg built (libkqueue is slow to open: about 40 inputs a second).
+  klib=$(cd "$BUILD" && pwd)/kqueue/libkqueue
+  if [ "$kstatus" -ne 3 ] && [ "$kstatus" -ne 4 ] && [ -f "$klib/lib/libkqueue.so" ]; then
+    fuzz_legs+=("selector:${XSOCK_FUZZ_KQUEUE_SECONDS:-30}:kqueue")
   fi
+  for fz in "${fuzz_legs[@]}"; do
+    IFS=: read -r name secs variant <<<"$fz"
+    fdir=$BUILD/fuzz cargs=""
+    if [ "$variant" = kqueue ]; then
+      fdir=$BUILD/fuzz-kqueue
+      cargs="-DXSOCK_KQUEUE_INCLUDE_DIR=$klib/include/kqueue -DXSOCK_KQUEUE_LIBRARY=$klib/lib/libkqueue.so"
+      name=$name-kqueue
+    fi
+    xs_log "fuzz-$name (${secs}s)"
+    flog="$BUILD/fuzz-$name.log"
+    if XSOCK_FUZZ_CMAKE_ARGS=$cargs bash ci/fuzz.sh "$fdir" "fuzz_${name%-kqueue}" "$secs" >"$flog" 2>&1; then
+      summary+=("fuzz-$name: 1 tests, 1 passed, 0 failed ($(sed -nE 's/^fuzz: fuzz_[a-z_]+: ([0-9]+) inputs$/\1/p' "$flog") inputs)")
+      total_pass=$((total_pass + 1))
+    else
+      tail -n 30 "$flog"
+      summary+=("fuzz-$name: 1 tests, 0 passed, 1 failed (see $flog)")
+      total_fail=$((total_fail + 1))
+    fi
+  done
 else
-  not_runnable fuzz-addr "clang could not be installed"
+  not_runnable fuzz "clang could not be installed"
 fi
 
 xs_log "windows-wine"

@@ -7,7 +7,9 @@
  * while it has echo bytes waiting to go out (a level-triggered WRITE
  * interest left on would wake the loop for nothing). A client that sends
  * faster than it reads is not buffered without bound: past a limit its
- * READ interest is dropped until its backlog drains.
+ * READ interest is dropped until its backlog drains. A server out of
+ * handles sheds new connections through a reserve handle instead of
+ * spinning on a listener it cannot accept from (xsock_accept_shed).
  *
  * Stops cleanly on SIGINT/SIGTERM (Ctrl+C / Ctrl+Break on Windows): the
  * handler only calls xsock_selector_wakeup(), which is safe there, and the
@@ -46,6 +48,8 @@ static xsock_selector_t *server_sel;
 static client_t *server_list; /* every connected client, for shutdown */
 static volatile sig_atomic_t server_stop;
 static unsigned long long server_bytes, server_clients, server_gone;
+static unsigned long long server_shed; /* connections shed out of handles */
+static xsock_reserve_t server_reserve; /* spent when out of handles */
 static unsigned long long server_max_clients; /* 0: serve until a signal */
 
 #ifdef _WIN32
@@ -126,11 +130,25 @@ static int server_on_writable(client_t *c) {
   return 0;
 }
 
+/* Accepts every pending connection. Out of handles (XSOCK_EMFILE), a
+ * pending connection cannot be accepted and the listener would stay
+ * readable, so the loop would wake at once forever: instead the reserve
+ * handle is spent to accept the connection and close it at once (the
+ * client sees it closed), and the server goes on serving the clients it
+ * has. */
 static void server_accept_all(xsock_t listener) {
   for (;;) {
     xsock_t s;
     client_t *c;
-    if (xsock_accept(listener, &s, NULL, XSOCK_NONBLOCK) < 0)
+    int rc = xsock_accept(listener, &s, NULL, XSOCK_NONBLOCK);
+    if (rc == XSOCK_EMFILE) {
+      if (xsock_accept_shed(listener, &server_reserve) > 0) {
+        server_shed++;
+        continue;
+      }
+      return;
+    }
+    if (rc < 0)
       return; /* XSOCK_EAGAIN: nothing more pending */
     c = calloc(1, sizeof *c);
     if (c == NULL || xsock_selector_add(server_sel, s, XSOCK_READ, c) < 0) {
@@ -203,7 +221,8 @@ int main(int argc, char **argv) {
       (rc = xsock_listen(listener, 128)) < 0 ||
       (rc = xsock_getsockname(listener, &addr)) < 0 ||
       (rc = xsock_selector_open(&server_sel, backend)) < 0 ||
-      (rc = xsock_selector_add(server_sel, listener, XSOCK_READ, NULL)) < 0) {
+      (rc = xsock_selector_add(server_sel, listener, XSOCK_READ, NULL)) < 0 ||
+      (rc = xsock_reserve_open(&server_reserve)) < 0) {
     fprintf(stderr, "echo_server: %s (%s)\n", xsock_strerror(rc), xsock_err_name(rc));
     return 1;
   }
@@ -256,8 +275,10 @@ int main(int argc, char **argv) {
   }
   while (server_list != NULL)
     server_drop(server_list);
-  printf("echo_server: stopping: %llu clients served, %llu bytes echoed\n",
-         server_clients, server_bytes);
+  printf("echo_server: stopping: %llu clients served, %llu bytes echoed, "
+         "%llu shed while out of handles\n",
+         server_clients, server_bytes, server_shed);
+  xsock_reserve_close(&server_reserve);
   xsock_selector_close(server_sel);
   xsock_close(listener);
   xsock_cleanup();

@@ -338,6 +338,44 @@ XSOCK_API int xsock_listen(xsock_t s, int backlog);
 XSOCK_API int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
                            int flags);
 
+/** A handle held in reserve for the day the process runs out of them.
+ *
+ * When every descriptor is in use, xsock_accept() fails with XSOCK_EMFILE
+ * (the process's limit or, on POSIX, the system's: ENFILE maps to it
+ * too) and the connection stays pending: the
+ * listener stays readable, so a level-triggered selector loop would wake
+ * at once, again and again, and spin at full CPU without serving anyone.
+ * A server keeps one xsock_reserve_t and, on those two errors, calls
+ * xsock_accept_shed(): the reserve is released, the pending connection is
+ * accepted and closed at once (its client sees the connection closed),
+ * and the reserve is taken again. The backlog drains, the listener goes
+ * quiet, and the server goes on serving the clients it has. The reserve
+ * is one socket (an IPv4 UDP socket: every OS has it), so it is counted
+ * where socket handles are counted.
+ *
+ * Opens the reserve: 0, or the error of xsock_socket() (XSOCK_ENOTINIT
+ * before xsock_init(), XSOCK_EMFILE, ...); r->handle is XSOCK_INVALID on
+ * failure. XSOCK_EINVAL for a NULL r. */
+typedef struct xsock_reserve {
+  xsock_t handle; /**< the reserved handle, or XSOCK_INVALID */
+} xsock_reserve_t;
+XSOCK_API int xsock_reserve_open(xsock_reserve_t *r);
+
+/** Closes the reserve (nothing for NULL or an empty one). */
+XSOCK_API void xsock_reserve_close(xsock_reserve_t *r);
+
+/** Sheds one pending connection of listener using the reserve r, as
+ * described above: returns 1 when one was accepted and closed, 0 when
+ * none was pending (a non-blocking listener; a blocking one waits for
+ * one), or a negative code: XSOCK_EMFILE when even the
+ * reserve's handle was not enough (another thread took it), or the
+ * error of xsock_accept(). The reserve is taken again before it returns;
+ * if that fails (another thread took the handle) r->handle is
+ * XSOCK_INVALID, and each later call tries again. Call it in the accept
+ * loop until it returns 0, or until xsock_accept() works again.
+ * XSOCK_EINVAL for a NULL r, XSOCK_EBADF for an XSOCK_INVALID listener. */
+XSOCK_API int xsock_accept_shed(xsock_t listener, xsock_reserve_t *r);
+
 /** Connects. A blocking socket returns 0 or the failure (XSOCK_ECONNREFUSED,
  * XSOCK_ETIMEDOUT, ...). A non-blocking socket returns 0 if the connection
  * completed at once, otherwise XSOCK_EINPROGRESS: wait until the selector

@@ -3,7 +3,8 @@
 # Runs every test of xsock, installing what it needs (Debian, as root):
 #   1. native gcc builds, -Werror, ctest: Debug, and Release (-O2 finds
 #      what -O0 cannot, such as maybe-uninitialized)
-#   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer,
+#      and one with ThreadSanitizer over the wakeup and race suites
 #   3. native build with every test under valgrind memcheck
 #   4. libFuzzer (clang), each target's seed corpus replayed, then fuzzed
 #      for a bounded time (ci/fuzz.sh): the address parser, and the
@@ -58,14 +59,15 @@ not_runnable() { # leg reason
   not_run=$((not_run + 1))
 }
 
-native_leg() { # leg dir cc extra-cmake-args...
+native_leg() { # leg dir cc extra-cmake-args... (LEG_CTEST: a ctest -R filter)
   local leg=$1 dir=$2 cc=$3; shift 3
-  local log="$BUILD/$leg.log"
+  local log="$BUILD/$leg.log" filter=()
+  [ -z "${LEG_CTEST:-}" ] || filter=(-R "$LEG_CTEST")
   xs_log "$leg"
   {
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER="$cc" "$@" &&
       cmake --build "$dir" -j"$JOBS" &&
-      (cd "$dir" && ctest -j"$JOBS" --output-on-failure)
+      (cd "$dir" && ctest -j"$JOBS" --output-on-failure "${filter[@]}")
   } 2>&1 | tee "$log"
   record "$leg" "$log" "${PIPESTATUS[0]}"
 }
@@ -87,6 +89,17 @@ if xs_need_pkgs clang libclang-rt-14-dev; then
     -DXSOCK_SANITIZE=address,undefined
 else
   not_runnable native-clang-asan-ubsan "could not install clang"
+fi
+
+# ThreadSanitizer over the suites where threads and signal handlers meet
+# the library: the wakeup suites (every backend) and the socketpair race.
+# A report exits the test with TSan's error code.
+if xs_need_pkgs clang libclang-rt-14-dev; then
+  TSAN_OPTIONS=halt_on_error=1 LEG_CTEST='^(selector_wakeup|socketpair_race)' \
+    native_leg native-clang-tsan "$BUILD/tsan" clang -DXSOCK_SANITIZE=thread \
+    -DXSOCK_BUILD_EXAMPLES=OFF -DXSOCK_BUILD_BENCH=OFF
+else
+  not_runnable native-clang-tsan "could not install clang"
 fi
 
 if xs_need_pkgs valgrind; then

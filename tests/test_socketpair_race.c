@@ -20,13 +20,23 @@
 #define RACE_SPREAD 8 /* ports tried above the last listener port seen */
 #define RACE_HELD 16  /* hostile connections kept open at a time */
 
+/* Written by the main thread, read by the hostile one, through the
+ * compiler's atomics (C99 has none; relaxed order is enough: a stale
+ * value only makes the hostile thread aim at another port, or stop one
+ * round later, which changes no assertion). MSVC: volatile, whose
+ * accesses it makes atomic for an int. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define RACE_LOAD(p) (*(volatile int *)(p))
+#define RACE_STORE(p, v) (*(volatile int *)(p) = (v))
+#else
+#define RACE_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define RACE_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#endif
+
 struct race {
-  /* Written by the main thread, read by the hostile one. A plain int is
-   * enough: a stale or torn value only makes the hostile thread aim at
-   * another port, which changes no assertion. */
-  volatile int last_port;
-  volatile int stop;
-  int attempts;
+  int last_port; /* RACE_LOAD/RACE_STORE only */
+  int stop;      /* RACE_LOAD/RACE_STORE only */
+  int attempts;  /* the hostile thread's own until it is joined */
 };
 
 static void race_hostile(void *arg) {
@@ -35,14 +45,14 @@ static void race_hostile(void *arg) {
   int i, next = 0;
   for (i = 0; i < RACE_HELD; i++)
     held[i] = XSOCK_INVALID;
-  while (!r->stop) {
-    int base = r->last_port;
+  while (!RACE_LOAD(&r->stop)) {
+    int base = RACE_LOAD(&r->last_port);
     int d;
     if (base == 0) {
       xt_sleep_ms(1);
       continue;
     }
-    for (d = 1; d <= RACE_SPREAD && !r->stop; d++) {
+    for (d = 1; d <= RACE_SPREAD && !RACE_LOAD(&r->stop); d++) {
       xsock_addr_t a;
       int rc;
       if (base + d > 65535)
@@ -97,11 +107,11 @@ static void test_socketpair_under_hostile_connects(void **state) {
      * is likely to get a port close to it. */
     xt_ok(xsock_getsockname(p[1], &name));
     if (xsock_addr_family(&name) == XSOCK_AF_INET)
-      r.last_port = xsock_addr_port(&name);
+      RACE_STORE(&r.last_port, xsock_addr_port(&name));
     xt_ok(xsock_close(p[0]));
     xt_ok(xsock_close(p[1]));
   }
-  r.stop = 1;
+  RACE_STORE(&r.stop, 1);
   xt_thread_join(t);
 }
 

@@ -16,6 +16,16 @@
  * the public calls, so each is checked there too. */
 #include "os.h"
 
+#ifdef XSOCK_TEST_HOOKS
+/* Only in the test build of the library (never in the shipped one): when
+ * set, called with the listener's address after it listens and before
+ * our client connects, so that a test can connect a stranger first and
+ * make the race happen (tests/test_socketpair_race.c); and the number of
+ * strangers accepted and discarded so far. */
+void (*xsock__socketpair_before_connect)(const xsock_addr_t *listener);
+int xsock__socketpair_strangers;
+#endif
+
 /* Connections accepted before ours is found, at most. */
 #define SOCKETPAIR__ACCEPTS 16
 /* Whole attempts when the connect itself is refused (the backlog of 1 was
@@ -44,6 +54,9 @@ static int socketpair__accept_ours(xsock_t l, const xsock_addr_t *want, xsock_t 
     }
     /* Someone else raced our client to the listener. */
     closesocket((SOCKET)a);
+#ifdef XSOCK_TEST_HOOKS
+    xsock__socketpair_strangers++;
+#endif
   }
   return xsock__fail(XSOCK_ECONNABORTED, 0);
 }
@@ -62,6 +75,10 @@ static int socketpair__try(xsock_t pair[2]) {
     rc = xsock_listen(l, 1);
   if (rc == 0)
     rc = xsock_getsockname(l, &laddr);
+#ifdef XSOCK_TEST_HOOKS
+  if (rc == 0 && xsock__socketpair_before_connect != NULL)
+    xsock__socketpair_before_connect(&laddr);
+#endif
   if (rc == 0)
     rc = xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0);
   if (rc == 0)

@@ -31,7 +31,7 @@ static void show(const char *when, xsock_t s) {
   int snd = 0, rcv = 0;
   xsock_get_option(s, XSOCK_OPT_SNDBUF, &snd);
   xsock_get_option(s, XSOCK_OPT_RCVBUF, &rcv);
-  printf("%-28s SO_SNDBUF %8d   SO_RCVBUF %8d\n", when, snd, rcv);
+  printf("%-28s SO_SNDBUF %10d   SO_RCVBUF %10d\n", when, snd, rcv);
 }
 
 int main(void) {

@@ -39,7 +39,7 @@ int main(int argc, char **argv) {
   xsock_addr_t addr;
   xsock_t listener;
   char text[XSOCK_ADDRSTRLEN];
-  int rc;
+  int rc, status = 0;
 
   for (i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--addr") == 0)
@@ -76,6 +76,7 @@ int main(int argc, char **argv) {
     if (box == NULL || (rc = xsock_accept(listener, box, NULL, 0)) < 0) {
       fprintf(stderr, "thread_echo: accept: %s\n", box ? xsock_strerror(rc) : "no memory");
       free(box);
+      status = 1;
       break;
     }
     if (ex_thread_start(&t, client_thread, box) < 0) {
@@ -97,5 +98,5 @@ int main(int argc, char **argv) {
   printf("thread_echo: served %ld clients\n", served);
   xsock_close(listener);
   xsock_cleanup();
-  return 0;
+  return status;
 }

@@ -107,6 +107,53 @@ static void test_scatter_across_pieces(void **state) {
   xt_ok(xsock_close(s));
 }
 
+/* A non-blocking gather into a full socket: partial counts, then
+ * XSOCK_EAGAIN; every byte counted as sent arrives, in order, and no other
+ * byte does. Both buffers are small so that the socket fills quickly. */
+static void test_gather_partial_nonblocking(void **state) {
+  enum { LIMIT = 4 << 20, PIECE = 50000 };
+  static unsigned char src[LIMIT], dst[LIMIT];
+  xsock_t l, c, s;
+  xsock_addr_t any, la;
+  size_t sent = 0, got = 0, i;
+  xsock_ssize_t n = 0;
+  (void)state;
+  for (i = 0; i < LIMIT; i++)
+    src[i] = pattern(i);
+  xt_ok(xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_set_option(l, XSOCK_OPT_RCVBUF, 4096));
+  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
+  xt_ok(xsock_bind(l, &any));
+  xt_ok(xsock_listen(l, 1));
+  xt_ok(xsock_getsockname(l, &la));
+  xt_ok(xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_set_option(c, XSOCK_OPT_SNDBUF, 4096));
+  xt_ok(xsock_connect(c, &la));
+  xt_ok(xsock_accept(l, &s, NULL, 0));
+  xt_ok(xsock_close(l));
+  xt_ok(xsock_set_nonblocking(c, 1));
+  while (sent + 2 * PIECE <= LIMIT) {
+    xsock_iovec_t iov[2];
+    iov[0].base = src + sent;
+    iov[0].len = PIECE;
+    iov[1].base = src + sent + PIECE;
+    iov[1].len = PIECE;
+    n = xsock_sendv(c, iov, 2);
+    if (n < 0)
+      break;
+    assert_true(n > 0 && n <= 2 * PIECE);
+    sent += (size_t)n;
+  }
+  /* The peer reads nothing, so the socket must fill long before LIMIT. */
+  xt_err(n, XSOCK_EAGAIN);
+  xt_ok(xsock_close(c));
+  while ((n = xt_ok(xsock_recv(s, dst + got, LIMIT - got))) > 0)
+    got += (size_t)n;
+  assert_int_equal(got, sent);
+  assert_memory_equal(dst, src, sent);
+  xt_ok(xsock_close(s));
+}
+
 static void test_zero_length_pieces(void **state) {
   char x = 'x', buf[8];
   xsock_iovec_t none[3];
@@ -274,6 +321,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_gather_many_pieces),
       cmocka_unit_test(test_scatter_across_pieces),
+      cmocka_unit_test(test_gather_partial_nonblocking),
       cmocka_unit_test(test_zero_length_pieces),
       cmocka_unit_test(test_limits_and_bad_arguments),
       cmocka_unit_test(test_peek_then_recv),

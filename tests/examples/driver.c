@@ -14,19 +14,24 @@
 
 typedef struct xd_example {
   const char *name;
+  /* What the driver does before the talk: XD_LISTENS starts the example
+   * with args and reads where it listens, XD_RUNS only starts it, and
+   * XD_TALK_STARTS leaves the start to the talk function (xd_start), for
+   * an example whose arguments are known only then, such as the address
+   * of a server the driver itself runs for it. */
+  enum { XD_LISTENS, XD_RUNS, XD_TALK_STARTS } start;
   const char *args[6]; /* after the program name, NULL-terminated */
-  int listens;         /* its first line says where it listens */
   int (*talk)(xd_run_t *r);
 } xd_example_t;
 
 /* One row per example. */
 static const xd_example_t xd_examples[] = {
-    {"echo_server", {"--clients", "2", NULL}, 1, xd_talk_echo_server},
-    {"blocking_echo", {NULL}, 1, xd_talk_blocking_echo},
-    {"thread_echo", {"--clients", "3", NULL}, 1, xd_talk_thread_echo},
-    {"serve_forever", {NULL}, 1, xd_talk_serve_forever},
-    {"udp_echo", {"server", "--count", "4", NULL}, 1, xd_talk_udp_echo},
-    {"sockbuf", {NULL}, 0, xd_talk_sockbuf},
+    {"echo_server", XD_LISTENS, {"--clients", "2", NULL}, xd_talk_echo_server},
+    {"blocking_echo", XD_LISTENS, {NULL}, xd_talk_blocking_echo},
+    {"thread_echo", XD_LISTENS, {"--clients", "3", NULL}, xd_talk_thread_echo},
+    {"serve_forever", XD_LISTENS, {NULL}, xd_talk_serve_forever},
+    {"udp_echo", XD_LISTENS, {"server", "--count", "4", NULL}, xd_talk_udp_echo},
+    {"sockbuf", XD_RUNS, {NULL}, xd_talk_sockbuf},
 };
 
 int xd_fail(const char *fmt, ...) {
@@ -106,12 +111,23 @@ static int xd_read_address(xd_run_t *r) {
   return 0;
 }
 
+int xd_start(xd_run_t *r, const char *const *args, int listens) {
+  const char *argv_child[16];
+  size_t i;
+  argv_child[0] = r->prog;
+  for (i = 0; args[i] != NULL && i + 2 < sizeof argv_child / sizeof argv_child[0]; i++)
+    argv_child[i + 1] = args[i];
+  argv_child[i + 1] = NULL;
+  if ((r->child = xd_spawn(argv_child)) == NULL)
+    return xd_fail("cannot start %s", r->prog);
+  return listens ? xd_read_address(r) : 0;
+}
+
 int main(int argc, char **argv) {
   const xd_example_t *ex = NULL;
-  const char *argv_child[8];
   xd_run_t run;
   size_t i;
-  int rc;
+  int rc = 0;
   if (argc != 3) {
     fprintf(stderr, "usage: %s NAME PROGRAM\n", argv[0]);
     return 2;
@@ -127,18 +143,15 @@ int main(int argc, char **argv) {
     return xd_fail("xsock_init");
   memset(&run, 0, sizeof run);
   run.prog = argv[2];
-  argv_child[0] = argv[2];
-  for (i = 0; ex->args[i] != NULL; i++)
-    argv_child[i + 1] = ex->args[i];
-  argv_child[i + 1] = NULL;
-  if ((run.child = xd_spawn(argv_child)) == NULL)
-    return xd_fail("cannot start %s", argv[2]);
-  rc = ex->listens ? xd_read_address(&run) : 0;
+  if (ex->start != XD_TALK_STARTS)
+    rc = xd_start(&run, ex->args, ex->start == XD_LISTENS);
   if (rc == 0)
     rc = ex->talk(&run);
   /* A talk that failed half-way leaves the example running. */
-  xd_kill(run.child);
-  xd_free(run.child);
+  if (run.child != NULL) {
+    xd_kill(run.child);
+    xd_free(run.child);
+  }
   xsock_cleanup();
   printf("driver: %s %s\n", ex->name, rc == 0 ? "passed" : "FAILED");
   return rc == 0 ? 0 : 1;

@@ -4,7 +4,15 @@
  * line "... listening on HOST:PORT ...", talks to it over loopback with
  * xsock, checks every reply byte for byte, stops it and checks how it
  * exited. Each example has one talk function (talk.c) and one row in the
- * table of driver.c; adding an example is adding those two. */
+ * table of driver.c; adding an example is adding those two (and its name
+ * to tests/examples/CMakeLists.txt). For instance:
+ *  - a chat server: a row that starts it listening, and a talk that
+ *    connects several clients with xd_connect, sends framed messages and
+ *    checks that every client receives each one;
+ *  - an HTTP fetch client: a row with XD_TALK_STARTS, and a talk that
+ *    opens a listener on the loopback, starts the example with its URL
+ *    (xd_start), accepts it, checks the request, answers, and checks what
+ *    the example printed (xd_expect_line) and its exit (xd_expect_exit). */
 #ifndef XD_DRIVER_H
 #define XD_DRIVER_H
 
@@ -45,6 +53,11 @@ int xd_expect_line(xd_run_t *r, const char *want);
 /* Waits for the example to exit (XD_EXIT_LIMIT_MS), copies the rest of
  * its output, and checks its exit status. */
 int xd_expect_exit(xd_run_t *r, int status);
+
+/* Starts r->prog with args (NULL-terminated) into r->child and, when
+ * listens, reads its address into r->addr. The driver does this itself
+ * before the talk, except for XD_TALK_STARTS rows. */
+int xd_start(xd_run_t *r, const char *const *args, int listens);
 
 /* ---- one talk function per example (talk.c); 0 when all went well ---- */
 int xd_talk_echo_server(xd_run_t *r);

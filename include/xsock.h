@@ -406,8 +406,9 @@ XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
 XSOCK_API xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len);
 
 /** The most buffers one xsock_sendv() / xsock_recvv() takes: the same on
- * every OS (every OS's own limit is higher: IOV_MAX is 1024 on Linux and
- * macOS, and Winsock takes more). */
+ * every OS, and below the OSes' own limits (IOV_MAX is 1024 on Linux,
+ * macOS and the BSDs; Windows converts them on the stack), so a count
+ * that works on one OS works on all. */
 #define XSOCK_IOV_MAX 64
 
 /** One buffer of a scatter/gather call. On POSIX its layout is struct

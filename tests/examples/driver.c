@@ -27,6 +27,7 @@ typedef struct xd_example {
 /* One row per example. */
 static const xd_example_t xd_examples[] = {
     {"echo_server", XD_LISTENS, {"--clients", "2", NULL}, xd_talk_echo_server},
+    {"echo_client", XD_TALK_STARTS, {NULL}, xd_talk_echo_client},
     {"blocking_echo", XD_LISTENS, {NULL}, xd_talk_blocking_echo},
     {"thread_echo", XD_LISTENS, {"--clients", "3", NULL}, xd_talk_thread_echo},
     {"serve_forever", XD_LISTENS, {NULL}, xd_talk_serve_forever},

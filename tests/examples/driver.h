@@ -61,6 +61,7 @@ int xd_start(xd_run_t *r, const char *const *args, int listens);
 
 /* ---- one talk function per example (talk.c); 0 when all went well ---- */
 int xd_talk_echo_server(xd_run_t *r);
+int xd_talk_echo_client(xd_run_t *r);
 int xd_talk_blocking_echo(xd_run_t *r);
 int xd_talk_thread_echo(xd_run_t *r);
 int xd_talk_serve_forever(xd_run_t *r);

@@ -21,6 +21,39 @@ int xd_talk_echo_server(xd_run_t *r) {
   return xd_expect_exit(r, 0);
 }
 
+/* echo_client, the verifying client, against echo_server: the driver
+ * starts the server (a sibling program: the client's file name with
+ * "client" made "server", which keeps any ".exe"), points the client at
+ * it, and checks that both report success and exit 0. */
+int xd_talk_echo_client(xd_run_t *r) {
+  const char *server_args[] = {"--clients", "3", NULL};
+  const char *client_args[] = {"--addr", NULL, "--conns", "3", "--messages", "300",
+                               "--size", "2000", NULL};
+  char server_prog[256], text[XSOCK_ADDRSTRLEN];
+  const char *at = strstr(r->prog, "echo_client");
+  xd_run_t srv;
+  int rc;
+  if (at == NULL || strlen(r->prog) >= sizeof server_prog)
+    return xd_fail("%s is not named echo_client", r->prog);
+  memcpy(server_prog, r->prog, strlen(r->prog) + 1);
+  memcpy(server_prog + (at - r->prog), "echo_server", 11);
+  memset(&srv, 0, sizeof srv);
+  srv.prog = server_prog;
+  rc = xd_start(&srv, server_args, 1);
+  if (rc == 0) {
+    xsock_addr_format(&srv.addr, text, sizeof text);
+    client_args[1] = text;
+    rc = xd_start(r, client_args, 0) || xd_expect_line(r, "every echo verified") ||
+         xd_expect_exit(r, 0) || xd_expect_line(&srv, "stopping: 3 clients served") ||
+         xd_expect_exit(&srv, 0);
+  }
+  if (srv.child != NULL) {
+    xd_kill(srv.child);
+    xd_free(srv.child);
+  }
+  return rc;
+}
+
 /* blocking_echo serves one client at a time until it is killed. */
 int xd_talk_blocking_echo(xd_run_t *r) {
   xsock_t a;

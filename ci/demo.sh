@@ -5,6 +5,8 @@
 # starts examples/echo_server on an ephemeral port, runs echo_client with
 # M connections and N framed messages, checks that every echo came back
 # intact, then stops the server with SIGINT and checks it shut down cleanly.
+# Then it runs examples/serve_forever briefly: two requests, and a
+# shutdown from its main thread that must end the hour-long wait at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ci/lib.sh
@@ -21,7 +23,7 @@ fi
 xs_log "building the examples ($BUILD)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DXSOCK_BUILD_TESTS=OFF \
   -DXSOCK_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target echo_server echo_client >/dev/null
+cmake --build "$BUILD" -j2 --target echo_server echo_client serve_forever >/dev/null
 server_bin="$BUILD/examples/echo_server"
 client_bin="$BUILD/examples/echo_client"
 backends=$("$server_bin" --list-backends)
@@ -52,3 +54,36 @@ for backend in $backends; do
   tail -n 1 "$BUILD/server-$backend.log"
 done
 xs_log "demo: every backend echoed every message intact"
+
+# serve_forever: the socketserver loop. Its stdin and stdout are a
+# coprocess's pipes: its first line tells the port, each request is one
+# line over TCP (bash's /dev/tcp) answered in upper case, and closing its
+# stdin makes the main thread call shutdown().
+xs_log "serve_forever: two requests, then shutdown() from another thread"
+coproc SERVE { "$BUILD/examples/serve_forever" 2>&1; }
+serve_pid=$SERVE_PID
+# Bash closes a coprocess's descriptors once it has exited: keep copies.
+exec 4<&"${SERVE[0]}" 5>&"${SERVE[1]}"
+exec {SERVE[0]}<&- {SERVE[1]}>&-
+read -r line <&4
+echo "$line"
+port=${line##*127.0.0.1:}
+port=${port%%,*}
+for request in "hello from the demo" "serve forever"; do
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf '%s\n' "$request" >&3
+  read -r answer <&3
+  exec 3>&-
+  echo "  sent \"$request\", got \"$answer\""
+  if [ "$answer" != "${request^^}" ]; then
+    echo "demo: serve_forever answered \"$answer\""; exit 1
+  fi
+done
+exec 5>&-
+while read -r line <&4; do echo "$line"; done
+exec 4<&-
+if ! timeout 30 tail --pid="$serve_pid" -f /dev/null; then
+  echo "demo: serve_forever did not stop within 30 s of shutdown()"; exit 1
+fi
+wait "$serve_pid"
+xs_log "demo: serve_forever served and shut down at once"

@@ -17,6 +17,7 @@ int main(void) {
   xsock_getsockname(l, &addr);
   xsock_addr_format(&addr, text, sizeof text);
   printf("listening on %s; try: nc %s\n", text, text);
+  fflush(stdout);                                   /* shown now, even in a pipe */
   while (xsock_accept(l, &c, NULL, 0) == 0) {       /* one client at a time */
     while ((n = xsock_recv(c, buf, sizeof buf)) > 0)
       xsock_sendall(c, buf, (size_t)n);             /* echo */

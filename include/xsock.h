@@ -436,6 +436,47 @@ XSOCK_API xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
 XSOCK_API xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
                                        xsock_addr_t *from);
 
+/** Receives like xsock_recv() but leaves the bytes queued (MSG_PEEK): the
+ * next receive returns them again. The same rules and errors as
+ * xsock_recv(); on a datagram socket it peeks at the next datagram, which
+ * a short buffer truncates on POSIX and gives XSOCK_EMSGSIZE on Windows,
+ * as xsock_recvfrom() documents (the datagram stays queued either way). */
+XSOCK_API xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len);
+
+/** The most buffers one xsock_sendv() / xsock_recvv() takes: the same on
+ * every OS, and below the OSes' own limits (IOV_MAX is 1024 on Linux,
+ * macOS and the BSDs; Windows converts them on the stack), so a count
+ * that works on one OS works on all. */
+#define XSOCK_IOV_MAX 64
+
+/** One buffer of a scatter/gather call. On POSIX its layout is struct
+ * iovec's (the library checks that at compile time); on Windows the
+ * library converts it into WSABUFs on the stack. */
+typedef struct xsock_iovec {
+  void *base; /**< the bytes; never NULL, even when len is 0 */
+  size_t len; /**< how many */
+} xsock_iovec_t;
+
+/** @{ */
+/** Gather-send / scatter-receive: one call moves the bytes of iovcnt
+ * buffers in order, as xsock_send() / xsock_recv() would move one buffer
+ * holding their concatenation (a datagram socket sends one datagram and
+ * receives one, truncated or XSOCK_EMSGSIZE as xsock_recvfrom() says).
+ * Returns the bytes moved (a partial count is possible, as for
+ * xsock_send(): the caller resumes after the last byte moved), 0 at end of
+ * stream for xsock_recvv(), or xsock_send() / xsock_recv()'s errors.
+ * Buffers of length 0 are allowed anywhere and skipped; iovcnt 0 moves
+ * nothing. Neither call allocates memory. XSOCK_EINVAL for iov NULL (even
+ * with iovcnt 0), iovcnt below 0 or above XSOCK_IOV_MAX, a buffer whose
+ * base is NULL (even with len 0), or lengths whose sum is above
+ * PTRDIFF_MAX; checked before the handle (XSOCK_EBADF). A valid total may
+ * still move fewer bytes in one call (Windows moves at most INT_MAX). */
+XSOCK_API xsock_ssize_t xsock_sendv(xsock_t s, const xsock_iovec_t *iov,
+                                    int iovcnt);
+XSOCK_API xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov,
+                                    int iovcnt);
+/** @} */
+
 /** Shuts down reading, writing or both (XSOCK_SHUT_*). XSOCK_ENOTCONN for
  * a socket that is not connected, a listener included (it keeps
  * listening; Linux alone would accept some of these). */

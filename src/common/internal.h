@@ -168,4 +168,15 @@ XSOCK__INTERNAL xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf,
                                                  size_t len,
                                                  xsock_addr_t *from);
 
+/* Scatter/gather and peek (src/common/iov_api.c -> src/posix/iov.c,
+ * src/win32/iov.c). iov is not NULL, 0 <= iovcnt <= XSOCK_IOV_MAX, every
+ * base is not NULL and the lengths sum to at most PTRDIFF_MAX. */
+XSOCK__INTERNAL xsock_ssize_t xsock__os_sendv(xsock_t s,
+                                              const xsock_iovec_t *iov,
+                                              int iovcnt);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_recvv(xsock_t s,
+                                              const xsock_iovec_t *iov,
+                                              int iovcnt);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len);
+
 #endif /* XSOCK_COMMON_INTERNAL_H */

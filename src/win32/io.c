@@ -24,8 +24,9 @@
 
 static int io__clamp(size_t len) { return len > (size_t)INT_MAX ? INT_MAX : (int)len; }
 
-/* A failed recv's code; see the notes for a datagram's WSAECONNRESET. */
-static int io__recv_fail(SOCKET s, int err) {
+/* A failed receive's code; see the notes for a datagram's WSAECONNRESET.
+ * iov.c shares it. */
+int xsock__win_recv_fail(SOCKET s, int err) {
   int type = 0, len = (int)sizeof type;
   if (err == WSAECONNRESET &&
       getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == 0 &&
@@ -49,7 +50,7 @@ xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len) {
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
       return 0;
-    return io__recv_fail((SOCKET)s, err);
+    return xsock__win_recv_fail((SOCKET)s, err);
   }
   return n;
 }
@@ -81,7 +82,7 @@ xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t 
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
       return 0;
-    return io__recv_fail((SOCKET)s, err);
+    return xsock__win_recv_fail((SOCKET)s, err);
   }
   /* The datagram is consumed already, so an address xsock cannot express
    * (or none, on a stream) leaves *from empty rather than losing the data. */

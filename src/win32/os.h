@@ -41,6 +41,11 @@ XSOCK__INTERNAL int xsock__win_socket_kind(SOCKET s, int *af, int *type);
 /* Makes a socket handle non-inheritable (a child process never gets it). */
 XSOCK__INTERNAL int xsock__win_no_inherit(SOCKET s);
 
+/* The code of a failed recv/recvfrom/WSARecv on s with Winsock error err:
+ * a datagram socket's WSAECONNRESET (an earlier send met a closed port)
+ * becomes XSOCK_ECONNREFUSED, as on POSIX (src/win32/io.c). */
+XSOCK__INTERNAL int xsock__win_recv_fail(SOCKET s, int err);
+
 /* ---- socket calls (src/win32/socket.c) ---- */
 
 /* Closes a socket that failed its set-up without disturbing the error

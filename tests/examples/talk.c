@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* One talk function per example: what a user would do with it, checked
+ * byte for byte, ending with the example stopped and its exit checked.
+ * See driver.h. */
+#include "driver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* echo_server --clients 2: two clients at once, interleaved, then both
+ * leave and the server stops by itself. */
+int xd_talk_echo_server(xd_run_t *r) {
+  xsock_t a, b;
+  if (xd_connect(r, &a) || xd_connect(r, &b) || xd_echo(a, "first", 5) ||
+      xd_echo(b, "second client", 13) || xd_echo(a, "first again", 11))
+    return 1;
+  xsock_close(a);
+  xsock_close(b);
+  if (xd_expect_line(r, "stopping: 2 clients served"))
+    return 1;
+  return xd_expect_exit(r, 0);
+}
+
+/* echo_client, the verifying client, against echo_server: the driver
+ * starts the server (a sibling program: the client's file name with
+ * "client" made "server", which keeps any ".exe"), points the client at
+ * it, and checks that both report success and exit 0. */
+int xd_talk_echo_client(xd_run_t *r) {
+  const char *server_args[] = {"--clients", "3", NULL};
+  const char *client_args[] = {"--addr", NULL, "--conns", "3", "--messages", "300",
+                               "--size", "2000", NULL};
+  char server_prog[256], text[XSOCK_ADDRSTRLEN];
+  const char *at = strstr(r->prog, "echo_client");
+  xd_run_t srv;
+  int rc;
+  if (at == NULL || strlen(r->prog) >= sizeof server_prog)
+    return xd_fail("%s is not named echo_client", r->prog);
+  memcpy(server_prog, r->prog, strlen(r->prog) + 1);
+  memcpy(server_prog + (at - r->prog), "echo_server", 11);
+  memset(&srv, 0, sizeof srv);
+  srv.prog = server_prog;
+  rc = xd_start(&srv, server_args, 1);
+  if (rc == 0) {
+    xsock_addr_format(&srv.addr, text, sizeof text);
+    client_args[1] = text;
+    rc = xd_start(r, client_args, 0) || xd_expect_line(r, "every echo verified") ||
+         xd_expect_exit(r, 0) || xd_expect_line(&srv, "stopping: 3 clients served") ||
+         xd_expect_exit(&srv, 0);
+  }
+  if (srv.child != NULL) {
+    xd_kill(srv.child);
+    xd_free(srv.child);
+  }
+  return rc;
+}
+
+/* blocking_echo serves one client at a time until it is killed. */
+int xd_talk_blocking_echo(xd_run_t *r) {
+  xsock_t a;
+  int i;
+  for (i = 0; i < 2; i++) {
+    if (xd_connect(r, &a) || xd_echo(a, "hello", 5) || xd_echo(a, "world!", 6))
+      return 1;
+    xsock_close(a);
+  }
+  xd_kill(r->child);
+  return 0;
+}
+
+/* thread_echo --clients 3: the third client is answered while the first
+ * two are connected and idle, which only a server that serves clients
+ * concurrently can do. */
+int xd_talk_thread_echo(xd_run_t *r) {
+  xsock_t c[3];
+  int i;
+  for (i = 0; i < 3; i++)
+    if (xd_connect(r, &c[i]))
+      return 1;
+  if (xd_echo(c[2], "third first", 11) || xd_echo(c[0], "then the first", 14) ||
+      xd_echo(c[1], "and the second", 14))
+    return 1;
+  for (i = 0; i < 3; i++)
+    xsock_close(c[i]);
+  return xd_expect_exit(r, 0);
+}
+
+/* One request to serve_forever: a line, answered in upper case. */
+static int xd_request(xd_run_t *r, const char *line, const char *want) {
+  char buf[64];
+  size_t len = strlen(want);
+  xsock_ssize_t n;
+  xsock_t s;
+  if (xd_connect(r, &s))
+    return 1;
+  if (xsock_sendall(s, line, strlen(line)) != (xsock_ssize_t)strlen(line))
+    return xsock_close(s), xd_fail("send");
+  n = xsock_recv_exact(s, buf, sizeof buf);
+  xsock_close(s);
+  if (n != (xsock_ssize_t)len || memcmp(buf, want, len) != 0)
+    return xd_fail("request \"%s\": wrong answer (%ld bytes)", want, (long)n);
+  return 0;
+}
+
+/* serve_forever: two requests, then its stdin is closed and the main
+ * thread shuts the loop down. The loop waits an hour per wait, so it
+ * stops within XD_EXIT_LIMIT_MS only because the wakeup ended the wait
+ * (bpo-35017). */
+int xd_talk_serve_forever(xd_run_t *r) {
+  if (xd_request(r, "hello\n", "HELLO\n") || xd_request(r, "serve forever\n", "SERVE FOREVER\n"))
+    return 1;
+  xd_close_stdin(r->child);
+  return xd_expect_exit(r, 0);
+}
+
+/* udp_echo server --count 4: three datagrams from the driver, one from
+ * the example's own client mode, then the server stops by itself. */
+int xd_talk_udp_echo(xd_run_t *r) {
+  const char *msgs[] = {"one", "datagram of twenty-nine bytes", ""};
+  char buf[128], text[XSOCK_ADDRSTRLEN];
+  const char *client_argv[5];
+  xd_child_t *client;
+  xsock_addr_t from;
+  xsock_ssize_t n;
+  xsock_t s;
+  size_t i;
+  if (xsock_socket(&s, XSOCK_AF_INET, XSOCK_DGRAM, 0) < 0)
+    return xd_fail("socket");
+  for (i = 0; i < 3; i++) {
+    size_t len = strlen(msgs[i]);
+    if (xsock_sendto(s, msgs[i], len, &r->addr) != (xsock_ssize_t)len)
+      return xsock_close(s), xd_fail("sendto");
+    n = xsock_recvfrom(s, buf, sizeof buf, &from);
+    if (n != (xsock_ssize_t)len || memcmp(buf, msgs[i], len) != 0 ||
+        !xsock_addr_equal(&from, &r->addr))
+      return xsock_close(s), xd_fail("datagram %d: wrong echo (%ld)", (int)i, (long)n);
+  }
+  xsock_close(s);
+  xsock_addr_format(&r->addr, text, sizeof text);
+  client_argv[0] = r->prog;
+  client_argv[1] = "client";
+  client_argv[2] = text;
+  client_argv[3] = "ping";
+  client_argv[4] = NULL;
+  if ((client = xd_spawn(client_argv)) == NULL)
+    return xd_fail("cannot start the client");
+  n = xd_read_line(client, buf, sizeof buf);
+  if (xd_wait(client, XD_EXIT_LIMIT_MS) != 0 || n < 0 || strcmp(buf, "reply: ping") != 0) {
+    xd_free(client);
+    return xd_fail("the client did not print \"reply: ping\" and exit 0");
+  }
+  xd_free(client);
+  printf("  | (client) reply: ping\n");
+  return xd_expect_exit(r, 0);
+}
+
+/* sockbuf runs to its end; each step must have printed its line. */
+int xd_talk_sockbuf(xd_run_t *r) {
+  if (xd_expect_line(r, "default:") || xd_expect_line(r, "after setting 8192:") ||
+      xd_expect_line(r, "before send would block") || xd_expect_line(r, "sockbuf: done"))
+    return 1;
+  return xd_expect_exit(r, 0);
+}

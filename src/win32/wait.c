@@ -24,7 +24,7 @@
 #include "os.h"
 #include "pollbits.h"
 
-#ifdef XSOCK_TEST_HOOKS
+#if defined(XSOCK_TEST_HOOKS) && XSOCK_HAVE_WSAPOLL
 /* sel_wsapoll.c's hook: when nonzero, what WSAPoll says about a socket
  * that asks for WRITE keeps POLLWRNORM only, as Windows before 10 version
  * 2004 reports a failed connect, so that tests see select's exceptfds
@@ -41,7 +41,7 @@ static unsigned wait__classify(SOCKET s, unsigned events) {
   pfd.revents = 0;
   if (WSAPoll(&pfd, 1, 0) == SOCKET_ERROR)
     return 0;
-#ifdef XSOCK_TEST_HOOKS
+#if defined(XSOCK_TEST_HOOKS) && XSOCK_HAVE_WSAPOLL
   if (xsock__wsapoll_legacy_connects && (events & XSOCK_WRITE))
     pfd.revents &= POLLWRNORM;
 #endif

@@ -2,7 +2,7 @@
 /* A tiny HTTP/1.0 client: fetches one page and prints its status line and
  * how long its body is. The same source builds on Windows and POSIX.
  *
- *   http_fetch HOST PORT PATH [timeout_ms]      e.g. http_fetch 127.0.0.1 8080 /
+ *   http_fetch HOST PORT PATH [timeout_ms]   e.g. http_fetch 127.0.0.1 8080 /
  *
  * Output, on success (exit status 0):
  *   HTTP/1.0 200 OK          the status line, as the server sent it
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
   if (argc == 5)
     timeout_ms = atoi(argv[4]);
   if (port < 1 || port > 65535 || timeout_ms <= 0 || path[0] != '/') {
-    fprintf(stderr, "http_fetch: bad port, timeout or path (it starts with /)\n");
+    fprintf(stderr, "http_fetch: bad port, timeout or path (starts with /)\n");
     return 1;
   }
   if (xsock_init() != 0)

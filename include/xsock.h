@@ -29,8 +29,8 @@
  *  - Call xsock_init() once before anything else (it starts Winsock on
  *    Windows and is cheap everywhere); xsock_cleanup() balances it. The
  *    calls that create a handle (xsock_socket, xsock_socketpair,
- *    xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT before it, on
- *    every OS.
+ *    xsock_selector_open, xsock_resolve, xsock_create_connection,
+ *    xsock_create_server) give XSOCK_ENOTINIT before it, on every OS.
  */
 #ifndef XSOCK_H
 #define XSOCK_H
@@ -79,7 +79,8 @@ XSOCK_API const char *xsock_version(void);
  * POSIX. Reference-counted and thread-safe: every successful xsock_init()
  * must be balanced by one xsock_cleanup(). Until it has succeeded, the
  * calls that create a handle (xsock_socket, xsock_socketpair,
- * xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT on every OS. */
+ * xsock_selector_open, xsock_resolve, xsock_create_connection,
+ * xsock_create_server) give XSOCK_ENOTINIT on every OS. */
 XSOCK_API int xsock_init(void);
 
 /** Releases one xsock_init() reference; the last one calls WSACleanup,

@@ -128,7 +128,8 @@ static void test_server_dualstack(void **state) {
   xt_ok(xsock_accept(l, &a, &peer, 0));
   /* An IPv4 client seen through an IPv6 socket: ::ffff:127.0.0.1. */
   assert_int_equal(peer.family, XSOCK_AF_INET6);
-  assert_memory_equal(peer.u.ip, "\0\0\0\0\0\0\0\0\0\0\xff\xff\x7f\0\0\x01", 16);
+  assert_memory_equal(peer.u.ip, "\0\0\0\0\0\0\0\0\0\0\xff\xff\x7f\0\0\x01",
+                      16);
   xt_close(&a);
   xt_ok(xsock_create_connection(&c6, "::1", addr.port, 5000, 0));
   xt_ok(xsock_accept(l, &a, NULL, 0));

@@ -4,8 +4,14 @@
  * sockets, the same answers a selector gives; its timeouts, its argument
  * checks; and xsock_clock_ms. */
 #include "xtest.h"
+#include "xtest_thread.h"
 
 #include <string.h>
+
+#ifdef __linux__
+#include <pthread.h>
+#include <signal.h>
+#endif
 
 #define RW (XSOCK_READ | XSOCK_WRITE)
 #define ERRHUP (XSOCK_ERROR | XSOCK_HANGUP)
@@ -353,6 +359,71 @@ static void test_timeout(void **state) {
   xt_close(&s);
 }
 
+#ifdef __linux__
+/* A signal without SA_RESTART interrupts poll (EINTR): the wait resumes
+ * with the time left instead of returning early, and still sees data that
+ * arrives after the signal. */
+static volatile sig_atomic_t eintr_seen;
+
+static void eintr_handler(int sig) {
+  (void)sig;
+  eintr_seen = 1;
+}
+
+struct eintr_helper {
+  pthread_t target;
+  xsock_t peer;
+  int send_after;
+};
+
+static void eintr_helper_main(void *arg) {
+  struct eintr_helper *h = (struct eintr_helper *)arg;
+  /* The pause only makes it likely that the signal lands inside the
+   * wait; no verdict depends on it. */
+  xt_sleep_ms(50);
+  pthread_kill(h->target, SIGUSR1);
+  if (h->send_after) {
+    xt_sleep_ms(50);
+    xt_ok(xsock_sendall(h->peer, "x", 1));
+  }
+}
+
+static void test_interrupted(void **state) {
+  struct sigaction sa, old;
+  struct eintr_helper h;
+  xt_thread_t *t;
+  xsock_t c, s;
+  int64_t before;
+  (void)state;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = eintr_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* no SA_RESTART: poll sees EINTR */
+  assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+  xt_tcp_pair(&c, &s);
+  h.target = pthread_self();
+  h.peer = c;
+  h.send_after = 0;
+  eintr_seen = 0;
+  t = xt_thread_start(eintr_helper_main, &h);
+  before = xsock_clock_ms();
+  assert_int_equal(xt_ok(xsock_wait(s, XSOCK_READ, 300)), 0);
+  assert_true(xsock_clock_ms() - before >= 300);
+  xt_thread_join(t);
+  assert_int_equal(eintr_seen, 1);
+  /* No timeout: only the data ends the wait. */
+  h.send_after = 1;
+  eintr_seen = 0;
+  t = xt_thread_start(eintr_helper_main, &h);
+  assert_int_equal(xsock_wait(s, XSOCK_READ, -1), XSOCK_READ);
+  xt_thread_join(t);
+  assert_int_equal(eintr_seen, 1);
+  xt_close(&c);
+  xt_close(&s);
+  assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+}
+#endif
+
 static void test_misuse(void **state) {
   xsock_t c, s, dead;
   (void)state;
@@ -400,6 +471,9 @@ int main(void) {
       cmocka_unit_test(test_fresh_socket),
       cmocka_unit_test(test_readable_keeps_data),
       cmocka_unit_test(test_timeout),
+#ifdef __linux__
+      cmocka_unit_test(test_interrupted),
+#endif
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_clock),
   };

@@ -19,11 +19,11 @@
 #include <string.h>
 
 /* How many resolved addresses are tried at most. */
-#define CONNECT__MAX_ADDRS 16
+#define CONNECT_API__MAX_ADDRS 16
 
 /* Milliseconds left until deadline, for a wait: -1 (forever) without a
  * deadline, 0 once it passed. */
-static int connect__left(int timeout_ms, int64_t deadline) {
+static int connect_api__left(int timeout_ms, int64_t deadline) {
   int64_t left;
   if (timeout_ms < 0)
     return -1;
@@ -33,14 +33,14 @@ static int connect__left(int timeout_ms, int64_t deadline) {
 
 /* One attempt: a non-blocking connect to addr, waited for until the
  * deadline. On success *s is the connected (non-blocking) socket. */
-static int connect__one(xsock_t *s, const xsock_addr_t *addr, int timeout_ms,
-                        int64_t deadline) {
+static int connect_api__one(xsock_t *s, const xsock_addr_t *addr,
+                            int timeout_ms, int64_t deadline) {
   int rc, left, ready;
   if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM, XSOCK_NONBLOCK)) < 0)
     return rc;
   rc = xsock_connect(*s, addr);
   if (rc == XSOCK_EINPROGRESS) {
-    left = connect__left(timeout_ms, deadline);
+    left = connect_api__left(timeout_ms, deadline);
     ready = left == 0 ? 0 : xsock_wait(*s, XSOCK_WRITE, left);
     if (ready == 0)
       rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
@@ -60,7 +60,7 @@ static int connect__one(xsock_t *s, const xsock_addr_t *addr, int timeout_ms,
 
 int xsock_create_connection(xsock_t *out, const char *host, int port,
                             int timeout_ms, int flags) {
-  xsock_addr_t addrs[CONNECT__MAX_ADDRS];
+  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
   int64_t deadline = 0;
   int n, i, rc = XSOCK_EUNKNOWN;
   if (out == NULL)
@@ -74,14 +74,15 @@ int xsock_create_connection(xsock_t *out, const char *host, int port,
   if (timeout_ms > 0)
     deadline = xsock_clock_ms() + timeout_ms;
   if ((n = xsock_resolve(host, port, XSOCK_AF_UNSPEC, addrs,
-                         CONNECT__MAX_ADDRS)) < 0)
+                         CONNECT_API__MAX_ADDRS)) < 0)
     return n;
   for (i = 0; i < n; i++) {
-    if (timeout_ms > 0 && i > 0 && connect__left(timeout_ms, deadline) == 0) {
+    if (timeout_ms > 0 && i > 0 &&
+        connect_api__left(timeout_ms, deadline) == 0) {
       rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
       break;
     }
-    if ((rc = connect__one(out, &addrs[i], timeout_ms, deadline)) == 0)
+    if ((rc = connect_api__one(out, &addrs[i], timeout_ms, deadline)) == 0)
       break;
     if (rc == XSOCK_ETIMEDOUT)
       break;
@@ -97,8 +98,8 @@ int xsock_create_connection(xsock_t *out, const char *host, int port,
 }
 
 /* One attempt: a listener on addr. */
-static int server__one(xsock_t *s, const xsock_addr_t *addr, int backlog,
-                       int flags) {
+static int connect_api__server(xsock_t *s, const xsock_addr_t *addr,
+                               int backlog, int flags) {
   int rc;
   if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM,
                          flags & XSOCK_NONBLOCK)) < 0)
@@ -122,7 +123,7 @@ static int server__one(xsock_t *s, const xsock_addr_t *addr, int backlog,
 
 int xsock_create_server(xsock_t *out, const char *host, int port, int backlog,
                         int flags) {
-  xsock_addr_t addrs[CONNECT__MAX_ADDRS];
+  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
   int n, i, rc = XSOCK_EUNKNOWN;
   int family = (flags & XSOCK_DUALSTACK) ? XSOCK_AF_INET6 : XSOCK_AF_INET;
   if (out == NULL)
@@ -140,11 +141,11 @@ int xsock_create_server(xsock_t *out, const char *host, int port, int backlog,
   } else if ((n = xsock_resolve(host, port,
                                 (flags & XSOCK_DUALSTACK) ? XSOCK_AF_INET6
                                                           : XSOCK_AF_UNSPEC,
-                                addrs, CONNECT__MAX_ADDRS)) < 0) {
+                                addrs, CONNECT_API__MAX_ADDRS)) < 0) {
     return n;
   }
   for (i = 0; i < n; i++)
-    if ((rc = server__one(out, &addrs[i], backlog, flags)) == 0)
+    if ((rc = connect_api__server(out, &addrs[i], backlog, flags)) == 0)
       break;
   return rc;
 }

@@ -19,7 +19,7 @@ int64_t xsock_clock_ms(void) {
 /* The milliseconds left until deadline_ns (0 when it passed), for a wait
  * that resumes; never more than INT_MAX fits, as the caller asked for at
  * most that. */
-static int wait__left_ms(uint64_t deadline_ns) {
+static int wait_api__left_ms(uint64_t deadline_ns) {
   uint64_t now = xsock__now_ns();
   if (now >= deadline_ns)
     return 0;
@@ -50,7 +50,7 @@ int xsock_wait(xsock_t s, unsigned events, int timeout_ms) {
      * the caller sees: wait again for the time left, if any. */
     if (timeout_ms == 0)
       return 0;
-    if (timeout_ms > 0 && (left = wait__left_ms(deadline)) == 0)
+    if (timeout_ms > 0 && (left = wait_api__left_ms(deadline)) == 0)
       return 0;
   }
 }

@@ -12,10 +12,10 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <limits.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -57,7 +57,8 @@ static inline xsock__timeo_t xsock__timeo_from_ms(int ms) {
  * rounds up to its tick) never reads back as 0, "none"; clamped to
  * INT_MAX. */
 static inline int xsock__timeo_to_ms(const xsock__timeo_t *tv) {
-  long long ms = (long long)tv->tv_sec * 1000 + ((long long)tv->tv_usec + 999) / 1000;
+  long long ms =
+      (long long)tv->tv_sec * 1000 + ((long long)tv->tv_usec + 999) / 1000;
   return ms > INT_MAX ? INT_MAX : ms < 0 ? 0 : (int)ms;
 }
 

@@ -81,8 +81,10 @@ static void test_nonblocking(void **state) {
   xt_close(&l);
 }
 
-/* "localhost" may resolve to ::1 before 127.0.0.1; a server on 127.0.0.1
- * only is still reached, by trying each address in turn. */
+/* A name, not a number. Where "localhost" resolves to ::1 before
+ * 127.0.0.1, a server on 127.0.0.1 only is still reached, by trying each
+ * address in turn; where it resolves to 127.0.0.1 alone, this is the
+ * plain case. */
 static void test_connection_by_name(void **state) {
   xsock_t l, c, a;
   xsock_addr_t peer;

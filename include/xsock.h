@@ -454,7 +454,13 @@ enum xsock_option {
                               works; close the socket. On POSIX the
                               connection stays usable after a timed-out
                               recv. Set it on the blocking socket before
-                              the call; it applies to every later call. */
+                              the call; it applies to every later call, to
+                              each recv inside xsock_recv_exact() too,
+                              which then returns XSOCK_ETIMEDOUT without
+                              the count of bytes it had received. It does
+                              not bound xsock_connect() (Linux alone would
+                              cut it short with SNDTIMEO): use
+                              xsock_create_connection() for that. */
   XSOCK_OPT_SNDTIMEO = 11  /**< milliseconds, 0 (the default) for none: how
                               long a blocking send (send, sendto, sendall)
                               may wait for room in the send buffer; the same

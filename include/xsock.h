@@ -535,7 +535,8 @@ XSOCK_API int64_t xsock_clock_ms(void);
 XSOCK_API int xsock_wait(xsock_t s, unsigned events, int timeout_ms);
 
 /** Flag of xsock_create_server(): one IPv6 socket that accepts IPv4
- * clients too (as IPv4-mapped addresses, ::ffff:a.b.c.d). Its value stays
+ * clients too; their addresses appear as IPv4-mapped IPv6 addresses
+ * (RFC 4291: 80 zero bits, 16 one bits, the IPv4 address). Its value stays
  * clear of XSOCK_NONBLOCK and of the low bits, which the socket calls
  * keep for their own flags. */
 #define XSOCK_DUALSTACK 0x10000
@@ -560,7 +561,7 @@ XSOCK_API int xsock_create_connection(xsock_t *out, const char *host, int port,
 
 /** Makes a TCP listener on host and port 0..65535 (0: an ephemeral port,
  * xsock_getsockname() tells which), like Python's socket.create_server().
- * host NULL or "" is the any-address: 0.0.0.0, or :: with
+ * host NULL or "" is the any-address: 0.0.0.0, or `::` with
  * XSOCK_DUALSTACK; otherwise each address host resolves to is tried until
  * one binds. XSOCK_OPT_REUSEADDR is set to 1 first, which means what that
  * option means on the OS (POSIX: a restarted server can rebind a port in

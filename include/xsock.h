@@ -29,8 +29,8 @@
  *  - Call xsock_init() once before anything else (it starts Winsock on
  *    Windows and is cheap everywhere); xsock_cleanup() balances it. The
  *    calls that create a handle (xsock_socket, xsock_socketpair,
- *    xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT before it, on
- *    every OS.
+ *    xsock_selector_open, xsock_resolve, xsock_create_connection,
+ *    xsock_create_server) give XSOCK_ENOTINIT before it, on every OS.
  */
 #ifndef XSOCK_H
 #define XSOCK_H
@@ -79,7 +79,8 @@ XSOCK_API const char *xsock_version(void);
  * POSIX. Reference-counted and thread-safe: every successful xsock_init()
  * must be balanced by one xsock_cleanup(). Until it has succeeded, the
  * calls that create a handle (xsock_socket, xsock_socketpair,
- * xsock_selector_open, xsock_resolve) give XSOCK_ENOTINIT on every OS. */
+ * xsock_selector_open, xsock_resolve, xsock_create_connection,
+ * xsock_create_server) give XSOCK_ENOTINIT on every OS. */
 XSOCK_API int xsock_init(void);
 
 /** Releases one xsock_init() reference; the last one calls WSACleanup,
@@ -512,7 +513,40 @@ enum xsock_option {
                               peer gets a reset (RST) instead of a graceful
                               FIN. Stream sockets only. */
   XSOCK_OPT_BROADCAST = 8, /**< 0/1: SO_BROADCAST; datagram sockets only */
-  XSOCK_OPT_TYPE = 9       /**< get only: XSOCK_STREAM or XSOCK_DGRAM */
+  XSOCK_OPT_TYPE = 9,      /**< get only: XSOCK_STREAM or XSOCK_DGRAM */
+  XSOCK_OPT_RCVTIMEO = 10, /**< milliseconds, 0 (the default) for none: how
+                              long a blocking receive (recv, recvfrom,
+                              recv_exact) may wait. When it runs out the
+                              call gives XSOCK_ETIMEDOUT on every OS (POSIX
+                              itself says EAGAIN there, and xsock turns that
+                              into XSOCK_ETIMEDOUT only on a blocking socket
+                              with a timeout set; a non-blocking socket
+                              keeps XSOCK_EAGAIN). Get returns what the OS
+                              applies: POSIX rounds up to its clock tick
+                              (Linux: 1 to 10 ms), and Windows NT 4 and 95
+                              used at least 500 ms. After a timed-out call
+                              on Windows the socket's state is undefined
+                              (Microsoft's documentation: how much data was
+                              moved is unknown, and on some versions the
+                              connection is unusable): xsock guarantees
+                              only XSOCK_ETIMEDOUT and that xsock_close()
+                              works; close the socket. On POSIX the
+                              connection stays usable after a timed-out
+                              recv. Set it on the blocking socket before
+                              the call; it applies to every later call, to
+                              each recv inside xsock_recv_exact() too,
+                              which then returns XSOCK_ETIMEDOUT without
+                              the count of bytes it had received. It does
+                              not bound xsock_connect() (Linux alone would
+                              cut it short with SNDTIMEO): use
+                              xsock_create_connection() for that. */
+  XSOCK_OPT_SNDTIMEO = 11  /**< milliseconds, 0 (the default) for none: how
+                              long a blocking send (send, sendto, sendall)
+                              may wait for room in the send buffer; the same
+                              rules as XSOCK_OPT_RCVTIMEO. A send that moved
+                              some bytes before the time ran out returns
+                              that count on POSIX; on Windows how much was
+                              sent is unknown: close the socket. */
 };
 
 /** @{ */
@@ -545,6 +579,81 @@ XSOCK_API int xsock_getpeername(xsock_t s, xsock_addr_t *addr);
  * be the connecting socket (XSOCK_DGRAM gives XSOCK_ENOTSUP there). Both
  * are blocking and close-on-exec. On failure both are XSOCK_INVALID. */
 XSOCK_API int xsock_socketpair(int type, xsock_t pair[2]);
+
+/* ---------------------------------------------------------------------- */
+/* Timeouts, one-socket waits, connecting and serving in one call          */
+
+/** Milliseconds of a monotonic clock (CLOCK_MONOTONIC on POSIX, the
+ * performance counter on Windows): never goes back, unaffected by changes
+ * of the wall-clock time, with an unspecified origin (compare two values,
+ * never print one as a date). For deadlines:
+ *   int64_t deadline = xsock_clock_ms() + 2000;
+ *   ... left = (int)(deadline - xsock_clock_ms()); if (left <= 0) ...
+ * Signed, so that "deadline - now" is negative once it passed, and 64 bits
+ * wide, so that it never wraps (a 32-bit count of milliseconds wraps after
+ * 49.7 days, as Windows' GetTickCount does). Never fails. */
+XSOCK_API int64_t xsock_clock_ms(void);
+
+/** Waits until s is ready for events (XSOCK_READ and/or XSOCK_WRITE, not
+ * 0) or timeout_ms passes, without a selector: poll on POSIX; select and
+ * one WSAPoll on Windows, which see a failed connect on every Windows
+ * version. timeout_ms < 0 waits forever, 0 only looks, > 0 waits at least
+ * that long; an interrupting signal (EINTR) does not end the wait early,
+ * it resumes with the time left.
+ * Returns the ready flags (> 0), exactly those xsock_selector_wait() would
+ * report for a registration of s with interest events (docs/semantics.md,
+ * the normalised table): a subset of events, plus XSOCK_ERROR (a failed
+ * connect, a reset) and XSOCK_HANGUP (the peer sends no more, READ asked
+ * or with ERROR), with every asked bit set too when either comes. Returns
+ * 0 when the time ran out, XSOCK_EINVAL for events 0 or other bits,
+ * XSOCK_EBADF for XSOCK_INVALID or a closed handle, or another XSOCK_E*
+ * code of the OS. Nothing is read from the socket: a pending error stays
+ * for xsock_connect_result() or the next call. Use it on sockets; another
+ * kind of handle gets what the OS's poll gives (POSIX) or XSOCK_EBADF
+ * (Windows). */
+XSOCK_API int xsock_wait(xsock_t s, unsigned events, int timeout_ms);
+
+/** Flag of xsock_create_server(): one IPv6 socket that accepts IPv4
+ * clients too; their addresses appear as IPv4-mapped IPv6 addresses
+ * (RFC 4291: 80 zero bits, 16 one bits, the IPv4 address). Its value stays
+ * clear of XSOCK_NONBLOCK and of the low bits, which the socket calls
+ * keep for their own flags. */
+#define XSOCK_DUALSTACK 0x10000
+
+/** Connects a new TCP socket to host (a name or a numeric address,
+ * resolved through xsock_resolve(): both families, the resolver's order)
+ * and port 1..65535, like Python's socket.create_connection(): each address
+ * is tried in turn until one connects, all within one deadline of
+ * timeout_ms from the call (< 0: no deadline but the OS's own connect
+ * timeout; 0 is XSOCK_EINVAL: no connect can finish in no time).
+ * flags: 0 or XSOCK_NONBLOCK. The socket returned in *out is connected
+ * and blocking, or non-blocking with XSOCK_NONBLOCK, and, as every xsock
+ * socket, not inherited. Returns 0, or the failure of the last address
+ * tried (XSOCK_ECONNREFUSED, XSOCK_EHOSTUNREACH, ...), XSOCK_ETIMEDOUT
+ * when the deadline passed first, a resolver error (XSOCK_EAI_NONAME,
+ * XSOCK_EAI_AGAIN, ...), XSOCK_EINVAL (out NULL, host NULL, a port
+ * outside 1..65535, timeout_ms 0, other flags), XSOCK_ENOTINIT before
+ * xsock_init(). On failure *out is XSOCK_INVALID and no socket is left
+ * open. The resolver itself blocks and is not bound by the deadline. */
+XSOCK_API int xsock_create_connection(xsock_t *out, const char *host, int port,
+                                      int timeout_ms, int flags);
+
+/** Makes a TCP listener on host and port 0..65535 (0: an ephemeral port,
+ * xsock_getsockname() tells which), like Python's socket.create_server().
+ * host NULL or "" is the any-address: 0.0.0.0, or `::` with
+ * XSOCK_DUALSTACK; otherwise each address host resolves to is tried until
+ * one binds. XSOCK_OPT_REUSEADDR is set to 1 first, which means what that
+ * option means on the OS (POSIX: a restarted server can rebind a port in
+ * TIME_WAIT; Windows: nothing, exclusive address use always). backlog <= 0
+ * asks for the OS maximum. flags: XSOCK_NONBLOCK (the listener, not the
+ * accepted sockets, is non-blocking) and XSOCK_DUALSTACK (one IPv6 socket
+ * with XSOCK_OPT_V6ONLY 0; host is then resolved to IPv6 addresses only;
+ * XSOCK_ENOTSUP where the OS cannot turn IPv6-only off, as OpenBSD).
+ * Returns 0, or XSOCK_EADDRINUSE, XSOCK_EADDRNOTAVAIL, a resolver error,
+ * XSOCK_EINVAL (out NULL, a bad port, other flags), XSOCK_ENOTINIT, ...
+ * On failure *out is XSOCK_INVALID and no socket is left open. */
+XSOCK_API int xsock_create_server(xsock_t *out, const char *host, int port,
+                                  int backlog, int flags);
 
 /* ---------------------------------------------------------------------- */
 /* Selector                                                                 */

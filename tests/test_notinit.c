@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Forgetting xsock_init(): every call that creates a handle (socket,
- * socketpair, selector open, resolve) gives XSOCK_ENOTINIT on every OS,
+ * socketpair, selector open, resolve, create_connection, create_server)
+ * gives XSOCK_ENOTINIT on every OS,
  * not only on Windows, so the bug shows on the developer's own machine.
  * xsock_init/xsock_cleanup keep one count, safe from several threads.
  * This suite alone starts WITHOUT xsock_init(): its tests run in order. */
@@ -21,9 +22,17 @@ static void expect_not_initialised(void) {
   xt_err(xsock_selector_open(&sel, XSOCK_BACKEND_DEFAULT), XSOCK_ENOTINIT);
   assert_null(sel);
   xt_err(xsock_resolve("127.0.0.1", 80, XSOCK_AF_INET, &a, 1), XSOCK_ENOTINIT);
+  s = 7;
+  xt_err(xsock_create_connection(&s, "127.0.0.1", 80, 100, 0), XSOCK_ENOTINIT);
+  assert_int_equal(s, XSOCK_INVALID);
+  s = 7;
+  xt_err(xsock_create_server(&s, NULL, 0, 0, 0), XSOCK_ENOTINIT);
+  assert_int_equal(s, XSOCK_INVALID);
   /* Bad arguments are still told apart first, as in every call. */
   xt_err(xsock_socket(&s, 99, XSOCK_STREAM, 0), XSOCK_EINVAL);
   xt_err(xsock_socketpair(99, p), XSOCK_EINVAL);
+  xt_err(xsock_create_connection(&s, "127.0.0.1", 0, 100, 0), XSOCK_EINVAL);
+  xt_err(xsock_create_server(&s, NULL, -1, 0, 0), XSOCK_EINVAL);
 }
 
 /* Creates and closes one of each kind of handle. */

@@ -179,4 +179,12 @@ XSOCK__INTERNAL xsock_ssize_t xsock__os_recvv(xsock_t s,
                                               int iovcnt);
 XSOCK__INTERNAL xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len);
 
+/* One wait of xsock_wait (src/posix/wait.c, src/win32/wait.c): events is
+ * a nonzero subset of XSOCK_READ|XSOCK_WRITE, timeout_ms < 0 forever.
+ * Returns what the OS reported in XSOCK_* bits before
+ * xsock__ready_events() (0 when the time ran out), XSOCK_EINTR (not
+ * recorded) when a signal ended the wait, XSOCK_EBADF for a closed
+ * handle, or another recorded failure. */
+XSOCK__INTERNAL int xsock__os_wait(xsock_t s, unsigned events, int timeout_ms);
+
 #endif /* XSOCK_COMMON_INTERNAL_H */

@@ -34,6 +34,8 @@ static unsigned options__rules(int option) {
     return OPTIONS__BOOLEAN | OPTIONS__STREAM;
   case XSOCK_OPT_SNDBUF:
   case XSOCK_OPT_RCVBUF:
+  case XSOCK_OPT_RCVTIMEO: /* milliseconds, 0 for none; any socket */
+  case XSOCK_OPT_SNDTIMEO:
     return 0;
   case XSOCK_OPT_V6ONLY:
     return OPTIONS__BOOLEAN | OPTIONS__INET6;

@@ -12,6 +12,10 @@
  *    on Windows); the error maps give XSOCK_ENOTSUP for each.
  *  - Linux doubles SO_SNDBUF/SO_RCVBUF on set and reports the doubled
  *    value; xsock passes both through untouched (documented in xsock.h).
+ *  - The send and receive timeouts take a struct timeval on POSIX and a
+ *    DWORD of milliseconds on Windows (xsock__timeo_t of os_sockets.h);
+ *    a value read back is what the OS applies, rounded up to a whole
+ *    millisecond.
  *  - Every plain option takes an int-sized value (a BOOL or DWORD on
  *    Windows). Some Winsock providers write a one-byte BOOLEAN for a
  *    boolean option, so the value read starts at 0 and the unwritten
@@ -54,6 +58,13 @@ static int options_sockopt__name(int option, int *level, int *name) {
   }
 }
 
+/* The OS name of a timeout option, 0 for any other. */
+static int options_sockopt__timeo(int option) {
+  return option == XSOCK_OPT_RCVTIMEO   ? SO_RCVTIMEO
+         : option == XSOCK_OPT_SNDTIMEO ? SO_SNDTIMEO
+                                        : 0;
+}
+
 /* Records the failed socket call's error and returns its mapping. */
 static int options_sockopt__fail(void) {
   return xsock__os_fail(XSOCK__SOCK_ERROR());
@@ -67,7 +78,14 @@ static int options_sockopt__check(xsock_t s) {
 }
 
 int xsock__os_set_option(xsock_t s, int option, int value) {
-  int level = 0, name = 0, rc;
+  int level = 0, name = options_sockopt__timeo(option), rc;
+  if (name != 0) {
+    xsock__timeo_t t = xsock__timeo_from_ms(value);
+    if (setsockopt(s, SOL_SOCKET, name, (const char *)&t,
+                   (xsock__socklen_t)sizeof t) != 0)
+      return options_sockopt__fail();
+    return 0;
+  }
   if (option == XSOCK_OPT_LINGER) {
     struct linger l;
     memset(&l, 0, sizeof l);
@@ -91,6 +109,14 @@ int xsock__os_set_option(xsock_t s, int option, int value) {
 int xsock__os_get_option(xsock_t s, int option, int *value) {
   int level = 0, name = 0, rc, v = 0;
   xsock__socklen_t len = (xsock__socklen_t)sizeof v;
+  if ((name = options_sockopt__timeo(option)) != 0) {
+    xsock__timeo_t t = xsock__timeo_from_ms(0);
+    len = (xsock__socklen_t)sizeof t;
+    if (getsockopt(s, SOL_SOCKET, name, (char *)&t, &len) != 0)
+      return options_sockopt__fail();
+    *value = xsock__timeo_to_ms(&t);
+    return 0;
+  }
   if (option == XSOCK_OPT_LINGER) {
     struct linger l;
     len = (xsock__socklen_t)sizeof l;

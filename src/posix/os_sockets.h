@@ -12,10 +12,12 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/un.h>
 
@@ -39,6 +41,26 @@ typedef socklen_t xsock__socklen_t;
 /* The option behind XSOCK_OPT_REUSEADDR; 0 where xsock accepts and
  * ignores it (Windows). */
 #define XSOCK__SO_REUSEADDR SO_REUSEADDR
+
+/* The value of SO_RCVTIMEO / SO_SNDTIMEO: a struct timeval here, a DWORD
+ * of milliseconds on Windows. 0 is "no timeout" in both. */
+typedef struct timeval xsock__timeo_t;
+
+static inline xsock__timeo_t xsock__timeo_from_ms(int ms) {
+  xsock__timeo_t tv;
+  tv.tv_sec = (time_t)(ms / 1000);
+  tv.tv_usec = (suseconds_t)((ms % 1000) * 1000);
+  return tv;
+}
+
+/* Rounded up, so that a timeout the kernel keeps in clock ticks (Linux
+ * rounds up to its tick) never reads back as 0, "none"; clamped to
+ * INT_MAX. */
+static inline int xsock__timeo_to_ms(const xsock__timeo_t *tv) {
+  long long ms =
+      (long long)tv->tv_sec * 1000 + ((long long)tv->tv_usec + 999) / 1000;
+  return ms > INT_MAX ? INT_MAX : ms < 0 ? 0 : (int)ms;
+}
 
 /* A getaddrinfo code the shared map does not know. POSIX EAI_* codes are
  * not errno values, so the raw code is only recorded. */

@@ -16,6 +16,10 @@
  *    SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"). A listener can rebind a port
  *    in TIME_WAIT on Windows without it.
  *  - SO_LINGER takes u_short fields, hence xsock's limit of 65535 s.
+ *  - SO_RCVTIMEO and SO_SNDTIMEO take a DWORD of milliseconds where POSIX
+ *    takes a struct timeval: xsock__timeo_t below. Windows NT 4 and 95
+ *    treated anything under 500 ms as 500 ms (Microsoft's Winsock 2
+ *    overview of that time); what getsockopt reads back is passed on.
  *  - getaddrinfo returns Winsock codes (EAI_NONAME is WSAHOST_NOT_FOUND,
  *    and so on) and has no EAI_SYSTEM; a code the shared map does not
  *    know (WSANOTINITIALISED before xsock_init) is a Winsock error. */
@@ -24,6 +28,7 @@
 
 #include "internal.h"
 
+#include <limits.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
@@ -40,6 +45,16 @@ typedef int xsock__socklen_t;
 
 /* The option behind XSOCK_OPT_REUSEADDR; 0: accepted and ignored. */
 #define XSOCK__SO_REUSEADDR 0
+
+/* The value of SO_RCVTIMEO / SO_SNDTIMEO: a DWORD of milliseconds here, a
+ * struct timeval on POSIX. 0 is "no timeout" in both. */
+typedef DWORD xsock__timeo_t;
+
+static inline xsock__timeo_t xsock__timeo_from_ms(int ms) { return (DWORD)ms; }
+
+static inline int xsock__timeo_to_ms(const xsock__timeo_t *t) {
+  return *t > (DWORD)INT_MAX ? INT_MAX : (int)*t;
+}
 
 /* A getaddrinfo code the shared map does not know: a Winsock error. */
 static inline int xsock__gai_other(int eai) { return xsock__os_fail(eai); }

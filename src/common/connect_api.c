@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/* xsock_create_connection and xsock_create_server, the portable forms of
+ * Python's socket.create_connection() and socket.create_server().
+ *
+ * Both are written once, on top of the public calls (resolve, socket,
+ * connect, xsock_wait, bind, listen), as stream.c is: they hold no OS call
+ * of their own, so every OS behaves the same by construction, and the
+ * OS-specific parts (a failed connect on old Windows, REUSEADDR meaning
+ * nothing on Windows) are those of the calls underneath.
+ *
+ * create_connection connects each address non-blocking and waits for it
+ * with xsock_wait, so that one deadline covers every attempt: a blocking
+ * connect would wait for the OS's own timeout (about 20 s on Windows, two
+ * minutes on Linux) per address. The addresses are tried one after the
+ * other in the resolver's order, which follows RFC 6724 (IPv6 first where
+ * it is usable); there is no racing of the families as RFC 8305 does. */
+#include "internal.h"
+
+#include <string.h>
+
+/* How many resolved addresses are tried at most. */
+#define CONNECT_API__MAX_ADDRS 16
+
+/* Milliseconds left until deadline, for a wait: -1 (forever) without a
+ * deadline, 0 once it passed. */
+static int connect_api__left(int timeout_ms, int64_t deadline) {
+  int64_t left;
+  if (timeout_ms < 0)
+    return -1;
+  left = deadline - xsock_clock_ms();
+  return left <= 0 ? 0 : left > timeout_ms ? timeout_ms : (int)left;
+}
+
+/* One attempt: a non-blocking connect to addr, waited for until the
+ * deadline. On success *s is the connected (non-blocking) socket. */
+static int connect_api__one(xsock_t *s, const xsock_addr_t *addr,
+                            int timeout_ms, int64_t deadline) {
+  int rc, left, ready;
+  if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM, XSOCK_NONBLOCK)) < 0)
+    return rc;
+  rc = xsock_connect(*s, addr);
+  if (rc == XSOCK_EINPROGRESS) {
+    left = connect_api__left(timeout_ms, deadline);
+    ready = left == 0 ? 0 : xsock_wait(*s, XSOCK_WRITE, left);
+    if (ready == 0)
+      rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
+    else if (ready < 0)
+      rc = ready;
+    else
+      rc = xsock_connect_result(*s);
+  }
+  if (rc < 0) {
+    int os = xsock_last_os_error();
+    (void)xsock_close(*s);
+    *s = XSOCK_INVALID;
+    return xsock__fail(rc, os);
+  }
+  return 0;
+}
+
+int xsock_create_connection(xsock_t *out, const char *host, int port,
+                            int timeout_ms, int flags) {
+  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
+  int64_t deadline = 0;
+  int n, i, rc = XSOCK_EUNKNOWN;
+  if (out == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  *out = XSOCK_INVALID;
+  if (host == NULL || port < 1 || port > 65535 || timeout_ms == 0 ||
+      (flags & ~XSOCK_NONBLOCK) != 0)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((rc = xsock__check_init()) < 0)
+    return rc;
+  if (timeout_ms > 0)
+    deadline = xsock_clock_ms() + timeout_ms;
+  if ((n = xsock_resolve(host, port, XSOCK_AF_UNSPEC, addrs,
+                         CONNECT_API__MAX_ADDRS)) < 0)
+    return n;
+  for (i = 0; i < n; i++) {
+    if (timeout_ms > 0 && i > 0 &&
+        connect_api__left(timeout_ms, deadline) == 0) {
+      rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
+      break;
+    }
+    if ((rc = connect_api__one(out, &addrs[i], timeout_ms, deadline)) == 0)
+      break;
+    if (rc == XSOCK_ETIMEDOUT)
+      break;
+  }
+  if (rc == 0 && !(flags & XSOCK_NONBLOCK) &&
+      (rc = xsock_set_nonblocking(*out, 0)) < 0) {
+    int os = xsock_last_os_error();
+    (void)xsock_close(*out);
+    *out = XSOCK_INVALID;
+    return xsock__fail(rc, os);
+  }
+  return rc;
+}
+
+/* One attempt: a listener on addr. */
+static int connect_api__server(xsock_t *s, const xsock_addr_t *addr,
+                               int backlog, int flags) {
+  int rc;
+  if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM,
+                         flags & XSOCK_NONBLOCK)) < 0)
+    return rc;
+  rc = xsock_set_option(*s, XSOCK_OPT_REUSEADDR, 1);
+  if (rc == 0 && (flags & XSOCK_DUALSTACK) &&
+      xsock_set_option(*s, XSOCK_OPT_V6ONLY, 0) < 0)
+    rc = xsock__fail(XSOCK_ENOTSUP, xsock_last_os_error());
+  if (rc == 0)
+    rc = xsock_bind(*s, addr);
+  if (rc == 0)
+    rc = xsock_listen(*s, backlog);
+  if (rc < 0) {
+    int os = xsock_last_os_error();
+    (void)xsock_close(*s);
+    *s = XSOCK_INVALID;
+    return xsock__fail(rc, os);
+  }
+  return 0;
+}
+
+int xsock_create_server(xsock_t *out, const char *host, int port, int backlog,
+                        int flags) {
+  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
+  int n, i, rc = XSOCK_EUNKNOWN;
+  int family = (flags & XSOCK_DUALSTACK) ? XSOCK_AF_INET6 : XSOCK_AF_INET;
+  if (out == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  *out = XSOCK_INVALID;
+  if (port < 0 || port > 65535 ||
+      (flags & ~(XSOCK_NONBLOCK | XSOCK_DUALSTACK)) != 0)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((rc = xsock__check_init()) < 0)
+    return rc;
+  if (host == NULL || host[0] == '\0') {
+    memset(addrs, 0, sizeof addrs[0]);
+    n = 1;
+    (void)xsock_addr_any(&addrs[0], family, port);
+  } else if ((n = xsock_resolve(host, port,
+                                (flags & XSOCK_DUALSTACK) ? XSOCK_AF_INET6
+                                                          : XSOCK_AF_UNSPEC,
+                                addrs, CONNECT_API__MAX_ADDRS)) < 0) {
+    return n;
+  }
+  for (i = 0; i < n; i++)
+    if ((rc = connect_api__server(out, &addrs[i], backlog, flags)) == 0)
+      break;
+  return rc;
+}

@@ -33,6 +33,7 @@ static const xd_example_t xd_examples[] = {
     {"serve_forever", XD_LISTENS, {NULL}, xd_talk_serve_forever},
     {"udp_echo", XD_LISTENS, {"server", "--count", "4", NULL}, xd_talk_udp_echo},
     {"sockbuf", XD_RUNS, {NULL}, xd_talk_sockbuf},
+    {"http_fetch", XD_TALK_STARTS, {NULL}, xd_talk_http_fetch},
 };
 
 int xd_fail(const char *fmt, ...) {

@@ -67,5 +67,6 @@ int xd_talk_thread_echo(xd_run_t *r);
 int xd_talk_serve_forever(xd_run_t *r);
 int xd_talk_udp_echo(xd_run_t *r);
 int xd_talk_sockbuf(xd_run_t *r);
+int xd_talk_http_fetch(xd_run_t *r);
 
 #endif /* XD_DRIVER_H */

@@ -160,3 +160,71 @@ int xd_talk_sockbuf(xd_run_t *r) {
     return 1;
   return xd_expect_exit(r, 0);
 }
+
+/* http_fetch: the driver is the web server. One fetch gets a page whose
+ * head arrives in two pieces, split inside the blank line that ends the
+ * headers, and then a body; a second fetch meets a server that accepts
+ * and never answers, and must give up at its deadline (exit status 3). */
+static int xd_http_serve(xsock_t l, const char *body) {
+  static const char head1[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r";
+  char req[1024];
+  size_t got = 0;
+  xsock_t c;
+  int rc = xsock_wait(l, XSOCK_READ, XD_EXIT_LIMIT_MS);
+  if (rc <= 0 || xsock_accept(l, &c, NULL, 0) != 0)
+    return xd_fail("http_fetch never connected (%d)", rc);
+  while (got < sizeof req - 1) {
+    xsock_ssize_t n;
+    if (xsock_wait(c, XSOCK_READ, XD_EXIT_LIMIT_MS) <= 0 ||
+        (n = xsock_recv(c, req + got, sizeof req - 1 - got)) <= 0)
+      return xsock_close(c), xd_fail("no whole request");
+    got += (size_t)n;
+    req[got] = '\0';
+    if (strstr(req, "\r\n\r\n") != NULL)
+      break;
+  }
+  if (strncmp(req, "GET /hello HTTP/1.0\r\n", 21) != 0)
+    return xsock_close(c), xd_fail("unexpected request: %.40s", req);
+  if (body == NULL) {
+    /* Silent: hold the connection until http_fetch gives up and closes. */
+    char b;
+    (void)xsock_wait(c, XSOCK_READ, XD_EXIT_LIMIT_MS);
+    (void)xsock_recv(c, &b, 1);
+  } else if (xsock_sendall(c, head1, sizeof head1 - 1) < 0 ||
+             xsock_sendall(c, "\n", 1) < 0 ||
+             xsock_sendall(c, body, strlen(body)) < 0) {
+    return xsock_close(c), xd_fail("cannot answer");
+  }
+  xsock_close(c);
+  return 0;
+}
+
+int xd_talk_http_fetch(xd_run_t *r) {
+  static char body[3001];
+  char port[16];
+  const char *args[] = {"127.0.0.1", port, "/hello", "10000", NULL};
+  const char *silent_args[] = {"127.0.0.1", port, "/hello", "300", NULL};
+  xsock_addr_t a;
+  xsock_t l;
+  xd_run_t second;
+  int rc;
+  memset(body, 'b', sizeof body - 1);
+  if (xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0) != 0 ||
+      xsock_addr_loopback(&a, XSOCK_AF_INET, 0) != 0 || xsock_bind(l, &a) != 0 ||
+      xsock_listen(l, 4) != 0 || xsock_getsockname(l, &a) != 0)
+    return xd_fail("cannot listen");
+  snprintf(port, sizeof port, "%d", xsock_addr_port(&a));
+  rc = xd_start(r, args, 0) || xd_http_serve(l, body) ||
+       xd_expect_line(r, "HTTP/1.0 200 OK") || xd_expect_line(r, "body: 3000 bytes") ||
+       xd_expect_exit(r, 0);
+  if (rc == 0) {
+    memset(&second, 0, sizeof second);
+    second.prog = r->prog;
+    rc = xd_start(&second, silent_args, 0) || xd_http_serve(l, NULL) ||
+         xd_expect_exit(&second, 3);
+    if (second.child != NULL)
+      xd_free(second.child);
+  }
+  xsock_close(l);
+  return rc;
+}

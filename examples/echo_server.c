@@ -17,8 +17,14 @@
  * --clients N it also stops by itself once N clients have come and gone
  * (for scripted runs where no signal can be sent, e.g. under Wine).
  *
+ * With --idle-ms N a client that sends nothing and has nothing left to
+ * receive for N milliseconds is closed (and counted as timed out), so a
+ * slow or silent client ("slowloris") cannot hold a handle forever. The
+ * wait then has a timeout, and every wait scans the clients: simple, and
+ * fine for an example; a big server would keep them ordered by deadline.
+ *
  * usage: echo_server [--addr HOST:PORT] [--backend NAME] [--port-file PATH]
- *                    [--clients N]
+ *                    [--clients N] [--idle-ms N]
  *        echo_server --list-backends
  */
 #include "xsock.h"
@@ -39,6 +45,7 @@ typedef struct client {
   xsock_t sock;
   unsigned interest;
   int eof;   /* the peer finished sending: echo the rest, then close */
+  int64_t active; /* xsock_clock_ms() of its last progress */
   char *out; /* bytes received and not yet echoed */
   size_t out_len, out_cap;
   struct client *prev, *next;
@@ -51,6 +58,8 @@ static unsigned long long server_bytes, server_clients, server_gone;
 static unsigned long long server_shed; /* connections shed out of handles */
 static xsock_reserve_t server_reserve; /* spent when out of handles */
 static unsigned long long server_max_clients; /* 0: serve until a signal */
+static int server_idle_ms;                    /* 0: no idle timeout */
+static unsigned long long server_idled;       /* clients closed as idle */
 
 #ifdef _WIN32
 static BOOL WINAPI server_on_ctrl(DWORD type) {
@@ -158,11 +167,25 @@ static void server_accept_all(xsock_t listener) {
     }
     c->sock = s;
     c->interest = XSOCK_READ;
+    c->active = xsock_clock_ms();
     c->next = server_list;
     if (server_list)
       server_list->prev = c;
     server_list = c;
     server_clients++;
+  }
+}
+
+/* Closes every client that made no progress for --idle-ms. */
+static void server_drop_idle(void) {
+  int64_t now = xsock_clock_ms();
+  client_t *c = server_list, *next;
+  for (; c != NULL; c = next) {
+    next = c->next;
+    if (now - c->active >= server_idle_ms) {
+      server_idled++;
+      server_drop(c);
+    }
   }
 }
 
@@ -178,6 +201,10 @@ static int server_parse_args(int argc, char **argv, const char **addr,
       char *end;
       server_max_clients = strtoull(argv[i + 1], &end, 10);
       if (*end != '\0' || server_max_clients == 0)
+        return -1;
+    } else if (strcmp(argv[i], "--idle-ms") == 0) {
+      server_idle_ms = atoi(argv[i + 1]);
+      if (server_idle_ms <= 0)
         return -1;
     } else if (strcmp(argv[i], "--backend") == 0) {
       for (id = 1; xsock_backend_name(id) != NULL; id++)
@@ -209,7 +236,7 @@ int main(int argc, char **argv) {
   }
   if (server_parse_args(argc, argv, &addr_text, &backend, &port_file) < 0) {
     fprintf(stderr, "usage: %s [--addr HOST:PORT] [--backend NAME] "
-                    "[--port-file PATH] [--clients N] | --list-backends\n",
+                    "[--port-file PATH] [--clients N] [--idle-ms N] | --list-backends\n",
             argv[0]);
     return 2;
   }
@@ -245,7 +272,10 @@ int main(int argc, char **argv) {
   }
 
   while (!server_stop) {
-    n = xsock_selector_wait(server_sel, evs, SERVER_MAX_EVENTS, -1);
+    /* With an idle timeout, wake at least a few times per period to look
+     * for clients that went quiet. */
+    n = xsock_selector_wait(server_sel, evs, SERVER_MAX_EVENTS,
+                            server_idle_ms > 0 ? server_idle_ms / 4 + 1 : -1);
     if (n < 0) {
       fprintf(stderr, "echo_server: wait: %s\n", xsock_strerror(n));
       break;
@@ -257,6 +287,7 @@ int main(int argc, char **argv) {
         server_accept_all(listener);
         continue;
       }
+      c->active = xsock_clock_ms();
       if (((evs[i].events & XSOCK_READ) && server_on_readable(c) < 0) ||
           ((evs[i].events & XSOCK_WRITE) && server_on_writable(c) < 0)) {
         server_drop(c);
@@ -272,12 +303,14 @@ int main(int argc, char **argv) {
       if (server_set_interest(c, want) < 0)
         server_drop(c);
     }
+    if (server_idle_ms > 0)
+      server_drop_idle();
   }
   while (server_list != NULL)
     server_drop(server_list);
   printf("echo_server: stopping: %llu clients served, %llu bytes echoed, "
-         "%llu shed while out of handles\n",
-         server_clients, server_bytes, server_shed);
+         "%llu shed while out of handles, %llu closed as idle\n",
+         server_clients, server_bytes, server_shed, server_idled);
   xsock_reserve_close(&server_reserve);
   xsock_selector_close(server_sel);
   xsock_close(listener);

@@ -7,18 +7,45 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Waits for the server to close s: 0 when recv gives the end (or a reset). */
+static int xd_closed_by_server(xsock_t s) {
+  char b;
+  if (xsock_wait(s, XSOCK_READ, XD_EXIT_LIMIT_MS) <= 0)
+    return xd_fail("the server did not close an idle client");
+  return xsock_recv(s, &b, 1) > 0 ? xd_fail("data from an idle client's server") : 0;
+}
+
 /* echo_server --clients 2: two clients at once, interleaved, then both
- * leave and the server stops by itself. */
+ * leave and the server stops by itself. Then again with --idle-ms 200:
+ * two clients, one echoes once, then both stay silent and the server
+ * closes both as idle. */
 int xd_talk_echo_server(xd_run_t *r) {
-  xsock_t a, b;
+  const char *idle_args[] = {"--clients", "2", "--idle-ms", "200", NULL};
+  xsock_t a = XSOCK_INVALID, b = XSOCK_INVALID;
+  xd_run_t idle;
+  int rc;
   if (xd_connect(r, &a) || xd_connect(r, &b) || xd_echo(a, "first", 5) ||
       xd_echo(b, "second client", 13) || xd_echo(a, "first again", 11))
     return 1;
   xsock_close(a);
   xsock_close(b);
-  if (xd_expect_line(r, "stopping: 2 clients served"))
+  if (xd_expect_line(r, "stopping: 2 clients served") || xd_expect_exit(r, 0))
     return 1;
-  return xd_expect_exit(r, 0);
+  memset(&idle, 0, sizeof idle);
+  idle.prog = r->prog;
+  if (xd_start(&idle, idle_args, 1))
+    return 1;
+  rc = xd_connect(&idle, &a);
+  if (rc == 0) {
+    rc = xd_connect(&idle, &b) || xd_echo(a, "x", 1) || xd_closed_by_server(a) ||
+         xd_closed_by_server(b);
+    xsock_close(a);
+    xsock_close(b);
+  }
+  rc = rc || xd_expect_line(&idle, "2 closed as idle") || xd_expect_exit(&idle, 0);
+  xd_kill(idle.child); /* nothing once it has exited */
+  xd_free(idle.child);
+  return rc;
 }
 
 /* echo_client, the verifying client, against echo_server: the driver
@@ -222,8 +249,10 @@ int xd_talk_http_fetch(xd_run_t *r) {
     second.prog = r->prog;
     rc = xd_start(&second, silent_args, 0) || xd_http_serve(l, NULL) ||
          xd_expect_exit(&second, 3);
-    if (second.child != NULL)
+    if (second.child != NULL) {
+      xd_kill(second.child); /* nothing once it has exited */
       xd_free(second.child);
+    }
   }
   xsock_close(l);
   return rc;

@@ -70,7 +70,8 @@ if [ "$mode" = user-wakeup ]; then
   xs_log "kqueue: xsock against libkqueue, EVFILT_USER wakeup"
   cmake -S "$repo" -B "$build/xsock-user" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
     -DXSOCK_KQUEUE_INCLUDE_DIR="$prefix/include/kqueue" \
-    -DXSOCK_KQUEUE_LIBRARY="$prefix/lib/libkqueue.so" -DXSOCK_KQUEUE_USER_WAKEUP=1
+    -DXSOCK_KQUEUE_LIBRARY="$prefix/lib/libkqueue.so" -DXSOCK_KQUEUE_USER_WAKEUP=1 \
+    -DXSOCK_SOAK_BACKENDS=OFF
   cmake --build "$build/xsock-user" -j"$jobs"
   syms=$(nm "$build/xsock-user/libxsock.a" 2>/dev/null)
   if ! grep -q ' kqueue__wakeup$' <<<"$syms"; then
@@ -85,7 +86,8 @@ fi
 xs_log "kqueue: xsock against libkqueue"
 cmake -S "$repo" -B "$build/xsock" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
   -DXSOCK_KQUEUE_INCLUDE_DIR="$prefix/include/kqueue" \
-  -DXSOCK_KQUEUE_LIBRARY="$prefix/lib/libkqueue.so"
+  -DXSOCK_KQUEUE_LIBRARY="$prefix/lib/libkqueue.so" \
+  -DXSOCK_SOAK_BACKENDS=kqueue # the native leg soaks the others
 cmake --build "$build/xsock" -j"$jobs"
 
 # Every selector suite must be registered on kqueue: a probe that failed

@@ -73,9 +73,11 @@ native_leg() { # leg dir cc extra-cmake-args... (LEG_CTEST: a ctest -R filter)
 }
 
 # libc6-dev is only a recommendation of gcc: without it nothing links.
-if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev; then
+# python3: the soak tests' clients (tests/soak) are CPython asyncio.
+if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev python3; then
   native_leg native-gcc "$BUILD/gcc" gcc
-  native_leg native-gcc-release "$BUILD/gcc-release" gcc -DCMAKE_BUILD_TYPE=Release
+  native_leg native-gcc-release "$BUILD/gcc-release" gcc -DCMAKE_BUILD_TYPE=Release \
+    -DXSOCK_SOAK_BACKENDS=OFF
 else
   not_runnable native-gcc "could not install cmake/gcc/libcmocka-dev"
   not_runnable native-gcc-release "could not install cmake/gcc/libcmocka-dev"
@@ -105,7 +107,7 @@ fi
 if xs_need_pkgs valgrind; then
   native_leg native-valgrind "$BUILD/valgrind" gcc \
     "-DXSOCK_TEST_LAUNCHER=valgrind;--quiet;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect;--track-fds=no" \
-    -DXSOCK_TEST_TIMEOUT=600
+    -DXSOCK_TEST_TIMEOUT=600 -DXSOCK_SOAK_BACKENDS=OFF
 else
   not_runnable native-valgrind "could not install valgrind"
 fi

@@ -36,8 +36,9 @@ static void test_open_by_id(void **state) {
   /* The default is the first of the OS's order that starts. */
   xt_ok(xsock_selector_open(&sel, XSOCK_BACKEND_DEFAULT));
 #ifdef _WIN32
-  assert_true(strcmp(xsock_selector_backend(sel), "afd") == 0 ||
-              strcmp(xsock_selector_backend(sel), "wsapoll") == 0);
+  /* afd would give way to wsapoll only under a layered provider that
+   * hides the base handles, which no test machine has. */
+  assert_string_equal(xsock_selector_backend(sel), "afd");
 #elif defined(__linux__)
   assert_string_equal(xsock_selector_backend(sel), "epoll");
 #endif

@@ -19,7 +19,8 @@ foreach(name IN LISTS common)
   endif()
 endforeach()
 # Backends that exist on one OS only.
-set(one_os sel_epoll.c sel_kqueue.c sel_poll.c sel_wsapoll.c sel_afd.c)
+set(one_os sel_epoll.c sel_kqueue.c sel_poll.c sel_wsapoll.c sel_afd.c sel_afd.h
+           sel_afd_nt.c)
 foreach(name IN LISTS posix)
   if(NOT name IN_LIST win32 AND NOT name IN_LIST one_os)
     list(APPEND problems "src/posix/${name} has no src/win32/${name}")

@@ -160,12 +160,56 @@ static void test_close_while_waiting(void **state) {
   }
 }
 
+#if defined(_WIN32) && !defined(XSOCK_SHARED)
+/* Windows only (and a static build, which exposes the library's test
+ * hook): a layered Winsock provider may hide the sockets' base handles,
+ * which afd needs. The hook hides them: afd then refuses to start, the
+ * default opens the next backend (wsapoll), and an afd selector opened
+ * before refuses a socket at add with ENOTSUP. Run on every backend; the
+ * answers do not depend on it. */
+extern int xsock__afd_hide_base;
+
+static void test_afd_without_base_handles(void **state) {
+  xsock_selector_t *sel = NULL, *afd = NULL;
+  xsock_t p[2];
+  int has_afd = (xsock_selector_supported() & (1u << XSOCK_BACKEND_AFD)) != 0;
+  (void)state;
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  if (has_afd)
+    xt_ok(xsock_selector_open(&afd, XSOCK_BACKEND_AFD));
+  xsock__afd_hide_base = 1;
+  xt_ok(xsock_selector_open(&sel, XSOCK_BACKEND_DEFAULT));
+  assert_string_equal(xsock_selector_backend(sel), "wsapoll");
+  xsock_selector_close(sel);
+  if (has_afd) {
+    sel = (xsock_selector_t *)&tag_a;
+    xt_err(xsock_selector_open(&sel, XSOCK_BACKEND_AFD), XSOCK_ENOTSUP);
+    assert_null(sel);
+    xt_err(xsock_selector_add(afd, p[0], XSOCK_READ, NULL), XSOCK_ENOTSUP);
+    xt_err(xsock_selector_remove(afd, p[0]), XSOCK_ENOENT);
+  }
+  xsock__afd_hide_base = 0;
+  if (has_afd) {
+    xt_ok(xsock_selector_add(afd, p[0], XSOCK_READ, NULL));
+    xt_ok(xsock_send(p[1], "v", 1));
+    assert_int_equal(xt_expect_events(afd, p[0], XSOCK_READ, REQ_BOUND),
+                     XSOCK_READ);
+    xsock_selector_close(afd);
+  }
+  xt_close(&p[0]);
+  xt_close(&p[1]);
+}
+#endif
+
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_grow_interest_while_waiting),
       cmocka_unit_test(test_remove_while_waiting),
       cmocka_unit_test(test_closed_while_waiting),
       cmocka_unit_test(test_close_while_waiting),
+#if defined(_WIN32) && !defined(XSOCK_SHARED)
+      cmocka_unit_test(test_afd_without_base_handles),
+#endif
   };
   return xt_selector_main(argc, argv, tests);
 }

@@ -3,6 +3,16 @@
  * points, opening \Device\Afd, finding a socket's base handle, and putting
  * poll requests in flight or cancelling them. */
 #include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
+
+#ifdef XSOCK_TEST_HOOKS
+/* Only in the test build of the library (never in the shipped one): when
+ * nonzero, no socket has a base handle, as under a layered provider that
+ * hides it, so that the refusal at add and the default's fallback to the
+ * next backend are exercised (tests/selector_requests.c). Outside the
+ * guard so that a build without afd still links that test. */
+int xsock__afd_hide_base;
+#endif
+
 #if XSOCK_HAVE_AFD
 
 #include "sel_afd.h"
@@ -123,6 +133,10 @@ static int afdnt__ioctl_handle(SOCKET s, DWORD code, HANDLE *out) {
 }
 
 int xsock__afd_base(SOCKET s, HANDLE *base) {
+#ifdef XSOCK_TEST_HOOKS
+  if (xsock__afd_hide_base)
+    return xsock__fail(XSOCK_ENOTSUP, WSAEOPNOTSUPP);
+#endif
   /* SIO_BASE_HANDLE goes straight to the base provider, but a layered
    * provider may refuse it; SIO_BSP_HANDLE_POLL is the one such providers
    * are asked to pass on for exactly this use (polling). */

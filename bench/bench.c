@@ -10,9 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
+#endif
 #ifdef __linux__
 #include <sched.h>
 #endif
@@ -91,11 +95,26 @@ void bench_parse(bench_opts_t *o, int argc, char **argv, const char *usage) {
     bench__usage("--reps must be at least 1", usage);
 }
 
+#ifdef _WIN32
+/* QueryPerformanceCounter: Windows' monotonic clock. The frequency is
+ * fixed at boot; whole seconds and the remainder are converted apart so
+ * that the product cannot overflow. */
+uint64_t bench_now_ns(void) {
+  LARGE_INTEGER c, f;
+  uint64_t t, hz;
+  QueryPerformanceCounter(&c);
+  QueryPerformanceFrequency(&f);
+  t = (uint64_t)c.QuadPart;
+  hz = (uint64_t)f.QuadPart;
+  return t / hz * 1000000000u + t % hz * 1000000000u / hz;
+}
+#else
 uint64_t bench_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+#endif
 
 static int bench__cmp(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -139,11 +158,20 @@ void bench_pin(const char *env, int def_cpu) {
       fprintf(stderr, "note: cannot pin to CPU %d (%s); running unpinned\n",
               cpu, strerror(errno));
   }
+#elif defined(_WIN32)
+  if (cpu >= (int)(sizeof(DWORD_PTR) * 8) ||
+      SetProcessAffinityMask(GetCurrentProcess(), (DWORD_PTR)1 << cpu) == 0)
+    fprintf(stderr, "note: cannot pin to CPU %d; running unpinned\n", cpu);
 #else
-  fprintf(stderr, "note: CPU pinning is implemented for Linux only\n");
+  fprintf(stderr, "note: CPU pinning is implemented for Linux and Windows "
+                  "only\n");
 #endif
 }
 
+#ifdef _WIN32
+/* Windows has no per-process limit on sockets to raise. */
+void bench_need_fds(long need) { (void)need; }
+#else
 void bench_need_fds(long need) {
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -161,6 +189,7 @@ void bench_need_fds(long need) {
   if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
     bench_die("setrlimit(RLIMIT_NOFILE)", errno);
 }
+#endif
 
 void bench_die(const char *msg, int err) {
   if (err != 0)
@@ -170,6 +199,27 @@ void bench_die(const char *msg, int err) {
   exit(1);
 }
 
+#ifdef _WIN32
+/* The raw baselines are Winsock's; under Wine, Wine's version names it. */
+const char *bench_lib_name(const char *impl) {
+  static char buf[64];
+  typedef const char *(*wine_version_fn)(void);
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  wine_version_fn wine_version = NULL;
+  if (strncmp(impl, "xsock-", 6) == 0) {
+    snprintf(buf, sizeof buf, "xsock-%s", xsock_version());
+    return buf;
+  }
+  if (ntdll != NULL)
+    wine_version = (wine_version_fn)(void (*)(void))GetProcAddress(
+        ntdll, "wine_get_version");
+  if (wine_version != NULL)
+    snprintf(buf, sizeof buf, "wine-%s", wine_version());
+  else
+    snprintf(buf, sizeof buf, "windows");
+  return buf;
+}
+#else
 const char *bench_lib_name(const char *impl) {
   static char buf[sizeof(struct utsname)];
   struct utsname u;
@@ -188,6 +238,7 @@ const char *bench_lib_name(const char *impl) {
   }
   return buf;
 }
+#endif
 
 static char bench__line[2048];
 static size_t bench__len;

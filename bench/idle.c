@@ -13,8 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#else
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 static const char idle__usage[] =
     "idle --impl=NAME [--n=1000] [--active-pos=last|first] [--reps=5] "
@@ -33,11 +37,35 @@ static void idle__handler(void *ctx, uintptr_t ud) {
   w->calls++;
 }
 
-static void idle__pair(int sv[2]) {
+#ifdef _WIN32
+/* Windows has no socketpair(): xsock's (a connected loopback TCP pair) is
+ * the only library call of the set-up, which is never timed. */
+static void idle__pair(xsock_t sv[2]) {
+  int rc = xsock_socketpair(XSOCK_STREAM, sv);
+  if (rc < 0)
+    bench_die(xsock_strerror(rc), 0);
+}
+
+static void idle__poke(xsock_t s) {
+  if (send((SOCKET)s, "x", 1, 0) != 1)
+    bench_die("send", 0);
+}
+
+static void idle__close(xsock_t s) { closesocket((SOCKET)s); }
+#else
+static void idle__pair(xsock_t sv[2]) {
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) !=
       0)
     bench_die("socketpair", errno);
 }
+
+static void idle__poke(xsock_t s) {
+  if (write(s, "x", 1) != 1)
+    bench_die("write", errno);
+}
+
+static void idle__close(xsock_t s) { close(s); }
+#endif
 
 /* Runs k iterations, each of which must dispatch exactly one event. */
 static uint64_t idle__run(loop_t *l, long k) {
@@ -52,7 +80,7 @@ static uint64_t idle__run(loop_t *l, long k) {
 int main(int argc, char **argv) {
   bench_opts_t o;
   idle_t w;
-  int *fds, active[2];
+  xsock_t *fds, active[2];
   double ns[64];
   loop_t *l;
   long i, k, rep, nfd = 0;
@@ -72,21 +100,23 @@ int main(int argc, char **argv) {
   if (!loop_impl_known(o.impl))
     loop_open(o.impl, 0, NULL, NULL); /* prints the impls and exits */
   bench_need_fds(o.n + 64);
-  fds = (int *)malloc((size_t)(o.n + 1) * sizeof *fds);
+  fds = (xsock_t *)malloc((size_t)(o.n + 1) * sizeof *fds);
   if (fds == NULL)
     bench_die("out of memory", 0);
   memset(&w, 0, sizeof w);
 
   /* Creation and registration order are the same: the active pair first
    * or last, the idle pairs (both ends) in between. */
+  /* xsock_init() first: on Windows it starts Winsock, which the pairs
+   * need. */
+  if (xsock_init() < 0)
+    bench_die("xsock_init", 0);
   if (o.active_first)
     idle__pair(active);
   for (i = 0; i < o.n; i += 2)
     idle__pair(&fds[i]);
   if (!o.active_first)
     idle__pair(active);
-  if (xsock_init() < 0)
-    bench_die("xsock_init", 0);
   bench_pin("PEERS_CPU", 1);
   l = loop_open(o.impl, 0, idle__handler, &w);
   if (o.active_first) {
@@ -102,8 +132,7 @@ int main(int argc, char **argv) {
     if (loop_add(l, active[0], w.active_ud) < 0)
       bench_die("impl cannot hold this fd (select: n too large)", 0);
   }
-  if (write(active[1], "x", 1) != 1)
-    bench_die("write", errno);
+  idle__poke(active[1]);
 
   /* Warm-up; its mean sets K for about 50 ms per repetition. */
   t = idle__run(l, o.warmup);
@@ -138,9 +167,9 @@ int main(int argc, char **argv) {
   bench_result_metric("ns_per_call", ns, (int)o.reps);
   bench_result_end();
   for (i = 0; i < o.n; i++)
-    close(fds[i]);
-  close(active[0]);
-  close(active[1]);
+    idle__close(fds[i]);
+  idle__close(active[0]);
+  idle__close(active[1]);
   free(fds);
   xsock_cleanup();
   return 0;

@@ -148,7 +148,7 @@ static void loop__push(loop_t *l, int fd, uintptr_t udata) {
   l->nregs++;
 }
 
-int loop_add(loop_t *l, int fd, uintptr_t udata) {
+int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
   int rc;
   switch (l->kind) {
 #ifdef LOOP_HAVE_EPOLL
@@ -182,7 +182,7 @@ int loop_add(loop_t *l, int fd, uintptr_t udata) {
   }
 }
 
-void loop_del(loop_t *l, int fd) {
+void loop_del(loop_t *l, xsock_t fd) {
   int i, rc;
   switch (l->kind) {
 #ifdef LOOP_HAVE_EPOLL
@@ -208,7 +208,7 @@ void loop_del(loop_t *l, int fd) {
   }
 }
 
-void loop_rearm(loop_t *l, int fd, uintptr_t udata) {
+void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
   int rc;
   switch (l->kind) {
 #ifdef LOOP_HAVE_EPOLL

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* One small event-loop interface over every implementation the benchmarks
  * compare (bench/SPEC.md 0.1 and 0.2): the raw system calls
- * (`epoll`, `poll`, `select`) and xsock's selector on each compiled-in
+ * (`epoll`, `poll`, `select` in loops.c; `wsapoll` and `select` on
+ * Windows, in loops_win.c) and xsock's selector on each compiled-in
  * backend (`xsock-<backend>`). Only READ interest is used. An iteration
  * calls handler(ctx, udata) once per ready registration, with the user
  * data given at loop_add.
@@ -21,6 +22,8 @@
 
 #include <stdint.h>
 
+#include <xsock.h>
+
 typedef void (*loop_handler_fn)(void *ctx, uintptr_t udata);
 typedef struct loop loop_t;
 
@@ -37,17 +40,17 @@ loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
 
 /* Registers fd for READ with udata. Returns 0, or -1 when the impl cannot
  * hold fd (select: fd >= FD_SETSIZE); exits on other failures. */
-int loop_add(loop_t *l, int fd, uintptr_t udata);
+int loop_add(loop_t *l, xsock_t fd, uintptr_t udata);
 
 /* Unregisters fd (teardown, or a server closing a connection). */
-void loop_del(loop_t *l, int fd);
+void loop_del(loop_t *l, xsock_t fd);
 
 /* One iteration: wait (forever when block, else poll with timeout 0), then
  * dispatch. Returns the number of handler calls. */
 int loop_iter(loop_t *l, int block);
 
 /* Re-arms READ interest on fd in oneshot mode (called by handlers). */
-void loop_rearm(loop_t *l, int fd, uintptr_t udata);
+void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata);
 
 /* Frees the backend instance (the registered fds stay open). */
 void loop_close(loop_t *l);

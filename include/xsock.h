@@ -711,7 +711,8 @@ typedef struct xsock_event {
  * XSOCK_BACKEND_* ids and xsock_backend_name(); ids are part of the ABI
  * and never change. XSOCK_BACKEND_DEFAULT (0) picks the first that works
  * from the OS's ordered list: POSIX epoll, kqueue, poll, select; Windows
- * afd, wsapoll, select. */
+ * afd, wsapoll, select (afd does not start where ntdll lacks the calls it
+ * needs or a layered Winsock provider hides the sockets' base handles). */
 #define XSOCK_BACKEND_MAP(XX)                                                  \
   XX(EPOLL, 1, "epoll")                                                        \
   XX(KQUEUE, 2, "kqueue")                                                      \
@@ -750,13 +751,18 @@ XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
  * invalid or closed handle (also when a stale number now names one of the
  * selector's own handles, such as its wakeup channel or its epoll
  * descriptor: a selector never watches itself), XSOCK_ENOTSUP for a handle that cannot be
- * watched (a regular file, a directory), XSOCK_ERANGE for a handle the
- * select backend cannot hold, XSOCK_EINVAL for other event bits. */
+ * watched (a regular file, a directory; with the afd backend, a socket
+ * whose base handle a layered Winsock provider hides), XSOCK_ERANGE for a
+ * handle the select backend cannot hold, XSOCK_EINVAL for other event
+ * bits. */
 XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
                                  unsigned events, void *udata);
 
 /** Changes interest and user data of a registered handle; XSOCK_ENOENT if
- * it is not registered. */
+ * it is not registered. With the afd backend, an interest that returns
+ * from 0 (or follows a close of the handle) looks the socket up again:
+ * XSOCK_EBADF if the handle is no longer an open socket, XSOCK_ENOTSUP if
+ * its base handle cannot be found; the registration is then unchanged. */
 XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
                                     unsigned events, void *udata);
 

@@ -36,8 +36,11 @@ static void test_open_by_id(void **state) {
   /* The default is the first of the OS's order that starts. */
   xt_ok(xsock_selector_open(&sel, XSOCK_BACKEND_DEFAULT));
 #ifdef _WIN32
-  assert_true(strcmp(xsock_selector_backend(sel), "afd") == 0 ||
-              strcmp(xsock_selector_backend(sel), "wsapoll") == 0);
+  /* afd would give way to wsapoll only under a layered provider that
+   * hides the base handles, which no test machine has, or when a build
+   * leaves it out (XSOCK_BACKEND_OVERRIDES=AFD=0). */
+  assert_string_equal(xsock_selector_backend(sel),
+                      (mask & (1u << XSOCK_BACKEND_AFD)) ? "afd" : "wsapoll");
 #elif defined(__linux__)
   assert_string_equal(xsock_selector_backend(sel), "epoll");
 #endif

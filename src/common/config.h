@@ -33,9 +33,11 @@
 #ifndef XSOCK_HAVE_SELECT
 #define XSOCK_HAVE_SELECT 1
 #endif
-/* The AFD backend is not written yet. */
+/* AFD poll with a completion port (src/win32/sel_afd.c): it finds what
+ * it needs in ntdll at run time and fails to start cleanly where that is
+ * missing, so it is always compiled in. */
 #ifndef XSOCK_HAVE_AFD
-#define XSOCK_HAVE_AFD 0
+#define XSOCK_HAVE_AFD 1
 #endif
 #define XSOCK_HAVE_EPOLL 0
 #define XSOCK_HAVE_KQUEUE 0

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The Windows selector backends, in the order XSOCK_BACKEND_DEFAULT tries
- * them: WSAPoll first (one array, no limit on the number of sockets), then
- * select, which every Winsock has. The AFD backend (IOCTL_AFD_POLL with a
- * completion port) will come first once it exists. */
+ * them: AFD first (a wait costs the same whatever the number of sockets),
+ * which does not start where ntdll lacks what it needs or a layered
+ * provider hides the sockets' base handles; then WSAPoll (one array, no
+ * limit on the number of sockets), then select, which every Winsock
+ * has. */
 #include "selector.h"
 
 XSOCK__INTERNAL const xsock__backend_t

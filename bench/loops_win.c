@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* The loop implementations of loops.h on Windows (loops.c is the POSIX
+ * twin): raw `wsapoll` and raw `select`, written the plain way SPEC 0.2
+ * asks of the raw baselines, and xsock's selector on each compiled-in
+ * backend. Only the non-one-shot mode is used on Windows (W3), but
+ * loop_rearm works for every impl all the same. */
+/* Winsock's select takes a count and an array; FD_SETSIZE, defined before
+ * anything can include winsock2.h, sets the array's length. */
+#define FD_SETSIZE 4096
+#include <winsock2.h>
+
+#include "loops.h"
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOOP_MAXEVENTS 1024
+
+enum { LOOP_WSAPOLL, LOOP_SELECT, LOOP_XSOCK };
+
+struct loop {
+  int kind, oneshot;
+  loop_handler_fn fn;
+  void *ctx;
+  /* wsapoll and select: registrations in order */
+  WSAPOLLFD *pfds;
+  uintptr_t *udata;
+  int nregs, cap;
+  fd_set master;
+  /* xsock */
+  xsock_selector_t *sel;
+  xsock_event_t xevs[LOOP_MAXEVENTS];
+};
+
+static int loop__xsock_backend(const char *impl) {
+  int id;
+  if (strncmp(impl, "xsock-", 6) != 0)
+    return -1;
+  for (id = 1; xsock_backend_name(id) != NULL; id++)
+    if ((xsock_selector_supported() & (1u << id)) &&
+        strcmp(impl + 6, xsock_backend_name(id)) == 0)
+      return id;
+  return -1;
+}
+
+void loop_list_impls(void) {
+  int id;
+  puts("wsapoll");
+  puts("select");
+  for (id = 1; xsock_backend_name(id) != NULL; id++)
+    if (xsock_selector_supported() & (1u << id))
+      printf("xsock-%s\n", xsock_backend_name(id));
+}
+
+int loop_impl_known(const char *impl) {
+  return strcmp(impl, "wsapoll") == 0 || strcmp(impl, "select") == 0 ||
+         loop__xsock_backend(impl) > 0;
+}
+
+loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
+                  void *ctx) {
+  loop_t *l = (loop_t *)calloc(1, sizeof *l);
+  int rc;
+  if (l == NULL)
+    bench_die("out of memory", 0);
+  l->oneshot = oneshot;
+  l->fn = fn;
+  l->ctx = ctx;
+  FD_ZERO(&l->master);
+  if (strcmp(impl, "wsapoll") == 0) {
+    l->kind = LOOP_WSAPOLL;
+  } else if (strcmp(impl, "select") == 0) {
+    l->kind = LOOP_SELECT;
+  } else if (loop__xsock_backend(impl) > 0) {
+    l->kind = LOOP_XSOCK;
+    rc = xsock_selector_open(&l->sel, loop__xsock_backend(impl));
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+  } else {
+    fprintf(stderr, "unknown impl %s; this build has:\n", impl);
+    loop_list_impls();
+    exit(2);
+  }
+  return l;
+}
+
+/* The index of s among the registrations (teardown and re-arm only, so a
+ * scan is fine). */
+static int loop__find(const loop_t *l, xsock_t s) {
+  int i;
+  for (i = 0; i < l->nregs; i++)
+    if (l->pfds[i].fd == (SOCKET)s)
+      return i;
+  bench_die("not registered", 0);
+  return -1;
+}
+
+int loop_add(loop_t *l, xsock_t s, uintptr_t udata) {
+  int rc;
+  if (l->kind == LOOP_XSOCK) {
+    rc = xsock_selector_add(l->sel, s, XSOCK_READ, (void *)udata);
+    if (rc == XSOCK_ERANGE)
+      return -1;
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+    return 0;
+  }
+  if (l->kind == LOOP_SELECT && l->nregs >= FD_SETSIZE)
+    return -1;
+  if (l->nregs == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 256;
+    l->pfds = (WSAPOLLFD *)realloc(l->pfds, (size_t)cap * sizeof *l->pfds);
+    l->udata = (uintptr_t *)realloc(l->udata, (size_t)cap * sizeof *l->udata);
+    if (l->pfds == NULL || l->udata == NULL)
+      bench_die("out of memory", 0);
+    l->cap = cap;
+  }
+  l->pfds[l->nregs].fd = (SOCKET)s;
+  l->pfds[l->nregs].events = POLLRDNORM;
+  l->pfds[l->nregs].revents = 0;
+  l->udata[l->nregs] = udata;
+  l->nregs++;
+  if (l->kind == LOOP_SELECT)
+    FD_SET((SOCKET)s, &l->master);
+  return 0;
+}
+
+void loop_del(loop_t *l, xsock_t s) {
+  int i, rc;
+  if (l->kind == LOOP_XSOCK) {
+    if ((rc = xsock_selector_remove(l->sel, s)) < 0)
+      bench_die(xsock_strerror(rc), 0);
+    return;
+  }
+  /* The entry leaves the array (WSAPoll reports POLLNVAL for an
+   * INVALID_SOCKET entry instead of skipping it); the last one fills the
+   * hole. */
+  i = loop__find(l, s);
+  if (l->kind == LOOP_SELECT)
+    FD_CLR((SOCKET)s, &l->master);
+  l->nregs--;
+  l->pfds[i] = l->pfds[l->nregs];
+  l->udata[i] = l->udata[l->nregs];
+}
+
+void loop_rearm(loop_t *l, xsock_t s, uintptr_t udata) {
+  int rc;
+  switch (l->kind) {
+  case LOOP_WSAPOLL:
+    l->pfds[loop__find(l, s)].events = POLLRDNORM;
+    return;
+  case LOOP_SELECT:
+    FD_SET((SOCKET)s, &l->master);
+    return;
+  default:
+    rc = xsock_selector_modify(l->sel, s, XSOCK_READ, (void *)udata);
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+  }
+}
+
+static int loop__wsapoll(loop_t *l, int timeout) {
+  int n = WSAPoll(l->pfds, (ULONG)l->nregs, timeout), i, hits = 0;
+  if (n == SOCKET_ERROR)
+    bench_die("WSAPoll failed", 0);
+  for (i = 0; hits < n && i < l->nregs; i++) {
+    if (l->pfds[i].revents == 0)
+      continue;
+    hits++;
+    if (l->oneshot)
+      l->pfds[i].events = 0;
+    l->fn(l->ctx, l->udata[i]);
+  }
+  return hits;
+}
+
+static int loop__select(loop_t *l, int block) {
+  fd_set rd = l->master;
+  struct timeval zero = {0, 0};
+  int n = select(0, &rd, NULL, NULL, block ? NULL : &zero), i, hits = 0;
+  if (n == SOCKET_ERROR)
+    bench_die("select failed", 0);
+  for (i = 0; hits < n && i < l->nregs; i++) {
+    SOCKET s = l->pfds[i].fd;
+    if (!FD_ISSET(s, &rd))
+      continue;
+    hits++;
+    if (l->oneshot)
+      FD_CLR(s, &l->master);
+    l->fn(l->ctx, l->udata[i]);
+  }
+  return hits;
+}
+
+static int loop__xsock(loop_t *l, int timeout) {
+  int n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, timeout), k, rc;
+  if (n < 0)
+    bench_die(xsock_strerror(n), 0);
+  for (k = 0; k < n; k++) {
+    const xsock_event_t *ev = &l->xevs[k];
+    /* The disarm half of the one-shot idiom (see loops.h). */
+    if (l->oneshot &&
+        (rc = xsock_selector_modify(l->sel, ev->sock, 0, ev->udata)) < 0)
+      bench_die(xsock_strerror(rc), 0);
+    l->fn(l->ctx, (uintptr_t)ev->udata);
+  }
+  return n;
+}
+
+int loop_iter(loop_t *l, int block) {
+  switch (l->kind) {
+  case LOOP_WSAPOLL:
+    return loop__wsapoll(l, block ? -1 : 0);
+  case LOOP_SELECT:
+    return loop__select(l, block);
+  default:
+    return loop__xsock(l, block ? -1 : 0);
+  }
+}
+
+void loop_close(loop_t *l) {
+  xsock_selector_close(l->sel);
+  free(l->pfds);
+  free(l->udata);
+  free(l);
+}

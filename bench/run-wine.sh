@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The Windows twin of bench/run.sh, for W3 (idle) only: cross-compiles
+# bench_idle with MinGW-w64 (-O2 -g, like the SPEC's builds), runs it under
+# Wine for every impl of the Windows build (raw wsapoll and select, and
+# xsock on each backend) at several sizes, and prints a table with each
+# impl's ratio to raw WSAPoll of the same run and size.
+#
+#   bench/run-wine.sh [--quick] [--build-dir=DIR] [--out=FILE]
+#
+# --quick: 3 repetitions instead of 5. The build goes to DIR (default
+# build/bench-mingw in the repository); every RESULT line and the table go
+# to FILE (default DIR/results.txt).
+#
+# Times under Wine are Wine's (each Winsock call goes through wineserver),
+# not Windows': compare only the ratios, and only within one run.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+build="$repo/build/bench-mingw"
+out=""
+reps=5
+for arg in "$@"; do
+  case "$arg" in
+    --quick) reps=3 ;;
+    --build-dir=*) build=${arg#--build-dir=} ;;
+    --out=*) out=${arg#--out=} ;;
+    *) echo "usage: $0 [--quick] [--build-dir=DIR] [--out=FILE]" >&2
+       exit 2 ;;
+  esac
+done
+case $build in /*) ;; *) build=$(pwd)/$build ;; esac
+[ -n "$out" ] || out="$build/results.txt"
+
+not_run() { echo "run-wine: cannot run: $*" >&2; exit 3; }
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || not_run "no MinGW-w64 gcc"
+. "$repo/ci/wine.sh"
+xs_wine_find
+
+echo "run-wine: building into $build" >&2
+cmake -S "$repo" -B "$build" \
+  -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" \
+  -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF \
+  -DXSOCK_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" -j2 --target bench_idle >/dev/null
+exe="$build/bench/bench_idle.exe"
+
+xs_wine_start "$build"
+trap 'xs_wine_stop' EXIT
+mkdir -p "$(dirname "$out")"
+: >"$out"
+impls=$("$wine" "$exe" --list-impls </dev/null | tr -d '\r')
+
+echo "run-wine: W3 idle" >&2
+for n in 10 100 1000 4000; do
+  for impl in $impls; do
+    line=$(timeout 600 "$wine" "$exe" --impl="$impl" --n="$n" \
+             --reps="$reps" </dev/null | tr -d '\r' | grep '^RESULT ') ||
+      { echo "FAILED: $impl n=$n" >&2; exit 1; }
+    echo "$line" >>"$out"
+    printf '.' >&2
+  done
+done
+echo >&2
+
+# One row per impl, one column pair per size: the median ns per wait and
+# its ratio to raw wsapoll at the same size (smaller is faster).
+table=$(awk '
+  /^RESULT workload=idle / {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    key = f["impl"] SUBSEP f["n"]
+    ns[key] = f["ns_per_call"]
+    if (!(f["impl"] in seen)) { seen[f["impl"]] = 1; order[++ni] = f["impl"] }
+    if (!(f["n"] in nseen)) { nseen[f["n"]] = 1; sizes[++nn] = f["n"] }
+    lib = (f["impl"] ~ /^xsock-/) ? lib : f["lib"]
+  }
+  END {
+    printf "W3 idle under %s (active socket last), median ns per wait and x wsapoll\n", lib
+    printf "%-14s", "impl"
+    for (j = 1; j <= nn; j++) printf " %14s %8s", "n=" sizes[j], "x wsapoll"
+    printf "\n"
+    for (i = 1; i <= ni; i++) {
+      printf "%-14s", order[i]
+      for (j = 1; j <= nn; j++) {
+        v = ns[order[i] SUBSEP sizes[j]]; b = ns["wsapoll" SUBSEP sizes[j]]
+        if (v == "") printf " %14s %8s", "-", "-"
+        else printf " %14.0f %8.3f", v, (b > 0 ? v / b : 0)
+      }
+      printf "\n"
+    }
+  }' "$out")
+{ echo; echo "$table" | sed 's/^/# /'; } >>"$out"
+echo "$table"

@@ -5,7 +5,8 @@
 #      what -O0 cannot, such as maybe-uninitialized)
 #   2. native clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. native build with every test under valgrind memcheck
-#   4. the address parser under libFuzzer (clang), for a bounded time
+#   4. the address parser and the framing decoder under libFuzzer (clang),
+#      for a bounded time each
 #   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
 #      under Wine (ci/windows.sh)
 #   6. kqueue: libkqueue built from the tarball XSOCK_LIBKQUEUE_SOURCE, the
@@ -127,8 +128,28 @@ if xs_have_pkgs clang libclang-rt-14-dev; then
     summary+=("fuzz-addr: 1 tests, 0 passed, 1 failed (see $flog)")
     total_fail=$((total_fail + 1))
   fi
+  # The framing decoder: its seed corpus replayed, then a bounded run that
+  # starts from it and writes new inputs to a scratch directory.
+  xs_log "fuzz-frame (${FUZZ_SECONDS}s)"
+  flog="$BUILD/fuzz-frame.log"
+  {
+    cmake --build "$BUILD/fuzz" -j"$JOBS" --target fuzz_frame_decode &&
+      "$BUILD/fuzz/fuzz/fuzz_frame_decode" fuzz/corpus/frame_decode/* &&
+      mkdir -p "$BUILD/fuzz/frame-corpus" &&
+      "$BUILD/fuzz/fuzz/fuzz_frame_decode" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+        "$BUILD/fuzz/frame-corpus" fuzz/corpus/frame_decode
+  } >"$flog" 2>&1
+  if [ $? -eq 0 ]; then
+    summary+=("fuzz-frame: 1 tests, 1 passed, 0 failed ($(grep -o 'stat::number_of_executed_units: *[0-9]*' "$flog" | grep -o '[0-9]*$') inputs)")
+    total_pass=$((total_pass + 1))
+  else
+    tail -n 30 "$flog"
+    summary+=("fuzz-frame: 1 tests, 0 passed, 1 failed (see $flog)")
+    total_fail=$((total_fail + 1))
+  fi
 else
   not_runnable fuzz-addr "clang could not be installed"
+  not_runnable fuzz-frame "clang could not be installed"
 fi
 
 xs_log "windows-wine"

@@ -607,14 +607,15 @@ XSOCK_API const char *xsock_selector_backend(const xsock_selector_t *sel);
  *  - length-prefixed: each message is preceded by its length as an
  *    unsigned big-endian number of 1, 2, 3 or 4 bytes
  *    (XSOCK_FRAME_LEN8 .. XSOCK_FRAME_LEN32); a message may be empty;
- *  - lines: each message ends with a delimiter byte,
- *    XSOCK_FRAME_LINES('\n') for instance. The delimiter is not part of
- *    the message the decoder returns, and a message given to the encoder
- *    must not contain it. XSOCK_FRAME_CRLF is '\n' lines where a '\r' just
- *    before the '\n' is dropped too, so "a\r\n" and "a\n" both give "a";
- *    its encoder ends every message with "\r\n".
+ *  - lines: each message ends with a delimiter byte, a line feed (LF,
+ *    10) with `XSOCK_FRAME_LINES(10)` for instance. The delimiter is not
+ *    part of the message the decoder returns, and a message given to the
+ *    encoder must not contain it. XSOCK_FRAME_CRLF is LF lines where a
+ *    carriage return (CR, 13) just before the LF is dropped too, so "a" CR
+ *    LF and "a" LF both give "a"; its encoder ends every message with
+ *    CR LF.
  * Every message has a maximum size (max, in bytes: the message itself,
- * without header or delimiter, nor the '\r' that XSOCK_FRAME_CRLF drops).
+ * without header or delimiter, nor the CR that XSOCK_FRAME_CRLF drops).
  * max must be one the
  * header can express (at most 255, 65535, 2^24-1, 2^32-1 for 1..4 bytes).
  *
@@ -630,8 +631,8 @@ XSOCK_API const char *xsock_selector_backend(const xsock_selector_t *sel);
 #define XSOCK_FRAME_LEN32 4 /**< 4-byte big-endian length header */
 /** Lines ended by the byte delim (0..255), the delimiter not returned. */
 #define XSOCK_FRAME_LINES(delim) (0x100 | ((delim) & 0xff))
-/** Lines ended by "\n", a '\r' before it dropped; the encoder writes "\r\n". */
-#define XSOCK_FRAME_CRLF (0x300 | '\n')
+/** Lines ended by LF, a CR before it dropped; the encoder writes CR LF. */
+#define XSOCK_FRAME_CRLF (0x300 | 10)
 
 /** The buffer size that xsock_frame_decoder_init and
  * xsock_frame_encoder_init need at least for format and max: max plus the
@@ -643,18 +644,19 @@ XSOCK_API size_t xsock_frame_bufsize(int format, size_t max);
 /** A decoder: bytes in (xsock_frame_feed, or xsock_frame_recv straight
  * from a socket), whole messages out (xsock_frame_next). */
 typedef struct xsock_frame_decoder {
-  unsigned char *buf;      /* the caller's memory */
-  size_t cap;              /* its size */
-  size_t start, end;       /* bytes held: buf[start..end) */
-  size_t scan;             /* lines: held bytes known to hold no delimiter */
-  const unsigned char *in; /* fed bytes not yet taken in (not copied) */
-  size_t in_len;           /* their count */
-  size_t max;              /* the maximum message size */
-  int header;              /* 1..4, or 0 for lines */
-  int delim;               /* lines: the delimiter byte */
-  int crlf;                /* lines: drop a '\r' before the delimiter */
-  int eof;                 /* the stream has ended */
-  int error;               /* 0, or the error that failed the stream */
+  unsigned char *buf;      /**< the caller's memory */
+  size_t cap;              /**< its size */
+  size_t start;            /**< bytes held: buf[start..end) */
+  size_t end;              /**< the end of the bytes held */
+  size_t scan;             /**< lines: held bytes known to hold no delimiter */
+  const unsigned char *in; /**< fed bytes not yet taken in (not copied) */
+  size_t in_len;           /**< their count */
+  size_t max;              /**< the maximum message size */
+  int header;              /**< 1..4, or 0 for lines */
+  int delim;               /**< lines: the delimiter byte */
+  int crlf;                /**< lines: drop a CR before the delimiter */
+  int eof;                 /**< the stream has ended */
+  int error;               /**< 0, or the error that failed the stream */
 } xsock_frame_decoder_t;
 
 /** Prepares d to decode format with messages of at most max bytes, in
@@ -737,13 +739,14 @@ XSOCK_API int xsock_frame_finish(xsock_frame_decoder_t *d);
 /** An encoder: whole messages in (xsock_frame_queue), framed bytes out to
  * a socket as far as it takes them (xsock_frame_flush). */
 typedef struct xsock_frame_encoder {
-  unsigned char *buf; /* the caller's memory */
-  size_t cap;         /* its size */
-  size_t start, end;  /* bytes queued: buf[start..end) */
-  size_t max;         /* the maximum message size */
-  int header;         /* 1..4, or 0 for lines */
-  int delim;          /* lines: the delimiter byte */
-  int crlf;           /* lines: write '\r' before the delimiter */
+  unsigned char *buf; /**< the caller's memory */
+  size_t cap;         /**< its size */
+  size_t start;       /**< bytes queued: buf[start..end) */
+  size_t end;         /**< the end of the bytes queued */
+  size_t max;         /**< the maximum message size */
+  int header;         /**< 1..4, or 0 for lines */
+  int delim;          /**< lines: the delimiter byte */
+  int crlf;           /**< lines: write a CR before the delimiter */
 } xsock_frame_encoder_t;
 
 /** Prepares e to frame messages of at most max bytes in format, queued in

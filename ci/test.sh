@@ -7,8 +7,9 @@
 #      and one with ThreadSanitizer over the wakeup and race suites
 #   3. native build with every test under valgrind memcheck
 #   4. libFuzzer (clang), each target's seed corpus replayed, then fuzzed
-#      for a bounded time (ci/fuzz.sh): the address parser, and the
-#      model-checking selector harness over every POSIX backend
+#      for a bounded time (ci/fuzz.sh): the address parser, the framing
+#      decoder, and the model-checking selector harness over every POSIX
+#      backend
 #   5. Windows: MinGW-w64 cross builds (Debug and Release), every test
 #      under Wine (ci/windows.sh)
 #   6. kqueue: libkqueue built from the tarball XSOCK_LIBKQUEUE_SOURCE, the
@@ -137,7 +138,8 @@ fi
 FUZZ_SECONDS=${XSOCK_FUZZ_SECONDS:-20}
 FUZZ_SELECTOR_SECONDS=${XSOCK_FUZZ_SELECTOR_SECONDS:-60}
 if xs_have_pkgs clang libclang-rt-14-dev; then
-  fuzz_legs=("addr_parse:$FUZZ_SECONDS:" "selector:$FUZZ_SELECTOR_SECONDS:")
+  fuzz_legs=("addr_parse:$FUZZ_SECONDS:" "frame_decode:$FUZZ_SECONDS:"
+             "selector:$FUZZ_SELECTOR_SECONDS:")
   # The selector harness again with kqueue through the libkqueue that the
   # kqueue leg built (libkqueue is slow to open: about 40 inputs a second).
   klib=$(cd "$BUILD" && pwd)/kqueue/libkqueue

@@ -6,7 +6,8 @@
 # M connections and N framed messages, checks that every echo came back
 # intact, then stops the server with SIGINT and checks it shut down cleanly.
 # Then it runs examples/serve_forever briefly: two requests, and a
-# shutdown from its main thread that must end the hour-long wait at once.
+# shutdown from its main thread that must end the hour-long wait at once;
+# and examples/chat_server with two chat_clients: one message relayed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ci/lib.sh
@@ -23,7 +24,7 @@ fi
 xs_log "building the examples ($BUILD)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DXSOCK_BUILD_TESTS=OFF \
   -DXSOCK_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD" -j2 --target echo_server echo_client serve_forever >/dev/null
+cmake --build "$BUILD" -j2 --target echo_server echo_client serve_forever chat_server chat_client >/dev/null
 server_bin="$BUILD/examples/echo_server"
 client_bin="$BUILD/examples/echo_client"
 backends=$("$server_bin" --list-backends)
@@ -87,3 +88,31 @@ if ! timeout 30 tail --pid="$serve_pid" -f /dev/null; then
 fi
 wait "$serve_pid"
 xs_log "demo: serve_forever served and shut down at once"
+
+# chat: a server that relays framed messages (a 2-byte length, then the
+# text) between clients. One client joins and waits for a message; a
+# second one says something; the first prints it; both leave, and the
+# server, started for two clients, stops.
+xs_log "chat: two clients, one message relayed"
+chat_log="$BUILD/chat-server.log"
+"$BUILD/examples/chat_server" --max-clients 2 >"$chat_log" 2>&1 &
+chat_pid=$!
+for _ in $(seq 100); do grep -q 'listening on' "$chat_log" && break; sleep 0.1; done
+chat_addr=$(sed -nE 's/^listening on ([0-9.]+:[0-9]+).*/\1/p' "$chat_log")
+[ -n "$chat_addr" ] || { echo "demo: chat_server did not start"; cat "$chat_log"; exit 1; }
+"$BUILD/examples/chat_client" "$chat_addr" --expect 1 >"$BUILD/chat-first.log" 2>&1 &
+first_pid=$!
+for _ in $(seq 100); do grep -q 'client 1 joined' "$chat_log" && break; sleep 0.1; done
+"$BUILD/examples/chat_client" "$chat_addr" "hello from the second client" \
+  >"$BUILD/chat-second.log" 2>&1
+if ! timeout 30 tail --pid="$first_pid" -f /dev/null || ! wait "$first_pid"; then
+  echo "demo: the first chat client did not get the message"; exit 1
+fi
+if ! timeout 30 tail --pid="$chat_pid" -f /dev/null || ! wait "$chat_pid"; then
+  echo "demo: chat_server did not stop once both clients had left"; exit 1
+fi
+sed 's/^/  server: /' "$chat_log"
+sed 's/^/  first client: /' "$BUILD/chat-first.log"
+grep -q '> hello from the second client' "$BUILD/chat-first.log" ||
+  { echo "demo: the message arrived wrong"; exit 1; }
+xs_log "demo: chat relayed the message and stopped"

@@ -34,6 +34,7 @@ static const xd_example_t xd_examples[] = {
     {"udp_echo", XD_LISTENS, {"server", "--count", "4", NULL}, xd_talk_udp_echo},
     {"sockbuf", XD_RUNS, {NULL}, xd_talk_sockbuf},
     {"http_fetch", XD_TALK_STARTS, {NULL}, xd_talk_http_fetch},
+    {"chat_server", XD_LISTENS, {"--max-clients", "3", NULL}, xd_talk_chat_server},
 };
 
 int xd_fail(const char *fmt, ...) {

@@ -68,5 +68,6 @@ int xd_talk_serve_forever(xd_run_t *r);
 int xd_talk_udp_echo(xd_run_t *r);
 int xd_talk_sockbuf(xd_run_t *r);
 int xd_talk_http_fetch(xd_run_t *r);
+int xd_talk_chat_server(xd_run_t *r);
 
 #endif /* XD_DRIVER_H */

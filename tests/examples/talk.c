@@ -257,3 +257,49 @@ int xd_talk_http_fetch(xd_run_t *r) {
   xsock_close(l);
   return rc;
 }
+
+/* chat_server --max-clients 3: three clients join (the server says so
+ * before any message is sent, so none can miss one); a message framed
+ * with a 2-byte big-endian length from one reaches the two others, and
+ * one from another reaches the first two; then all leave and the server
+ * stops by itself. */
+static int xd_chat_send(xsock_t s, const char *msg) {
+  unsigned char frame[258];
+  size_t len = strlen(msg);
+  frame[0] = (unsigned char)(len >> 8);
+  frame[1] = (unsigned char)(len & 0xff);
+  memcpy(frame + 2, msg, len);
+  return xsock_sendall(s, frame, len + 2) == (xsock_ssize_t)(len + 2)
+             ? 0 : xd_fail("chat: send");
+}
+
+static int xd_chat_expect(xsock_t s, const char *msg) {
+  unsigned char frame[258];
+  size_t len = strlen(msg), got = 0;
+  while (got < len + 2) {
+    xsock_ssize_t n;
+    if (xsock_wait(s, XSOCK_READ, XD_EXIT_LIMIT_MS) <= 0 ||
+        (n = xsock_recv(s, frame + got, len + 2 - got)) <= 0)
+      return xd_fail("chat: \"%s\" never arrived", msg);
+    got += (size_t)n;
+  }
+  if (frame[0] != (len >> 8) || frame[1] != (len & 0xff) ||
+      memcmp(frame + 2, msg, len) != 0)
+    return xd_fail("chat: \"%s\" arrived wrong", msg);
+  return 0;
+}
+
+int xd_talk_chat_server(xd_run_t *r) {
+  xsock_t c[3] = {XSOCK_INVALID, XSOCK_INVALID, XSOCK_INVALID};
+  int i, rc = 0;
+  for (i = 0; i < 3 && rc == 0; i++)
+    rc = xd_connect(r, &c[i]);
+  rc = rc || xd_expect_line(r, "client 1 joined") || xd_expect_line(r, "client 2 joined") ||
+       xd_expect_line(r, "client 3 joined") || xd_chat_send(c[0], "hello, everyone") ||
+       xd_chat_expect(c[1], "hello, everyone") || xd_chat_expect(c[2], "hello, everyone") ||
+       xd_chat_send(c[2], "hi from the third") || xd_chat_expect(c[0], "hi from the third") ||
+       xd_chat_expect(c[1], "hi from the third");
+  for (i = 0; i < 3; i++)
+    xsock_close(c[i]);
+  return rc || xd_expect_line(r, "stopped: 3 clients served") || xd_expect_exit(r, 0);
+}

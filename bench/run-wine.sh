@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The Windows twin of bench/run.sh, for W3 (idle) only: cross-compiles
-# bench_idle with MinGW-w64 (-O2 -g, like the SPEC's builds), runs it under
-# Wine for every impl of the Windows build (raw wsapoll and select, and
-# xsock on each backend) at several sizes, and prints a table with each
-# impl's ratio to raw WSAPoll of the same run and size.
+# The Windows twin of bench/run.sh, for W3 (idle) and W1 (sockpairs,
+# persist): cross-compiles them with MinGW-w64 (-O2 -g, like the SPEC's
+# builds), runs them under Wine for every impl of the Windows build (raw
+# wsapoll and select, and xsock on each backend), W3 at several sizes, and
+# prints tables with each impl's ratio to raw WSAPoll of the same run.
 #
 #   bench/run-wine.sh [--quick] [--build-dir=DIR] [--out=FILE]
 #
@@ -44,8 +44,9 @@ cmake -S "$repo" -B "$build" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" \
   -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF \
   -DXSOCK_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j2 --target bench_idle >/dev/null
+cmake --build "$build" -j2 --target bench_idle bench_sockpairs >/dev/null
 exe="$build/bench/bench_idle.exe"
+w1exe="$build/bench/bench_sockpairs.exe"
 
 xs_wine_start "$build"
 trap 'xs_wine_stop' EXIT
@@ -62,6 +63,18 @@ for n in 10 100 1000 4000; do
     echo "$line" >>"$out"
     printf '.' >&2
   done
+done
+echo >&2
+
+# W1 persist at N=1000 (100 active per round), fewer rounds than the
+# SPEC's 400: Wine makes every socket call a trip to its server.
+echo "run-wine: W1 sockpairs persist, n=1000" >&2
+for impl in $impls; do
+  line=$(timeout 900 "$wine" "$w1exe" --impl="$impl" --n=1000 --active=100 \
+           --rounds=100 --warmup=10 --reps="$reps" </dev/null | tr -d '\r' |
+           grep '^RESULT ') || { echo "FAILED: W1 $impl" >&2; exit 1; }
+  echo "$line" >>"$out"
+  printf '.' >&2
 done
 echo >&2
 
@@ -93,3 +106,21 @@ table=$(awk '
   }' "$out")
 { echo; echo "$table" | sed 's/^/# /'; } >>"$out"
 echo "$table"
+
+# W1: median ns per event and per registration, and ratios to raw wsapoll.
+w1table=$(awk '
+  /^RESULT workload=sockpairs / {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    ev[f["impl"]] = f["ns_per_event"]; su[f["impl"]] = f["setup_ns_per_fd"]
+    order[++ni] = f["impl"]
+  }
+  END {
+    printf "W1 sockpairs persist, n=1000, 100 active: median ns and x wsapoll\n"
+    printf "%-14s %14s %9s %14s %9s\n", "impl", "per event", "x wsapoll", "setup per fd", "x wsapoll"
+    for (i = 1; i <= ni; i++) {
+      m = order[i]
+      printf "%-14s %14.0f %9.3f %14.0f %9.3f\n", m, ev[m], ev[m] / ev["wsapoll"], su[m], su[m] / su["wsapoll"]
+    }
+  }' "$out")
+{ echo; echo "$w1table" | sed 's/^/# /'; } >>"$out"
+echo "$w1table"

@@ -13,8 +13,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* One byte in, one byte out, a pair, a close: the raw calls on POSIX, as
+ * the SPEC measures them; on Windows, where a socket is no file, through
+ * xsock (recv/send on the SOCKET, and its emulated loopback pair). */
+#ifdef _WIN32
+#define SP_READ1(s, c) xsock_recv((s), (c), 1)
+#define SP_WRITE1(s) xsock_send((s), "x", 1)
+#define SP_CLOSE(s) xsock_close(s)
+static int sp_pair(xsock_t sv[2]) {
+  return xsock_socketpair(XSOCK_STREAM, sv) == 0 &&
+                 xsock_set_nonblocking(sv[0], 1) == 0 &&
+                 xsock_set_nonblocking(sv[1], 1) == 0
+             ? 0
+             : -1;
+}
+#else
 #include <sys/socket.h>
 #include <unistd.h>
+#define SP_READ1(s, c) read((s), (c), 1)
+#define SP_WRITE1(s) write((s), "x", 1)
+#define SP_CLOSE(s) close(s)
+static int sp_pair(xsock_t sv[2]) {
+  return socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv);
+}
+#endif
 
 static const char sockpairs__usage[] =
     "sockpairs --impl=NAME [--n=1000] [--active=100] [--rounds=400] "
@@ -22,7 +45,7 @@ static const char sockpairs__usage[] =
     "[--dump-targets=K] [--callgrind] [--list-impls]";
 
 typedef struct sockpairs {
-  int *fd;       /* fd[i] is socket i */
+  xsock_t *fd;   /* fd[i] is socket i */
   long n, active;
   uint64_t rng;
   uint32_t *perm;
@@ -36,7 +59,7 @@ typedef struct sockpairs {
 static void sockpairs__handler(void *ctx, uintptr_t i) {
   sockpairs_t *w = (sockpairs_t *)ctx;
   char c;
-  if (read(w->fd[i], &c, 1) != 1)
+  if (SP_READ1(w->fd[i], &c) != 1)
     bench_die("handler read did not return 1", errno);
   w->handled++;
   if (w->rearm)
@@ -72,7 +95,7 @@ static long sockpairs__round(sockpairs_t *w, uint64_t *write_ns,
   sockpairs__choose(w);
   w0 = bench_now_ns();
   for (k = 0; k < w->active; k++)
-    if (write(w->fd[w->target[k] ^ 1u], "x", 1) != 1)
+    if (SP_WRITE1(w->fd[w->target[k] ^ 1u]) != 1)
       bench_die("write did not return 1", errno);
   w1 = bench_now_ns();
   w->handled = 0;
@@ -119,7 +142,7 @@ int main(int argc, char **argv) {
   w.rearm = o.rearm;
   w.perm = (uint32_t *)malloc((size_t)o.n * sizeof *w.perm);
   w.target = (uint32_t *)malloc((size_t)o.active * sizeof *w.target);
-  w.fd = (int *)malloc((size_t)o.n * sizeof *w.fd);
+  w.fd = (xsock_t *)malloc((size_t)o.n * sizeof *w.fd);
   if (w.perm == NULL || w.target == NULL || w.fd == NULL)
     bench_die("out of memory", 0);
 
@@ -140,16 +163,21 @@ int main(int argc, char **argv) {
   /* The sockets come first, before anything else opens an fd, so that
    * they are dense and low (N = 1000 fits select's FD_SETSIZE). */
   bench_need_fds(o.n + 64);
+#ifdef _WIN32
+  if (xsock_init() < 0) /* Winsock first: the pairs are xsock's */
+    bench_die("xsock_init", 0);
+#endif
   for (i = 0; i < o.n; i += 2) {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-                   sv) != 0)
+    xsock_t sv[2];
+    if (sp_pair(sv) != 0)
       bench_die("socketpair", errno);
     w.fd[i] = sv[0];
     w.fd[i + 1] = sv[1];
   }
+#ifndef _WIN32
   if (xsock_init() < 0)
     bench_die("xsock_init", 0);
+#endif
   bench_pin("PEERS_CPU", 1);
 
   /* Repetition 0 is the untimed warm-up repetition. */
@@ -207,7 +235,7 @@ int main(int argc, char **argv) {
   bench_result_metric("iters_per_round", iters_pr, (int)o.reps);
   bench_result_end();
   for (i = 0; i < o.n; i++)
-    close(w.fd[i]);
+    SP_CLOSE(w.fd[i]);
   free(w.fd);
   free(w.perm);
   free(w.target);

@@ -43,16 +43,19 @@ xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len) {
   return n;
 }
 
-xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len) {
-  int n;
-  n = recv((SOCKET)s, (char *)buf, io__clamp(len), 0);
+xsock_ssize_t xsock__win_recv(SOCKET s, void *buf, size_t len, int flags) {
+  int n = recv(s, (char *)buf, io__clamp(len), flags);
   if (n == SOCKET_ERROR) {
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
       return 0;
-    return xsock__win_recv_fail((SOCKET)s, err);
+    return xsock__win_recv_fail(s, err);
   }
   return n;
+}
+
+xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len) {
+  return xsock__win_recv((SOCKET)s, buf, len, 0);
 }
 
 xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len, const xsock_addr_t *to) {

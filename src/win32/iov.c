@@ -62,13 +62,5 @@ xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
 }
 
 xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len) {
-  int n = recv((SOCKET)s, (char *)buf, len > (size_t)INT_MAX ? INT_MAX : (int)len,
-               MSG_PEEK);
-  if (n == SOCKET_ERROR) {
-    int err = WSAGetLastError();
-    if (err == WSAESHUTDOWN)
-      return 0;
-    return xsock__win_recv_fail((SOCKET)s, err);
-  }
-  return n;
+  return xsock__win_recv((SOCKET)s, buf, len, MSG_PEEK);
 }

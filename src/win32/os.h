@@ -45,6 +45,10 @@ XSOCK__INTERNAL int xsock__win_no_inherit(SOCKET s);
  * a datagram socket's WSAECONNRESET (an earlier send met a closed port)
  * becomes XSOCK_ECONNREFUSED, as on POSIX (src/win32/io.c). */
 XSOCK__INTERNAL int xsock__win_recv_fail(SOCKET s, int err);
+/* One recv() with flags (0, MSG_PEEK), its length clamped to INT_MAX, its
+ * failure mapped as every receive's (src/win32/io.c). */
+XSOCK__INTERNAL xsock_ssize_t xsock__win_recv(SOCKET s, void *buf, size_t len,
+                                              int flags);
 
 /* ---- socket calls (src/win32/socket.c) ---- */
 

@@ -114,6 +114,12 @@ static void test_closed_while_waiting(void **state) {
   rc = xsock_selector_modify(sel, p[0], RW, &tag_b);
   if (xt_backend == XSOCK_BACKEND_AFD || xt_backend == XSOCK_BACKEND_EPOLL)
     xt_err(rc, XSOCK_EBADF);
+  else if (xt_libkqueue())
+    /* libkqueue opens descriptors of its own, so the closed number may
+     * now be one of them, which its EV_ADD may take or refuse with
+     * another errno (docs/semantics.md, libkqueue rows); a BSD kernel
+     * gives EBADF. Any refusal is a code, never a crash. */
+    assert_true(rc <= 0);
   else
     assert_true(rc == 0 || rc == XSOCK_EBADF);
   xt_ok(xsock_send(q[1], "z", 1));

@@ -2,24 +2,19 @@
 /* W2 "pingpong" of bench/SPEC.md: C TCP connections over 127.0.0.1,
  * at most one 64-byte message in flight on each, R round trips per
  * repetition. 1proc: client and server ends in one loop of one process
- * (the CPU cost of a round trip); 2proc: a forked echo server with its own
- * loop. The sockets are plain POSIX calls: the loop is what is measured. */
+ * (the CPU cost of a round trip); 2proc: an echo server in a second
+ * process with its own loop (forked on POSIX; on Windows this program
+ * started again with --serve, see pp_net.h). The sockets are plain calls
+ * of the OS (pp_net.h): the loop is what is measured. */
 #include "bench.h"
 #include "loops.h"
+#include "pp_net.h"
 
 #include <xsock.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define PP_MSG 64
 
@@ -29,7 +24,7 @@ static const char pingpong__usage[] =
 
 /* One end of a connection. Client ends have udata 2i, server ends 2i+1. */
 typedef struct pp_end {
-  int fd;
+  xsock_t fd;
   size_t got;
   unsigned char buf[PP_MSG];
   unsigned char sent[PP_MSG]; /* client: the message in flight */
@@ -46,14 +41,14 @@ typedef struct pingpong {
 static void pingpong__send(pingpong_t *p, pp_end_t *c) {
   uint64_t counter = p->started++;
   memcpy(c->sent, &counter, sizeof counter);
-  if (write(c->fd, c->sent, PP_MSG) != PP_MSG)
-    bench_die("client write did not return 64", errno);
+  if (pp_write(c->fd, c->sent, PP_MSG) != PP_MSG)
+    bench_die("client write did not return 64", pp_errno());
 }
 
 static void pingpong__server_close(pingpong_t *p, pp_end_t *s) {
   loop_del(p->loop, s->fd);
-  close(s->fd);
-  s->fd = -1;
+  pp_close(s->fd);
+  s->fd = XSOCK_INVALID;
   p->open_servers--;
 }
 
@@ -62,23 +57,23 @@ static void pingpong__server_close(pingpong_t *p, pp_end_t *s) {
 static void pingpong__handler(void *ctx, uintptr_t ud) {
   pingpong_t *p = (pingpong_t *)ctx;
   pp_end_t *e = &p->ends[ud];
-  ssize_t n = read(e->fd, e->buf + e->got, PP_MSG - e->got);
+  long n = pp_read(e->fd, e->buf + e->got, PP_MSG - e->got);
   if (n <= 0) {
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    if (n == PP_AGAIN)
       return;
-    if ((ud & 1u) && (n == 0 || errno == ECONNRESET)) {
+    if ((ud & 1u) && (n == 0 || n == PP_RESET)) {
       pingpong__server_close(p, e);
       return;
     }
-    bench_die("client read failed or saw EOF", n < 0 ? errno : 0);
+    bench_die("client read failed or saw EOF", n < 0 ? pp_errno() : 0);
   }
   e->got += (size_t)n;
   if (e->got < PP_MSG)
     return;
   e->got = 0;
   if (ud & 1u) {
-    if (write(e->fd, e->buf, PP_MSG) != PP_MSG)
-      bench_die("server write did not return 64", errno);
+    if (pp_write(e->fd, e->buf, PP_MSG) != PP_MSG)
+      bench_die("server write did not return 64", pp_errno());
     return;
   }
   if (memcmp(e->buf, e->sent, PP_MSG) != 0)
@@ -86,23 +81,6 @@ static void pingpong__handler(void *ctx, uintptr_t ud) {
   p->completed++;
   if (p->started < p->target)
     pingpong__send(p, e);
-}
-
-/* TCP_NODELAY and O_NONBLOCK, as every connected socket gets. */
-static void pingpong__prepare(int fd) {
-  int one = 1, fl = fcntl(fd, F_GETFL);
-  if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-    bench_die("setsockopt(TCP_NODELAY)", errno);
-  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
-    bench_die("fcntl(O_NONBLOCK)", errno);
-}
-
-static int pingpong__accept(int lfd) {
-  int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-  if (fd < 0)
-    bench_die("accept", errno);
-  pingpong__prepare(fd);
-  return fd;
 }
 
 /* One repetition of r round trips (also the warm-up): returns its ns. */
@@ -125,14 +103,14 @@ static uint64_t pingpong__rep(pingpong_t *p, uint64_t r, int cg) {
 }
 
 /* The 2proc echo server: accepts every connection, serves until all are
- * closed by the client, then exits. */
-static void pingpong__server(pingpong_t *p, const bench_opts_t *o, int lfd) {
+ * closed by the client, then ends its process. */
+static void pingpong__server(pingpong_t *p, const char *impl, xsock_t lfd) {
   long i;
   bench_pin("PEERS_SERVER_CPU", 0);
   for (i = 0; i < p->conns; i++)
-    p->ends[2 * i + 1].fd = pingpong__accept(lfd);
-  close(lfd);
-  p->loop = loop_open(o->impl, 0, pingpong__handler, p);
+    p->ends[2 * i + 1].fd = pp_accept(lfd);
+  pp_close(lfd);
+  p->loop = loop_open(impl, 0, pingpong__handler, p);
   for (i = 0; i < p->conns; i++)
     if (loop_add(p->loop, p->ends[2 * i + 1].fd, (uintptr_t)(2 * i + 1)) < 0)
       bench_die("impl cannot hold this fd", 0);
@@ -140,20 +118,43 @@ static void pingpong__server(pingpong_t *p, const bench_opts_t *o, int lfd) {
   while (p->open_servers > 0)
     loop_iter(p->loop, 1);
   loop_close(p->loop);
-  _exit(0);
+  pp_server_exit();
+}
+
+static pp_end_t *pingpong__ends(long conns) {
+  pp_end_t *ends = (pp_end_t *)calloc((size_t)(2 * conns), sizeof *ends);
+  long i;
+  int k;
+  if (ends == NULL)
+    bench_die("out of memory", 0);
+  /* Bytes 8..63 are the same in every message; 0..7 carry the counter. */
+  for (i = 0; i < 2 * conns; i++)
+    for (k = 8; k < PP_MSG; k++)
+      ends[i].sent[k] = (unsigned char)('a' + k % 26);
+  return ends;
 }
 
 int main(int argc, char **argv) {
   bench_opts_t o;
   pingpong_t p;
-  struct sockaddr_in sa;
-  socklen_t salen = sizeof sa;
+  pp_addr_t sa;
+  pp_child_t child;
   double ns[64], rate;
-  struct linger lg;
-  pid_t child = -1;
   long i, rep;
-  int lfd, status;
+  xsock_t lfd;
+  /* Windows' 2proc server: this program again (pp_net.h). */
+  if (argc == 5 && strcmp(argv[1], "--serve") == 0) {
+    memset(&p, 0, sizeof p);
+    if (xsock_init() < 0)
+      bench_die("xsock_init", 0);
+    p.conns = atol(argv[4]);
+    p.ends = pingpong__ends(p.conns);
+    lfd = pp_listen(&sa, (int)p.conns + 16);
+    pp_publish_port(argv[2], &sa);
+    pingpong__server(&p, argv[3], lfd);
+  }
   memset(&o, 0, sizeof o);
+  memset(&child, 0, sizeof child);
   o.impl = "epoll";
   o.conns = 1;
   o.rounds = -1;
@@ -177,42 +178,25 @@ int main(int argc, char **argv) {
     bench_die("xsock_init", 0);
   memset(&p, 0, sizeof p);
   p.conns = o.conns;
-  p.ends = (pp_end_t *)calloc((size_t)(2 * o.conns), sizeof *p.ends);
-  if (p.ends == NULL)
-    bench_die("out of memory", 0);
-  /* Bytes 8..63 are the same in every message; 0..7 carry the counter. */
-  for (i = 0; i < 2 * o.conns; i++) {
-    int k;
-    for (k = 8; k < PP_MSG; k++)
-      p.ends[i].sent[k] = (unsigned char)('a' + k % 26);
-  }
+  p.ends = pingpong__ends(o.conns);
 
-  lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-      listen(lfd, (int)o.conns + 16) != 0 ||
-      getsockname(lfd, (struct sockaddr *)&sa, &salen) != 0)
-    bench_die("listening socket", errno);
   if (o.two_proc) {
     fflush(stdout);
-    child = fork();
-    if (child < 0)
-      bench_die("fork", errno);
-    if (child == 0)
-      pingpong__server(&p, &o, lfd);
-    close(lfd);
+    /* POSIX: a fork that serves on lfd; Windows: this program started
+     * with --serve, which listens itself and publishes its port. */
+    lfd = pp_start_server(&child, argv[0], o.impl, o.conns, &sa);
+    if (lfd != XSOCK_INVALID && pp_is_server(&child))
+      pingpong__server(&p, o.impl, lfd);
+    if (lfd != XSOCK_INVALID)
+      pp_close(lfd);
+  } else {
+    lfd = pp_listen(&sa, (int)o.conns + 16);
   }
   bench_pin("PEERS_CPU", 1);
   for (i = 0; i < o.conns; i++) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-      bench_die("connect", errno);
-    pingpong__prepare(fd);
-    p.ends[2 * i].fd = fd;
+    p.ends[2 * i].fd = pp_connect(&sa);
     if (!o.two_proc)
-      p.ends[2 * i + 1].fd = pingpong__accept(lfd);
+      p.ends[2 * i + 1].fd = pp_accept(lfd);
   }
   p.loop = loop_open(o.impl, 0, pingpong__handler, &p);
   for (i = 0; i < o.conns; i++) {
@@ -230,22 +214,18 @@ int main(int argc, char **argv) {
     BENCH_CG_DUMP("run");
 
   /* Teardown: RST on every client socket, so no TIME_WAIT is left. */
-  lg.l_onoff = 1;
-  lg.l_linger = 0;
   for (i = 0; i < o.conns; i++) {
     loop_del(p.loop, p.ends[2 * i].fd);
-    setsockopt(p.ends[2 * i].fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    close(p.ends[2 * i].fd);
+    pp_close_reset(p.ends[2 * i].fd);
     if (!o.two_proc) {
       loop_del(p.loop, p.ends[2 * i + 1].fd);
-      close(p.ends[2 * i + 1].fd);
+      pp_close(p.ends[2 * i + 1].fd);
     }
   }
   loop_close(p.loop);
   if (!o.two_proc)
-    close(lfd);
-  else if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
-           WEXITSTATUS(status) != 0)
+    pp_close(lfd);
+  else if (!pp_wait_server(&child))
     bench_die("the echo server did not exit cleanly", 0);
 
   rate = 1e9 / bench_stat(ns, (int)o.reps).med;

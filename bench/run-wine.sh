@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The Windows twin of bench/run.sh, for W3 (idle) and W1 (sockpairs,
-# persist): cross-compiles them with MinGW-w64 (-O2 -g, like the SPEC's
-# builds), runs them under Wine for every impl of the Windows build (raw
-# wsapoll and select, and xsock on each backend), W3 at several sizes, and
-# prints tables with each impl's ratio to raw WSAPoll of the same run.
+# The Windows twin of bench/run.sh, for W3 (idle), W1 (sockpairs,
+# persist) and W2 (pingpong): cross-compiles them with MinGW-w64 (-O2 -g,
+# like the SPEC's builds), runs them under Wine for every impl of the
+# Windows build (raw wsapoll and select, and xsock on each backend), W3 at
+# several sizes, and prints tables with each impl's ratio to raw WSAPoll
+# of the same run.
 #
 #   bench/run-wine.sh [--quick] [--build-dir=DIR] [--out=FILE]
 #
@@ -44,9 +45,10 @@ cmake -S "$repo" -B "$build" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" \
   -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF \
   -DXSOCK_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j2 --target bench_idle bench_sockpairs >/dev/null
+cmake --build "$build" -j2 --target bench_idle bench_sockpairs bench_pingpong >/dev/null
 exe="$build/bench/bench_idle.exe"
 w1exe="$build/bench/bench_sockpairs.exe"
+w2exe="$build/bench/bench_pingpong.exe"
 
 xs_wine_start "$build"
 trap 'xs_wine_stop' EXIT
@@ -75,6 +77,22 @@ for impl in $impls; do
            grep '^RESULT ') || { echo "FAILED: W1 $impl" >&2; exit 1; }
   echo "$line" >>"$out"
   printf '.' >&2
+done
+echo >&2
+
+# W2: 2000 round trips per repetition (the SPEC's 20000 would take long
+# under Wine), one connection in one process, 100 in one process, and one
+# to an echo server in a second process.
+echo "run-wine: W2 pingpong" >&2
+for cfg in "1proc 1" "1proc 100" "2proc 1"; do
+  set -- $cfg
+  for impl in $impls; do
+    line=$(timeout 900 "$wine" "$w2exe" --impl="$impl" --topo="$1" --conns="$2" \
+             --rounds=2000 --reps="$reps" </dev/null | tr -d '\r' |
+             grep '^RESULT ') || { echo "FAILED: W2 $impl $cfg" >&2; exit 1; }
+    echo "$line" >>"$out"
+    printf '.' >&2
+  done
 done
 echo >&2
 
@@ -124,3 +142,29 @@ w1table=$(awk '
   }' "$out")
 { echo; echo "$w1table" | sed 's/^/# /'; } >>"$out"
 echo "$w1table"
+
+# W2: median ns per round trip and the ratio to raw wsapoll, per setting.
+w2table=$(awk '
+  /^RESULT workload=pingpong / {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    c = f["topo"] " C=" f["conns"]
+    ns[f["impl"] SUBSEP c] = f["ns_per_rt"]
+    if (!(f["impl"] in seen)) { seen[f["impl"]] = 1; order[++ni] = f["impl"] }
+    if (!(c in cseen)) { cseen[c] = 1; cfgs[++nc] = c }
+  }
+  END {
+    printf "W2 pingpong, median ns per round trip and x wsapoll\n"
+    printf "%-14s", "impl"
+    for (j = 1; j <= nc; j++) printf " %14s %9s", cfgs[j], "x wsapoll"
+    printf "\n"
+    for (i = 1; i <= ni; i++) {
+      printf "%-14s", order[i]
+      for (j = 1; j <= nc; j++) {
+        v = ns[order[i] SUBSEP cfgs[j]]; b = ns["wsapoll" SUBSEP cfgs[j]]
+        printf " %14.0f %9.3f", v, (b > 0 ? v / b : 0)
+      }
+      printf "\n"
+    }
+  }' "$out")
+{ echo; echo "$w2table" | sed 's/^/# /'; } >>"$out"
+echo "$w2table"

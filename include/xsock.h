@@ -344,23 +344,23 @@ XSOCK_API int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
  *
  * When every descriptor is in use, xsock_accept() fails with XSOCK_EMFILE
  * (the process's limit or, on POSIX, the system's: ENFILE maps to it
- * too) and the connection stays pending: the
- * listener stays readable, so a level-triggered selector loop would wake
- * at once, again and again, and spin at full CPU without serving anyone.
- * A server keeps one xsock_reserve_t and, on those two errors, calls
- * xsock_accept_shed(): the reserve is released, the pending connection is
- * accepted and closed at once (its client sees the connection closed),
- * and the reserve is taken again. The backlog drains, the listener goes
- * quiet, and the server goes on serving the clients it has. The reserve
- * is one socket (an IPv4 UDP socket: every OS has it), so it is counted
- * where socket handles are counted.
- *
- * Opens the reserve: 0, or the error of xsock_socket() (XSOCK_ENOTINIT
- * before xsock_init(), XSOCK_EMFILE, ...); r->handle is XSOCK_INVALID on
- * failure. XSOCK_EINVAL for a NULL r. */
+ * too) and the connection stays pending: the listener stays readable, so
+ * a level-triggered selector loop would wake at once, again and again,
+ * and spin at full CPU without serving anyone. A server keeps one
+ * xsock_reserve_t and, on that error, calls xsock_accept_shed(): the
+ * reserve is released, the pending connection is accepted and closed at
+ * once (its client sees the connection closed), and the reserve is taken
+ * again. The backlog drains, the listener goes quiet, and the server goes
+ * on serving the clients it has. The reserve is one socket (an IPv4 UDP
+ * socket: every OS has it), so it is counted where socket handles are
+ * counted. */
 typedef struct xsock_reserve {
   xsock_t handle; /**< the reserved handle, or XSOCK_INVALID */
 } xsock_reserve_t;
+
+/** Opens the reserve r: 0, or the error of xsock_socket() (XSOCK_ENOTINIT
+ * before xsock_init(), XSOCK_EMFILE, ...); r->handle is XSOCK_INVALID on
+ * failure. XSOCK_EINVAL for a NULL r. */
 XSOCK_API int xsock_reserve_open(xsock_reserve_t *r);
 
 /** Closes the reserve (nothing for NULL or an empty one). */

@@ -102,8 +102,16 @@ static int ci_run_child(const xsock_t *h, int n) {
   assert_true(pid >= 0);
   if (pid == 0) {
 #ifdef XTEST_EMULATOR
-    /* A cross build run under qemu-user: the child needs it too. */
-    execl(XTEST_EMULATOR, XTEST_EMULATOR, ci_self, "--child", (char *)NULL);
+    /* A cross build run under qemu-user: the child needs it too, with
+     * its arguments (the sysroot). */
+    char *argv[16] = {XTEST_EMULATOR};
+    int k = 0;
+    while (argv[k] != NULL)
+      k++;
+    argv[k++] = (char *)ci_self;
+    argv[k++] = (char *)"--child";
+    argv[k] = NULL;
+    execvp(argv[0], argv);
 #else
     execl(ci_self, ci_self, "--child", (char *)NULL);
 #endif

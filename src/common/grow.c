@@ -17,5 +17,5 @@ uint32_t xsock__grow_cap(uint32_t cap, uint32_t want) {
 void *xsock__grow_array(void *p, uint32_t count, size_t size) {
   if (size != 0 && count > SIZE_MAX / size)
     return NULL;
-  return realloc(p, (size_t)count * size);
+  return XSOCK__OS(realloc)(p, (size_t)count * size);
 }

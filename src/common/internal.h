@@ -55,6 +55,16 @@
 #define XSOCK__INTERNAL_DATA extern
 #endif
 
+/* The OS calls that tests can make fail (os_calls.h in each platform
+ * tree): the call itself in the shipped library, an entry of a table of
+ * function pointers in the test build. */
+#ifdef XSOCK_TEST_HOOKS
+#include "os_calls.h"
+#define XSOCK__OS(name) (xsock__os_calls.name)
+#else
+#define XSOCK__OS(name) name
+#endif
+
 /* ---- errors (src/common/error.c) ---- */
 
 /* Records os_error as the calling thread's last OS error and returns its

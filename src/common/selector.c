@@ -93,7 +93,7 @@ int xsock_selector_open(xsock_selector_t **out, int backend) {
   if ((rc = xsock__check_init()) < 0)
     return rc;
   rc = XSOCK_ENOTSUP;
-  sel = (xsock_selector_t *)calloc(1, sizeof *sel);
+  sel = (xsock_selector_t *)XSOCK__OS(calloc)(1, sizeof *sel);
   if (sel == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   sel->free_head = XSOCK__NO_SLOT;

@@ -42,7 +42,7 @@ int xsock__os_connect(xsock_t s, const xsock_addr_t *addr) {
   if (rc < 0)
     return rc;
   for (;;) {
-    if (connect(s, (struct sockaddr *)&ss, len) == 0)
+    if (XSOCK__OS(connect)(s, (struct sockaddr *)&ss, len) == 0)
       return 0;
     /* A restarted connect that finds the connection made is a success. */
     if (again && errno == EISCONN)
@@ -55,7 +55,7 @@ int xsock__os_connect(xsock_t s, const xsock_addr_t *addr) {
     pfd.events = POLLOUT;
     pfd.revents = 0;
     do {
-      rc = poll(&pfd, 1, -1);
+      rc = XSOCK__OS(poll)(&pfd, 1, -1);
     } while (rc == -1 && errno == EINTR);
     if (rc == -1)
       return xsock__errno_fail();
@@ -79,7 +79,7 @@ int xsock__os_connect_result(xsock_t s) {
   pfd.events = POLLOUT;
   pfd.revents = 0;
   do {
-    rc = poll(&pfd, 1, 0);
+    rc = XSOCK__OS(poll)(&pfd, 1, 0);
   } while (rc == -1 && errno == EINTR);
   if (rc == -1)
     return xsock__errno_fail();

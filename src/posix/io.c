@@ -67,7 +67,7 @@ static xsock_ssize_t io__fail(int s, int option) {
 xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len) {
   ssize_t n;
   do {
-    n = send(s, buf, io__clamp(len), IO__SEND_FLAGS);
+    n = XSOCK__OS(send)(s, buf, io__clamp(len), IO__SEND_FLAGS);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return io__fail(s, SO_SNDTIMEO);
@@ -77,7 +77,7 @@ xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len) {
 xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len) {
   ssize_t n;
   do {
-    n = recv(s, buf, io__clamp(len), 0);
+    n = XSOCK__OS(recv)(s, buf, io__clamp(len), 0);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return io__fail(s, SO_RCVTIMEO);
@@ -94,7 +94,7 @@ xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len,
   if (rc < 0)
     return rc;
   do {
-    n = sendto(s, buf, io__clamp(len), IO__SEND_FLAGS, (struct sockaddr *)&ss,
+    n = XSOCK__OS(sendto)(s, buf, io__clamp(len), IO__SEND_FLAGS, (struct sockaddr *)&ss,
                sslen);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
@@ -109,7 +109,7 @@ xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len,
   ssize_t n;
   do {
     sslen = (socklen_t)sizeof ss;
-    n = recvfrom(s, buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
+    n = XSOCK__OS(recvfrom)(s, buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return io__fail(s, SO_RCVTIMEO);

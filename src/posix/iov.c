@@ -53,7 +53,7 @@ xsock_ssize_t xsock__os_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   ssize_t n;
   iov__msg(&msg, iov, iovcnt);
   do {
-    n = sendmsg(s, &msg, IOV__SEND_FLAGS);
+    n = XSOCK__OS(sendmsg)(s, &msg, IOV__SEND_FLAGS);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return xsock__errno_fail();
@@ -65,7 +65,7 @@ xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   ssize_t n;
   iov__msg(&msg, iov, iovcnt);
   do {
-    n = recvmsg(s, &msg, 0);
+    n = XSOCK__OS(recvmsg)(s, &msg, 0);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return xsock__errno_fail();
@@ -75,7 +75,7 @@ xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
 xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len) {
   ssize_t n;
   do {
-    n = recv(s, buf, len, MSG_PEEK);
+    n = XSOCK__OS(recv)(s, buf, len, MSG_PEEK);
   } while (n == -1 && errno == EINTR);
   if (n == -1)
     return xsock__errno_fail();

@@ -15,11 +15,6 @@
 
 #include <string.h>
 
-#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
-    defined(__OpenBSD__) || defined(__DragonFly__)
-#define LISTEN__HAVE_ACCEPT4 1
-#endif
-
 int xsock__os_bind(xsock_t s, const xsock_addr_t *addr) {
   struct sockaddr_storage ss;
   socklen_t len;
@@ -46,12 +41,12 @@ int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
   int fd, rc, atomic = 0;
   do {
     len = (socklen_t)sizeof ss;
-#ifdef LISTEN__HAVE_ACCEPT4
-    fd = accept4(listener, (struct sockaddr *)&ss, &len,
+#ifdef XSOCK__HAVE_ACCEPT4
+    fd = XSOCK__OS(accept4)(listener, (struct sockaddr *)&ss, &len,
                  SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
     atomic = 1;
 #else
-    fd = accept(listener, (struct sockaddr *)&ss, &len);
+    fd = XSOCK__OS(accept)(listener, (struct sockaddr *)&ss, &len);
 #endif
   } while (fd == -1 && errno == EINTR);
   if (fd == -1)

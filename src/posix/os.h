@@ -23,6 +23,13 @@ static inline int xsock__errno_fail(void) { return xsock__os_fail(errno); }
  * and epoll refuses them). */
 XSOCK__INTERNAL int xsock__posix_check_pollable(int fd);
 
+/* accept4(), which sets close-on-exec and O_NONBLOCK atomically (not on
+ * macOS). */
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) ||       \
+    defined(__OpenBSD__) || defined(__DragonFly__)
+#define XSOCK__HAVE_ACCEPT4 1
+#endif
+
 /* ---- socket set-up (src/posix/socket.c) ---- */
 
 /* SOCK_CLOEXEC / SOCK_NONBLOCK as type flags of socket() and socketpair()

@@ -66,7 +66,7 @@ typedef struct epoll__state {
 } epoll__state_t;
 
 static int epoll__init(struct xsock_selector *sel) {
-  epoll__state_t *st = (epoll__state_t *)calloc(1, sizeof *st);
+  epoll__state_t *st = (epoll__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
@@ -109,7 +109,7 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
   if (interest & XSOCK_WRITE)
     ev.events |= EPOLLOUT;
   ev.data.u64 = xsock__reg_token(sel, slot);
-  if (epoll_ctl(st->epfd, op, reg->sock, op == EPOLL_CTL_DEL ? NULL : &ev) == 0)
+  if (XSOCK__OS(epoll_ctl)(st->epfd, op, reg->sock, op == EPOLL_CTL_DEL ? NULL : &ev) == 0)
     return 0;
   if (errno == EPERM)
     return xsock__fail(XSOCK_ENOTSUP, EPERM);
@@ -154,7 +154,7 @@ static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
  * that sees it rebuilds the set). */
 static int epoll__leave(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
-  if (epoll_ctl(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
+  if (XSOCK__OS(epoll_ctl)(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
                 NULL) != 0) {
     if (errno != EBADF && errno != ENOENT)
       return xsock__errno_fail();
@@ -255,7 +255,7 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   const struct epoll_event *kev = st->evs;
   int n, i, out = 0, stale = 0;
-  n = epoll_wait(st->epfd, st->evs, max < (int)st->cap ? max : (int)st->cap,
+  n = XSOCK__OS(epoll_wait)(st->epfd, st->evs, max < (int)st->cap ? max : (int)st->cap,
                  timeout_ms);
   if (XSOCK__UNLIKELY(n < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();

@@ -120,7 +120,7 @@ static int kqueue__wakeup(struct xsock_selector *sel) {
   struct kevent ch;
   int saved = errno, rc = 0; /* errno is the interrupted code's */
   EV_SET(&ch, KQUEUE__WAKE_IDENT, EVFILT_USER, 0, NOTE_TRIGGER, 0, NULL);
-  while (kevent(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
+  while (XSOCK__OS(kevent)(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
     if (errno != EINTR) {
       /* No xsock__fail: it touches thread-local state. */
       rc = xsock__map_os_error(errno);
@@ -133,7 +133,7 @@ static int kqueue__wakeup(struct xsock_selector *sel) {
 #endif
 
 static int kqueue__init(struct xsock_selector *sel) {
-  kqueue__state_t *st = (kqueue__state_t *)calloc(1, sizeof *st);
+  kqueue__state_t *st = (kqueue__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
@@ -153,7 +153,7 @@ static int kqueue__init(struct xsock_selector *sel) {
     struct kevent ch;
     EV_SET(&ch, KQUEUE__WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0,
            NULL);
-    if (kevent(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
+    if (XSOCK__OS(kevent)(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
       rc = xsock__errno_fail();
       kqueue__free(st);
       return rc;
@@ -289,7 +289,7 @@ static void kqueue__destroy(struct xsock_selector *sel) {
         (sel->regs[slot].flags & KQUEUE__BOTH))
       (void)kqueue__remove(sel, slot);
   if (st->nq > 0)
-    (void)kevent(st->kq, st->queue, st->nq, NULL, 0, NULL);
+    (void)XSOCK__OS(kevent)(st->kq, st->queue, st->nq, NULL, 0, NULL);
   kqueue__free((kqueue__state_t *)sel->impl);
   sel->impl = NULL;
 }
@@ -299,7 +299,7 @@ static void kqueue__destroy(struct xsock_selector *sel) {
 static void kqueue__drop_stale(kqueue__state_t *st, const struct kevent *kev) {
   struct kevent ch;
   EV_SET(&ch, kev->ident, kev->filter, EV_DELETE, 0, 0, NULL);
-  (void)kevent(st->kq, &ch, 1, NULL, 0, NULL);
+  (void)XSOCK__OS(kevent)(st->kq, &ch, 1, NULL, 0, NULL);
 }
 
 static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,

@@ -36,7 +36,7 @@ int xsock__kqueue_submit(struct xsock_selector *sel, uint32_t slot,
     int got;
     for (i = 0; i < n; i++)
       ch[i].flags |= EV_RECEIPT;
-    got = kevent(st->kq, ch, n, st->kevs, n, NULL);
+    got = XSOCK__OS(kevent)(st->kq, ch, n, st->kevs, n, NULL);
     if (got < 0) {
       for (i = 0; i < base; i++)
         ch[i].flags &= (unsigned short)~EV_RECEIPT;
@@ -53,7 +53,7 @@ int xsock__kqueue_submit(struct xsock_selector *sel, uint32_t slot,
   /* Without EV_RECEIPT one change per call keeps each errno exact. */
   (void)base;
   for (i = 0; i < n; i++)
-    if (kevent(st->kq, &ch[i], 1, NULL, 0, NULL) < 0)
+    if (XSOCK__OS(kevent)(st->kq, &ch[i], 1, NULL, 0, NULL) < 0)
       err[ch[i].filter == EVFILT_WRITE] = errno;
 #endif
   return 0;
@@ -78,7 +78,7 @@ int xsock__kqueue_collect(kqueue__state_t *st, int max,
                           const struct timespec *tp) {
   int lim = max < (int)st->cap ? max : (int)st->cap, nq = st->nq, n, i;
   for (;;) {
-    n = kevent(st->kq, st->queue, nq, st->kevs, lim, tp);
+    n = XSOCK__OS(kevent)(st->kq, st->queue, nq, st->kevs, lim, tp);
     if (XSOCK__UNLIKELY(n < 0)) {
       if (errno == EINTR) /* after the changes: they were applied */
         break;
@@ -88,7 +88,7 @@ int xsock__kqueue_collect(kqueue__state_t *st, int max,
        * there. Deletes are idempotent: send them all again, with room. */
       for (i = 0; i < nq; i++)
         st->queue[i].flags |= KQUEUE__RECEIPT;
-      (void)kevent(st->kq, st->queue, nq, st->kevs, nq, NULL);
+      (void)XSOCK__OS(kevent)(st->kq, st->queue, nq, st->kevs, nq, NULL);
       nq = 0;
       continue;
     }

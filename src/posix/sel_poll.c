@@ -59,7 +59,7 @@ static void poll__destroy(struct xsock_selector *sel) {
 }
 
 static int poll__init(struct xsock_selector *sel) {
-  poll__state_t *st = (poll__state_t *)calloc(1, sizeof *st);
+  poll__state_t *st = (poll__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   sel->impl = st;
@@ -111,7 +111,7 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   poll__state_t *st = (poll__state_t *)sel->impl;
   uint32_t i, k;
   int left, out = 0;
-  left = poll(st->fds, st->n, timeout_ms);
+  left = XSOCK__OS(poll)(st->fds, st->n, timeout_ms);
   if (XSOCK__UNLIKELY(left < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   i = st->next < st->n ? st->next : 0;

@@ -49,7 +49,7 @@ static void select__destroy(struct xsock_selector *sel) {
 }
 
 static int select__init(struct xsock_selector *sel) {
-  select__state_t *st = (select__state_t *)calloc(1, sizeof *st);
+  select__state_t *st = (select__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   FD_ZERO(&st->rmaster);
@@ -150,7 +150,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
   int out = 0, rc;
   /* A signal here ends this wait like one during select: the front end
    * waits again (nothing was consumed), so no loop of its own. */
-  if ((rc = poll(st->pfds, k, 0)) < 0 && errno == EINTR)
+  if ((rc = XSOCK__OS(poll)(st->pfds, k, 0)) < 0 && errno == EINTR)
     return XSOCK_EINTR;
   for (i = 0; i < k; i++) {
     const xsock__reg_t *reg = &sel->regs[st->pslots[i]];
@@ -214,7 +214,7 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   }
   st->rset = st->rmaster;
   st->wset = st->wmaster;
-  rc = select(st->maxfd + 1, &st->rset, &st->wset, NULL, ptv);
+  rc = XSOCK__OS(select)(st->maxfd + 1, &st->rset, &st->wset, NULL, ptv);
   if (XSOCK__UNLIKELY(rc < 0)) {
     if (errno == EINTR)
       return XSOCK_EINTR;

@@ -58,7 +58,7 @@ int xsock__os_socket(xsock_t *out, int family, int type, int nonblock) {
   af = family == XSOCK_AF_INET    ? AF_INET
        : family == XSOCK_AF_INET6 ? AF_INET6
                                   : AF_UNIX;
-  fd = socket(af, xsock__posix_socktype(type, nonblock), 0);
+  fd = XSOCK__OS(socket)(af, xsock__posix_socktype(type, nonblock), 0);
   if (fd == -1)
     return xsock__errno_fail();
   rc = xsock__posix_setup_fd(fd, XSOCK__SOCK_FLAGS_ATOMIC, nonblock);

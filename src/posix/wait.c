@@ -21,7 +21,7 @@ int xsock__os_wait(xsock_t s, unsigned events, int timeout_ms) {
   pfd.fd = s;
   pfd.events = xsock__poll_events(events);
   pfd.revents = 0;
-  rc = poll(&pfd, 1, timeout_ms < 0 ? -1 : timeout_ms);
+  rc = XSOCK__OS(poll)(&pfd, 1, timeout_ms < 0 ? -1 : timeout_ms);
   if (rc < 0)
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   if (rc == 0)

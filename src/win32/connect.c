@@ -38,7 +38,7 @@ int xsock__os_connect(xsock_t s, const xsock_addr_t *addr) {
   rc = xsock__addr_to_os(addr, &ss, &len);
   if (rc < 0)
     return rc;
-  if (connect((SOCKET)s, (const struct sockaddr *)&ss, len) == 0)
+  if (XSOCK__OS(connect)((SOCKET)s, (const struct sockaddr *)&ss, len) == 0)
     return connect__udp_reports((SOCKET)s);
   err = WSAGetLastError();
   if (err == WSAEWOULDBLOCK)
@@ -91,7 +91,7 @@ int xsock__os_connect_result(xsock_t s) {
   FD_SET((SOCKET)s, &wfds);
   FD_SET((SOCKET)s, &efds);
   /* The first argument of select is ignored by Winsock. */
-  n = select(0, NULL, &wfds, &efds, &tv);
+  n = XSOCK__OS(select)(0, NULL, &wfds, &efds, &tv);
   if (n == SOCKET_ERROR)
     return xsock__wsa_fail();
   if (FD_ISSET((SOCKET)s, &efds)) {

@@ -37,14 +37,19 @@ int xsock__win_recv_fail(SOCKET s, int err) {
 
 xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len) {
   int n;
-  n = send((SOCKET)s, (const char *)buf, io__clamp(len), 0);
+  do
+    n = XSOCK__OS(send)((SOCKET)s, (const char *)buf, io__clamp(len), 0);
+  while (n == SOCKET_ERROR && xsock__win_interrupted());
   if (n == SOCKET_ERROR)
     return xsock__wsa_fail();
   return n;
 }
 
 xsock_ssize_t xsock__win_recv(SOCKET s, void *buf, size_t len, int flags) {
-  int n = recv(s, (char *)buf, io__clamp(len), flags);
+  int n;
+  do
+    n = XSOCK__OS(recv)(s, (char *)buf, io__clamp(len), flags);
+  while (n == SOCKET_ERROR && xsock__win_interrupted());
   if (n == SOCKET_ERROR) {
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
@@ -64,8 +69,10 @@ xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len, const xso
   rc = xsock__addr_to_os(to, &ss, &sslen);
   if (rc < 0)
     return rc;
-  n = sendto((SOCKET)s, (const char *)buf, io__clamp(len), 0, (const struct sockaddr *)&ss,
-             sslen);
+  do
+    n = XSOCK__OS(sendto)((SOCKET)s, (const char *)buf, io__clamp(len), 0,
+                          (const struct sockaddr *)&ss, sslen);
+  while (n == SOCKET_ERROR && xsock__win_interrupted());
   if (n == SOCKET_ERROR)
     return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
   return n;
@@ -80,7 +87,10 @@ xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf, size_t len, xsock_addr_t 
    * be read back uninitialised. Starting from AF_UNSPEC makes an unwritten
    * address read as "none", which is what POSIX reports for a stream. */
   ss.ss_family = AF_UNSPEC;
-  n = recvfrom((SOCKET)s, (char *)buf, io__clamp(len), 0, (struct sockaddr *)&ss, &sslen);
+  do
+    n = XSOCK__OS(recvfrom)((SOCKET)s, (char *)buf, io__clamp(len), 0,
+                            (struct sockaddr *)&ss, &sslen);
+  while (n == SOCKET_ERROR && xsock__win_interrupted());
   if (n == SOCKET_ERROR) {
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)

@@ -44,7 +44,11 @@ static DWORD iov__convert(WSABUF *w, const xsock_iovec_t *iov, int iovcnt) {
 xsock_ssize_t xsock__os_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   WSABUF w[XSOCK_IOV_MAX];
   DWORD count = iov__convert(w, iov, iovcnt), sent = 0;
-  if (WSASend((SOCKET)s, w, count, &sent, 0, NULL, NULL) == SOCKET_ERROR)
+  int rc;
+  do
+    rc = XSOCK__OS(WSASend)((SOCKET)s, w, count, &sent, 0, NULL, NULL);
+  while (rc == SOCKET_ERROR && xsock__win_interrupted());
+  if (rc == SOCKET_ERROR)
     return xsock__wsa_fail();
   return (xsock_ssize_t)sent;
 }
@@ -52,7 +56,12 @@ xsock_ssize_t xsock__os_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
 xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   WSABUF w[XSOCK_IOV_MAX];
   DWORD count = iov__convert(w, iov, iovcnt), got = 0, flags = 0;
-  if (WSARecv((SOCKET)s, w, count, &got, &flags, NULL, NULL) == SOCKET_ERROR) {
+  int rc;
+  do {
+    flags = 0; /* in and out: WSARecv reports the message's flags in it */
+    rc = XSOCK__OS(WSARecv)((SOCKET)s, w, count, &got, &flags, NULL, NULL);
+  } while (rc == SOCKET_ERROR && xsock__win_interrupted());
+  if (rc == SOCKET_ERROR) {
     int err = WSAGetLastError();
     if (err == WSAESHUTDOWN)
       return 0;

@@ -18,6 +18,14 @@
  * mapped). */
 static inline int xsock__wsa_fail(void) { return xsock__os_fail(WSAGetLastError()); }
 
+/* Whether the Winsock call that just failed was interrupted (WSAEINTR: a
+ * blocking call cancelled, as when another thread closes the socket). The
+ * data calls and accept retry it, as the POSIX tree retries EINTR, so
+ * that XSOCK_EINTR never comes out of them on either OS. */
+static inline int xsock__win_interrupted(void) {
+  return WSAGetLastError() == WSAEINTR;
+}
+
 /* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
  * written once for both OSes (src/common/addr_sockaddr.c), and through it
  * this tree's os_sockets.h. */

@@ -188,7 +188,7 @@ static int afd__probe_base(void) {
 }
 
 static int afd__init(struct xsock_selector *sel) {
-  afd__state_t *st = (afd__state_t *)calloc(1, sizeof *st);
+  afd__state_t *st = (afd__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
@@ -229,7 +229,7 @@ static int afd__add(struct xsock_selector *sel, uint32_t slot) {
     st->arm = (uint32_t *)p;
     st->arm_cap = cap;
   }
-  if ((req = (xsock__afd_req_t *)calloc(1, sizeof *req)) == NULL)
+  if ((req = (xsock__afd_req_t *)XSOCK__OS(calloc)(1, sizeof *req)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   if ((rc = afd__rebase(reg, req)) < 0) {
     free(req);
@@ -334,7 +334,7 @@ static int afd__get(afd__state_t *st, int max, int timeout_ms, ULONG *n) {
   ULONG want = max < AFD__BATCH ? (ULONG)max : AFD__BATCH;
   DWORD err;
   *n = 0;
-  if (GetQueuedCompletionStatusEx(st->iocp, st->ents, want, n,
+  if (XSOCK__OS(GetQueuedCompletionStatusEx)(st->iocp, st->ents, want, n,
                                   timeout_ms < 0 ? INFINITE
                                                  : (DWORD)timeout_ms,
                                   FALSE))

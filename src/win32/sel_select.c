@@ -107,7 +107,7 @@ static int select__reserve(select__state_t *st, uint32_t want) {
 }
 
 static int select__init(struct xsock_selector *sel) {
-  select__state_t *st = (select__state_t *)calloc(1, sizeof *st);
+  select__state_t *st = (select__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   sel->impl = st;
@@ -222,7 +222,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
   int out = 0, rc;
   if (k == 0)
     return 0;
-  rc = WSAPoll(st->pfds, (ULONG)k, 0);
+  rc = XSOCK__OS(WSAPoll)(st->pfds, (ULONG)k, 0);
   for (i = 0; i < k; i++) {
     const xsock__reg_t *reg = &sel->regs[st->order[st->pidx[i]]];
     unsigned m = st->mark[st->pidx[i]], raw = 0;
@@ -254,7 +254,7 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     ptv = &tv;
   }
   select__build(sel);
-  rc = select(0, (fd_set *)st->rset, (fd_set *)st->wset, (fd_set *)st->eset,
+  rc = XSOCK__OS(select)(0, (fd_set *)st->rset, (fd_set *)st->wset, (fd_set *)st->eset,
               ptv);
   if (XSOCK__UNLIKELY(rc == SOCKET_ERROR)) {
     err = WSAGetLastError();

@@ -118,7 +118,7 @@ static void wsapoll__destroy(struct xsock_selector *sel) {
 }
 
 static int wsapoll__init(struct xsock_selector *sel) {
-  wsapoll__state_t *st = (wsapoll__state_t *)calloc(1, sizeof *st);
+  wsapoll__state_t *st = (wsapoll__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
   sel->impl = st;
@@ -193,7 +193,7 @@ static void wsapoll__check_parked(struct xsock_selector *sel) {
     one.fd = (SOCKET)reg->sock;
     one.events = xsock__wsapoll_events(reg->interest);
     one.revents = 0;
-    if (WSAPoll(&one, 1, 0) == SOCKET_ERROR)
+    if (XSOCK__OS(WSAPoll)(&one, 1, 0) == SOCKET_ERROR)
       one.revents = POLLNVAL; /* closed while registered */
     if (one.revents & (POLLWRNORM | POLLERR | POLLNVAL)) {
       wsapoll__unpark(sel, reg);
@@ -291,7 +291,7 @@ static void wsapoll__check_candidates(struct xsock_selector *sel) {
   if (k == 0)
     return;
   st->cset->fd_count = k;
-  if (select(0, NULL, NULL, (fd_set *)st->cset, &tv) <= 0)
+  if (XSOCK__OS(select)(0, NULL, NULL, (fd_set *)st->cset, &tv) <= 0)
     return;
   /* select left only the failed ones in the set (normally none or one). */
   for (j = 0; j < st->cset->fd_count; j++) {
@@ -315,7 +315,7 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
   if ((st->ncand || st->nparked) &&
       (timeout_ms < 0 || timeout_ms > WSAPOLL__SLICE_MS))
     timeout_ms = WSAPOLL__SLICE_MS;
-  if (XSOCK__UNLIKELY(WSAPoll(st->pfds, (ULONG)st->n, timeout_ms) ==
+  if (XSOCK__UNLIKELY(XSOCK__OS(WSAPoll)(st->pfds, (ULONG)st->n, timeout_ms) ==
                       SOCKET_ERROR))
     return xsock__wsa_fail();
   if (st->ncand) {

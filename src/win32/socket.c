@@ -101,10 +101,11 @@ int xsock__os_socket(xsock_t *out, int family, int type, int nonblock) {
   af = family == XSOCK_AF_INET6 ? AF_INET6 : AF_INET;
   st = type == XSOCK_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
   proto = type == XSOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP;
-  s = WSASocketW(af, st, proto, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  s = XSOCK__OS(WSASocketW)(af, st, proto, NULL, 0,
+                            WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   if (s == INVALID_SOCKET && WSAGetLastError() == WSAEINVAL) {
     /* Windows 7 without SP1 does not know the flag. */
-    s = WSASocketW(af, st, proto, NULL, 0, WSA_FLAG_OVERLAPPED);
+    s = XSOCK__OS(WSASocketW)(af, st, proto, NULL, 0, WSA_FLAG_OVERLAPPED);
     if (s != INVALID_SOCKET && (rc = xsock__win_no_inherit(s)) < 0) {
       closesocket(s);
       return rc;

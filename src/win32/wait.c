@@ -39,7 +39,7 @@ static unsigned wait__classify(SOCKET s, unsigned events) {
   pfd.fd = s;
   pfd.events = xsock__wsapoll_events(events);
   pfd.revents = 0;
-  if (WSAPoll(&pfd, 1, 0) == SOCKET_ERROR)
+  if (XSOCK__OS(WSAPoll)(&pfd, 1, 0) == SOCKET_ERROR)
     return 0;
 #if defined(XSOCK_TEST_HOOKS) && XSOCK_HAVE_WSAPOLL
   if (xsock__wsapoll_legacy_connects && (events & XSOCK_WRITE))
@@ -69,7 +69,7 @@ int xsock__os_wait(xsock_t s, unsigned events, int timeout_ms) {
     tv.tv_usec = (timeout_ms % 1000) * 1000;
     ptv = &tv;
   }
-  rc = select(0, (events & XSOCK_READ) ? &rset : NULL,
+  rc = XSOCK__OS(select)(0, (events & XSOCK_READ) ? &rset : NULL,
               (events & XSOCK_WRITE) ? &wset : NULL,
               (events & XSOCK_WRITE) ? &eset : NULL, ptv);
   if (rc == SOCKET_ERROR) {

@@ -42,6 +42,25 @@ static void readable_pair(xsock_t p[2]) {
   assert_int_equal(xsock_send(p[1], "r", 1), 1);
 }
 
+/* Checks that the process holds no more handles than base. libkqueue
+ * closes a kqueue's own descriptors from a thread of its own some time
+ * after the close (docs/semantics.md, "kqueue, measured on libkqueue"):
+ * there the count is waited for, 5 s at most, and may end below base when
+ * an earlier kqueue's cleanup lands meanwhile. Everywhere else it must be
+ * exactly base at once. */
+static void expect_no_leak(long base) {
+  long n = xf_open_handles();
+  int i;
+  for (i = 0; xt_libkqueue() && n > base && i < 500; i++) {
+    xt_sleep_ms(10);
+    n = xf_open_handles();
+  }
+  if (xt_libkqueue())
+    assert_true(n <= base);
+  else
+    assert_int_equal(n, base);
+}
+
 static void close_pair(xsock_t p[2]) {
   xt_close(&p[0]);
   xt_close(&p[1]);
@@ -82,7 +101,7 @@ static void test_open_fails_cleanly(void **state) {
       }
       xt_err(rc, cases[c].want);
       assert_null(sel);
-      assert_int_equal(xf_open_handles(), base);
+      expect_no_leak(base);
     }
     assert_true(step < 64);
     if (cases[c].kind == XF_ALLOC)
@@ -293,7 +312,7 @@ static void test_growth_allocation_fails(void **state) {
     }
     assert_true(seen_all);
     xsock_selector_close(sel);
-    assert_int_equal(xf_open_handles(), base);
+    expect_no_leak(base);
     if (xf_injected(XF_ALLOC) == 0)
       break; /* every allocation of the adds has failed once */
   }

@@ -24,18 +24,6 @@ static int kernel_registers(void) {
   return xt_backend == XSOCK_BACKEND_EPOLL || xt_backend == XSOCK_BACKEND_KQUEUE;
 }
 
-static int setup(void **state) {
-  (void)state;
-  xf_install();
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  xf_uninstall();
-  return 0;
-}
-
 /* A stream pair whose first end is readable (one byte waits in it). */
 static void readable_pair(xsock_t p[2]) {
   xt_ok(xsock_socketpair(XSOCK_STREAM, p));
@@ -325,13 +313,13 @@ static void test_growth_allocation_fails(void **state) {
 
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_open_fails_cleanly, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_add_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_modify_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_remove_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_wait_fails_then_recovers, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_wait_interrupted_resumes, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_growth_allocation_fails, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_open_fails_cleanly, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_add_refused, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_modify_refused, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_remove_refused, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_wait_fails_then_recovers, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_wait_interrupted_resumes, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_growth_allocation_fails, xf_setup, xf_teardown),
   };
   return xt_selector_main(argc, argv, tests);
 }

@@ -31,18 +31,6 @@ static const fault_case_t no_handles[] = {
 };
 #define NO_HANDLES (sizeof no_handles / sizeof no_handles[0])
 
-static int setup(void **state) {
-  (void)state;
-  xf_install();
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  xf_uninstall();
-  return 0;
-}
-
 static void test_socket_refused(void **state) {
   size_t i;
   (void)state;
@@ -306,15 +294,15 @@ static void test_io_errors_mapped(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_socket_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_socketpair_refused_at_each_step, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_accept_refused_keeps_the_client, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_partial_send_at_every_count, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_interrupted_calls_finish, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_io_errors_mapped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_socket_refused, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_socketpair_refused_at_each_step, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_accept_refused_keeps_the_client, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_partial_send_at_every_count, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_interrupted_calls_finish, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_io_errors_mapped, xf_setup, xf_teardown),
   };
   int rc;
   if (xsock_init() != 0)

@@ -19,3 +19,13 @@ void *xsock__grow_array(void *p, uint32_t count, size_t size) {
     return NULL;
   return XSOCK__OS(realloc)(p, (size_t)count * size);
 }
+
+#ifdef XSOCK_TEST_HOOKS
+/* The allocation entries of the test build's table of OS calls
+ * (os_calls.h), one pair for both OSes. */
+void *xsock__real_calloc(size_t count, size_t size) {
+  return calloc(count, size);
+}
+
+void *xsock__real_realloc(void *p, size_t size) { return realloc(p, size); }
+#endif

@@ -61,6 +61,10 @@
 #ifdef XSOCK_TEST_HOOKS
 #include "os_calls.h"
 #define XSOCK__OS(name) (xsock__os_calls.name)
+/* The real allocator, the table's first calloc and realloc entries
+ * (src/common/grow.c). */
+XSOCK__INTERNAL void *xsock__real_calloc(size_t count, size_t size);
+XSOCK__INTERNAL void *xsock__real_realloc(void *p, size_t size);
 #else
 #define XSOCK__OS(name) name
 #endif

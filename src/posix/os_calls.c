@@ -6,7 +6,6 @@
 
 #ifdef XSOCK_TEST_HOOKS
 
-#include <stdlib.h>
 
 static int oscalls__socket(int domain, int type, int protocol) {
   return socket(domain, type, protocol);
@@ -94,21 +93,13 @@ static int oscalls__kevent(int kq, const struct kevent *changes,
 }
 #endif
 
-static void *oscalls__calloc(size_t count, size_t size) {
-  return calloc(count, size);
-}
-
-static void *oscalls__realloc(void *p, size_t size) {
-  return realloc(p, size);
-}
-
 #define OSCALLS__TABLE                                                         \
   {                                                                            \
     oscalls__socket, oscalls__socketpair, oscalls__accept, oscalls__accept4,   \
         oscalls__connect, oscalls__send, oscalls__recv, oscalls__sendto,       \
         oscalls__recvfrom, oscalls__sendmsg, oscalls__recvmsg, oscalls__poll,  \
-        oscalls__select OSCALLS__EPOLL OSCALLS__KQUEUE, oscalls__calloc,       \
-        oscalls__realloc                                                       \
+        oscalls__select OSCALLS__EPOLL OSCALLS__KQUEUE, xsock__real_calloc,    \
+        xsock__real_realloc                                                    \
   }
 #if XSOCK_HAVE_EPOLL
 #define OSCALLS__EPOLL , oscalls__epoll_ctl, oscalls__epoll_wait

@@ -6,7 +6,6 @@
 
 #ifdef XSOCK_TEST_HOOKS
 
-#include <stdlib.h>
 
 static SOCKET oscalls__WSASocketW(int af, int type, int protocol,
                                   WSAPROTOCOL_INFOW *info, GROUP g,
@@ -70,21 +69,13 @@ static BOOL oscalls__GetQueuedCompletionStatusEx(HANDLE port,
                                      alertable);
 }
 
-static void *oscalls__calloc(size_t count, size_t size) {
-  return calloc(count, size);
-}
-
-static void *oscalls__realloc(void *p, size_t size) {
-  return realloc(p, size);
-}
-
 #define OSCALLS__TABLE                                                         \
   {                                                                            \
     oscalls__WSASocketW, oscalls__accept, oscalls__connect, oscalls__send,     \
         oscalls__recv, oscalls__sendto, oscalls__recvfrom, oscalls__WSASend,   \
         oscalls__WSARecv, oscalls__WSAPoll, oscalls__select,                   \
-        oscalls__GetQueuedCompletionStatusEx, oscalls__calloc,                 \
-        oscalls__realloc                                                       \
+        oscalls__GetQueuedCompletionStatusEx, xsock__real_calloc,              \
+        xsock__real_realloc                                                    \
   }
 
 const xsock__os_calls_t xsock__os_calls_real = OSCALLS__TABLE;

@@ -385,6 +385,18 @@ void xf_uninstall(void) {
   xf_reset();
 }
 
+int xf_setup(void **state) {
+  (void)state;
+  xf_install();
+  return 0;
+}
+
+int xf_teardown(void **state) {
+  (void)state;
+  xf_uninstall();
+  return 0;
+}
+
 void xf_reset(void) {
   memset(xf_plans, 0, sizeof xf_plans);
   xf_cap = 0;

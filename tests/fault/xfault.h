@@ -58,6 +58,10 @@ void xf_install(void);
 /* Gives the library its real calls back. */
 void xf_uninstall(void);
 
+/* xf_install and xf_uninstall as a CMocka test's setup and teardown. */
+int xf_setup(void **state);
+int xf_teardown(void **state);
+
 /* Clears every plan, the send cap and every count. */
 void xf_reset(void);
 

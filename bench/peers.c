@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* The helpers of peers.h. */
+#include "peers.h"
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void peer_table_put(peer_table_t *t, int fd, void *w) {
+  if (fd < 0)
+    bench_die("negative descriptor", 0);
+  if (fd >= t->cap) {
+    int cap = t->cap ? t->cap : 256;
+    void **slot;
+    while (cap <= fd)
+      cap *= 2;
+    slot = (void **)realloc(t->slot, (size_t)cap * sizeof *slot);
+    if (slot == NULL)
+      bench_die("out of memory", 0);
+    memset(slot + t->cap, 0, (size_t)(cap - t->cap) * sizeof *slot);
+    t->slot = slot;
+    t->cap = cap;
+  }
+  t->slot[fd] = w;
+}
+
+void *peer_table_get(const peer_table_t *t, int fd) {
+  if (fd < 0 || fd >= t->cap || t->slot[fd] == NULL)
+    bench_die("descriptor not registered", 0);
+  return t->slot[fd];
+}
+
+void *peer_table_take(peer_table_t *t, int fd) {
+  void *w = peer_table_get(t, fd);
+  t->slot[fd] = NULL;
+  return w;
+}
+
+void peer_table_free(peer_table_t *t) {
+  free(t->slot);
+  t->slot = NULL;
+  t->cap = 0;
+}
+
+void peer_unknown(const char *impl, const char *mine) {
+  fprintf(stderr, "unknown impl %s; this build has:\n%s\n", impl, mine);
+  exit(2);
+}

@@ -24,11 +24,8 @@ typedef struct libev_watch {
 } libev_watch_t;
 
 struct loop {
+  peer_base_t b; /* first: see peers.h */
   struct ev_loop *ev;
-  int oneshot, calls;
-  loop_handler_fn fn;
-  void *ctx;
-  peer_table_t watches;
 };
 
 const char *loop_peer_lib_name(const char *impl) {
@@ -46,15 +43,8 @@ int loop_impl_known(const char *impl) { return strcmp(impl, "libev") == 0; }
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
                   void *ctx) {
-  loop_t *l;
-  if (!loop_impl_known(impl))
-    peer_unknown(impl, "libev");
-  l = (loop_t *)calloc(1, sizeof *l);
-  if (l == NULL)
-    bench_die("out of memory", 0);
-  l->oneshot = oneshot;
-  l->fn = fn;
-  l->ctx = ctx;
+  loop_t *l = (loop_t *)peer_loop_new(sizeof *l, impl, "libev", oneshot, fn,
+                                      ctx);
   /* EVFLAG_NOENV: LIBEV_FLAGS in the environment must not change what is
    * measured. */
   l->ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
@@ -73,12 +63,12 @@ static void libev__cb(struct ev_loop *ev, ev_io *io, int revents) {
   loop_t *l = (loop_t *)io->data;
   if (revents & EV_ERROR)
     bench_die("libev reported EV_ERROR", 0);
-  if (l->oneshot)
+  if (l->b.oneshot)
     ev_io_stop(ev, io);
-  l->calls++;
+  l->b.calls++;
   /* The handler may unregister and free w (W2's server): w is not used
    * after this call. */
-  l->fn(l->ctx, w->udata);
+  l->b.fn(l->b.ctx, w->udata);
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
@@ -88,31 +78,30 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
   ev_io_init(&w->io, libev__cb, fd, EV_READ);
   w->io.data = l;
   w->udata = udata;
-  peer_table_put(&l->watches, fd, w);
+  peer_table_put(&l->b.watches, fd, w);
   ev_io_start(l->ev, &w->io);
   return 0;
 }
 
 void loop_del(loop_t *l, xsock_t fd) {
-  libev_watch_t *w = (libev_watch_t *)peer_table_take(&l->watches, fd);
+  libev_watch_t *w = (libev_watch_t *)peer_table_take(&l->b.watches, fd);
   ev_io_stop(l->ev, &w->io);
   free(w);
 }
 
 void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libev_watch_t *w = (libev_watch_t *)peer_table_get(&l->watches, fd);
+  libev_watch_t *w = (libev_watch_t *)peer_table_get(&l->b.watches, fd);
   (void)udata; /* the watcher keeps its user data */
   ev_io_start(l->ev, &w->io);
 }
 
 int loop_iter(loop_t *l, int block) {
-  l->calls = 0;
+  l->b.calls = 0;
   ev_run(l->ev, block ? EVRUN_ONCE : EVRUN_NOWAIT);
-  return l->calls;
+  return l->b.calls;
 }
 
 void loop_close(loop_t *l) {
   ev_loop_destroy(l->ev);
-  peer_table_free(&l->watches);
-  free(l);
+  peer_loop_free(&l->b);
 }

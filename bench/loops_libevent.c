@@ -26,11 +26,8 @@ typedef struct libevent_watch {
 } libevent_watch_t;
 
 struct loop {
+  peer_base_t b; /* first: see peers.h */
   struct event_base *base;
-  int oneshot, calls;
-  loop_handler_fn fn;
-  void *ctx;
-  peer_table_t watches;
 };
 
 const char *loop_peer_lib_name(const char *impl) {
@@ -49,15 +46,8 @@ int loop_impl_known(const char *impl) {
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
                   void *ctx) {
-  loop_t *l;
-  if (!loop_impl_known(impl))
-    peer_unknown(impl, "libevent");
-  l = (loop_t *)calloc(1, sizeof *l);
-  if (l == NULL)
-    bench_die("out of memory", 0);
-  l->oneshot = oneshot;
-  l->fn = fn;
-  l->ctx = ctx;
+  loop_t *l = (loop_t *)peer_loop_new(sizeof *l, impl, "libevent", oneshot, fn,
+                                      ctx);
   l->base = event_base_new();
   if (l->base == NULL)
     bench_die("event_base_new", 0);
@@ -74,15 +64,15 @@ static void libevent__cb(evutil_socket_t fd, short what, void *arg) {
   loop_t *l = w->l;
   (void)fd;
   (void)what;
-  l->calls++;
+  l->b.calls++;
   /* The handler may unregister and free w (W2's server): w is not used
    * after this call. */
-  l->fn(l->ctx, w->udata);
+  l->b.fn(l->b.ctx, w->udata);
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
   libevent_watch_t *w = (libevent_watch_t *)malloc(sizeof *w);
-  short what = (short)(EV_READ | (l->oneshot ? 0 : EV_PERSIST));
+  short what = (short)(EV_READ | (l->b.oneshot ? 0 : EV_PERSIST));
   if (w == NULL)
     bench_die("out of memory", 0);
   w->l = l;
@@ -90,32 +80,31 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
   w->ev = event_new(l->base, fd, what, libevent__cb, w);
   if (w->ev == NULL || event_add(w->ev, NULL) != 0)
     bench_die("event_new/event_add", 0);
-  peer_table_put(&l->watches, fd, w);
+  peer_table_put(&l->b.watches, fd, w);
   return 0;
 }
 
 void loop_del(loop_t *l, xsock_t fd) {
-  libevent_watch_t *w = (libevent_watch_t *)peer_table_take(&l->watches, fd);
+  libevent_watch_t *w = (libevent_watch_t *)peer_table_take(&l->b.watches, fd);
   event_free(w->ev); /* event_free deletes a pending event first */
   free(w);
 }
 
 void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libevent_watch_t *w = (libevent_watch_t *)peer_table_get(&l->watches, fd);
+  libevent_watch_t *w = (libevent_watch_t *)peer_table_get(&l->b.watches, fd);
   (void)udata; /* the event keeps its user data */
   if (event_add(w->ev, NULL) != 0)
     bench_die("event_add (rearm)", 0);
 }
 
 int loop_iter(loop_t *l, int block) {
-  l->calls = 0;
+  l->b.calls = 0;
   if (event_base_loop(l->base, block ? EVLOOP_ONCE : EVLOOP_NONBLOCK) < 0)
     bench_die("event_base_loop", 0);
-  return l->calls;
+  return l->b.calls;
 }
 
 void loop_close(loop_t *l) {
   event_base_free(l->base);
-  peer_table_free(&l->watches);
-  free(l);
+  peer_loop_free(&l->b);
 }

@@ -27,11 +27,8 @@ typedef struct libuv_watch {
 } libuv_watch_t;
 
 struct loop {
+  peer_base_t b; /* first: see peers.h */
   uv_loop_t uv;
-  int oneshot, calls;
-  loop_handler_fn fn;
-  void *ctx;
-  peer_table_t watches;
 };
 
 const char *loop_peer_lib_name(const char *impl) {
@@ -55,15 +52,8 @@ static void libuv__check(int rc, const char *what) {
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
                   void *ctx) {
-  loop_t *l;
-  if (!loop_impl_known(impl))
-    peer_unknown(impl, "libuv");
-  l = (loop_t *)calloc(1, sizeof *l);
-  if (l == NULL)
-    bench_die("out of memory", 0);
-  l->oneshot = oneshot;
-  l->fn = fn;
-  l->ctx = ctx;
+  loop_t *l = (loop_t *)peer_loop_new(sizeof *l, impl, "libuv", oneshot, fn,
+                                      ctx);
   libuv__check(uv_loop_init(&l->uv), "uv_loop_init");
   return l;
 }
@@ -75,12 +65,12 @@ static void libuv__cb(uv_poll_t *h, int status, int events) {
   /* A negative status is an error or hangup that libuv reports as
    * UV_EBADF, having stopped the handle: the handler's read sees what it
    * is (W2's server: the client's reset) and acts on it. */
-  if (l->oneshot && status == 0)
+  if (l->b.oneshot && status == 0)
     libuv__check(uv_poll_stop(h), "uv_poll_stop");
-  l->calls++;
+  l->b.calls++;
   /* The handler may unregister w (W2's server); libuv frees it later,
    * from its close callback. */
-  l->fn(l->ctx, w->udata);
+  l->b.fn(l->b.ctx, w->udata);
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
@@ -91,33 +81,32 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
   w->h.data = l;
   w->udata = udata;
   libuv__check(uv_poll_start(&w->h, UV_READABLE, libuv__cb), "uv_poll_start");
-  peer_table_put(&l->watches, fd, w);
+  peer_table_put(&l->b.watches, fd, w);
   return 0;
 }
 
 static void libuv__free(uv_handle_t *h) { free(h); }
 
 void loop_del(loop_t *l, xsock_t fd) {
-  libuv_watch_t *w = (libuv_watch_t *)peer_table_take(&l->watches, fd);
+  libuv_watch_t *w = (libuv_watch_t *)peer_table_take(&l->b.watches, fd);
   uv_close((uv_handle_t *)&w->h, libuv__free);
 }
 
 void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libuv_watch_t *w = (libuv_watch_t *)peer_table_get(&l->watches, fd);
+  libuv_watch_t *w = (libuv_watch_t *)peer_table_get(&l->b.watches, fd);
   (void)udata; /* the handle keeps its user data */
   libuv__check(uv_poll_start(&w->h, UV_READABLE, libuv__cb), "uv_poll_start");
 }
 
 int loop_iter(loop_t *l, int block) {
-  l->calls = 0;
+  l->b.calls = 0;
   uv_run(&l->uv, block ? UV_RUN_ONCE : UV_RUN_NOWAIT);
-  return l->calls;
+  return l->b.calls;
 }
 
 void loop_close(loop_t *l) {
   /* The handles closed by loop_del are freed by this iteration. */
   uv_run(&l->uv, UV_RUN_NOWAIT);
   libuv__check(uv_loop_close(&l->uv), "uv_loop_close");
-  peer_table_free(&l->watches);
-  free(l);
+  peer_loop_free(&l->b);
 }

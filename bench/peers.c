@@ -43,7 +43,23 @@ void peer_table_free(peer_table_t *t) {
   t->cap = 0;
 }
 
-void peer_unknown(const char *impl, const char *mine) {
-  fprintf(stderr, "unknown impl %s; this build has:\n%s\n", impl, mine);
-  exit(2);
+void *peer_loop_new(size_t size, const char *impl, const char *mine,
+                    int oneshot, loop_handler_fn fn, void *ctx) {
+  peer_base_t *b;
+  if (strcmp(impl, mine) != 0) {
+    fprintf(stderr, "unknown impl %s; this build has:\n%s\n", impl, mine);
+    exit(2);
+  }
+  b = (peer_base_t *)calloc(1, size);
+  if (b == NULL)
+    bench_die("out of memory", 0);
+  b->oneshot = oneshot;
+  b->fn = fn;
+  b->ctx = ctx;
+  return b;
+}
+
+void peer_loop_free(peer_base_t *b) {
+  peer_table_free(&b->watches);
+  free(b);
 }

@@ -12,6 +12,10 @@
 #ifndef XSOCK_BENCH_PEERS_H
 #define XSOCK_BENCH_PEERS_H
 
+#include <stddef.h>
+
+#include "loops.h"
+
 /* The lib= field of the RESULT line for a peer impl ("libev-4.33"), from
  * the library the program runs with; NULL when impl is no peer. Defined
  * by each peer loop; bench.c calls it when built with BENCH_PEER_LIBS. */
@@ -36,7 +40,21 @@ void *peer_table_take(peer_table_t *t, int fd);
 /* Frees the table itself (not the watchers). */
 void peer_table_free(peer_table_t *t);
 
-/* Prints "unknown impl" with the one impl of this binary and exits 2. */
-void peer_unknown(const char *impl, const char *mine);
+/* What every peer loop holds: each one's struct loop starts with it. */
+typedef struct peer_base {
+  int oneshot;
+  int calls; /* handler calls of the current iteration */
+  loop_handler_fn fn;
+  void *ctx;
+  peer_table_t watches;
+} peer_base_t;
+
+/* Allocates a zeroed loop of size bytes and fills its peer_base_t; when
+ * impl is not mine, prints the one impl of this binary and exits 2. */
+void *peer_loop_new(size_t size, const char *impl, const char *mine,
+                    int oneshot, loop_handler_fn fn, void *ctx);
+
+/* Frees the watcher table and the loop itself. */
+void peer_loop_free(peer_base_t *b);
 
 #endif /* XSOCK_BENCH_PEERS_H */

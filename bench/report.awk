@@ -4,6 +4,13 @@
 # its ratio to impl `epoll` of the same run, and the callgrind instruction
 # counts (Ir per event / round trip / call) with their ratio to epoll's.
 # Usage: awk -f report.awk results.txt
+#
+# With -v summary=md it prints instead ONE Markdown table, an impl a row,
+# with the cells of the summary below (the columns); with -v summary=dat
+# the same ratios as gnuplot data (a column a row, an impl a column) for
+# the impls of one class: -v class=epoll (the O(1) interfaces: raw epoll,
+# xsock-epoll, the peer libraries) or -v class=scan (poll and select, raw
+# and xsock's). ci/bench.sh renders docs/bench.png from the two.
 
 function parse(line,    n, i, t, eq) {
   split("", f)
@@ -60,6 +67,7 @@ function fmt(v) {
   }
   key = keyof()
   impl = f["impl"]
+  lib[impl] = f["lib"]
   remember(key)
   remember_impl(key, impl)
   reps = f["reps"] + 0
@@ -88,7 +96,110 @@ function fmt(v) {
   }
 }
 
+# The summary's columns: the parameter set (keyof), the metric (m1: the
+# workload's time, m3: W1 setup per fd; ir / irs: its instruction count)
+# and a label.
+function summary_columns() {
+  ncol = 0
+  col("W1 sockpairs n=1000 active=100 mode=persist", "m1", "ir", "W1 persist N=1000")
+  col("W1 sockpairs n=10000 active=100 mode=persist", "m1", "", "W1 persist N=10000")
+  col("W1 sockpairs n=1000 active=100 mode=rearm", "m1", "ir", "W1 rearm N=1000")
+  col("W1 sockpairs n=1000 active=100 mode=persist", "m3", "irs", "W1 setup/fd N=1000")
+  col("W2 pingpong topo=1proc conns=1", "m1", "", "W2 1proc C=1")
+  col("W2 pingpong topo=1proc conns=100", "m1", "ir", "W2 1proc C=100")
+  col("W2 pingpong topo=2proc conns=100", "m1", "", "W2 2proc C=100")
+  col("W3 idle n=10 active_pos=last", "m1", "ir", "W3 N=10")
+  col("W3 idle n=1000 active_pos=last", "m1", "ir", "W3 N=1000")
+  col("W3 idle n=10000 active_pos=last", "m1", "", "W3 N=10000")
+}
+
+function col(key, metric, irm, label) {
+  ncol++
+  ckey[ncol] = key; cmet[ncol] = metric; cir[ncol] = irm; clab[ncol] = label
+}
+
+function cval(c, impl) {
+  if (cmet[c] == "m3")
+    return m3[ckey[c], impl]
+  return m1[ckey[c], impl]
+}
+
+function cir_val(c, impl) {
+  if (cir[c] == "ir")
+    return ir[ckey[c], impl]
+  if (cir[c] == "irs")
+    return irs[ckey[c], impl]
+  return ""
+}
+
+# Every impl seen, in order of first appearance.
+function all_impls(    k, i) {
+  nall = 0
+  for (k = 1; k <= nkeys; k++)
+    for (i = 1; i <= nimpls[keys[k]]; i++)
+      if (!(impls[keys[k], i] in in_all)) {
+        in_all[impls[keys[k], i]] = 1
+        all[++nall] = impls[keys[k], i]
+      }
+}
+
+function summary_md(    c, i, impl, line, r, v) {
+  printf "| impl | lib |"
+  for (c = 1; c <= ncol; c++)
+    printf " %s |", clab[c]
+  printf "\n|---|---|"
+  for (c = 1; c <= ncol; c++)
+    printf "---|"
+  print ""
+  for (i = 1; i <= nall; i++) {
+    impl = all[i]
+    line = "| " impl " | " lib[impl] " |"
+    for (c = 1; c <= ncol; c++) {
+      r = ratio(cval(c, impl), cval(c, "epoll"))
+      v = cir_val(c, impl)
+      line = line " " (r == "-" ? r : sprintf("%.2fx", r)) \
+             (v == "" ? "" : sprintf(", %.0f", v)) " |"
+    }
+    print line
+  }
+  line = "| raw epoll, ns | |"
+  for (c = 1; c <= ncol; c++)
+    line = line " " fmt(cval(c, "epoll")) " |"
+  print line
+}
+
+# Poll and select scan every registration; the rest do not.
+function is_scan(impl) {
+  return impl ~ /(^|-)(poll|select|wsapoll)$/
+}
+
+function summary_dat(    c, i, line, r) {
+  line = "column"
+  for (i = 1; i <= nall; i++)
+    if (is_scan(all[i]) == (class == "scan"))
+      line = line " " all[i]
+  print line
+  for (c = 1; c <= ncol; c++) {
+    line = "\"" clab[c] "\""
+    for (i = 1; i <= nall; i++)
+      if (is_scan(all[i]) == (class == "scan")) {
+        r = ratio(cval(c, all[i]), cval(c, "epoll"))
+        line = line " " r
+      }
+    print line
+  }
+}
+
 END {
+  if (summary != "") {
+    summary_columns()
+    all_impls()
+    if (summary == "md")
+      summary_md()
+    else
+      summary_dat()
+    exit
+  }
   if (calib != "")
     print calib "\n"
   for (k = 1; k <= nkeys; k++) {

@@ -3,7 +3,7 @@
 # The benchmarks of bench/SPEC.md with the peer libraries, in one command
 # (Debian; installs what it needs through ci/lib.sh's xs_need_pkgs):
 #
-#   ci/bench.sh [--quick] [--build-dir=DIR]
+#   ci/bench.sh [--quick] [--build-dir=DIR] [--bin=DIR]
 #
 # Full (a few minutes): the libev, libevent and libuv development
 # packages, valgrind and gnuplot are installed; bench/run.sh builds every
@@ -14,14 +14,19 @@
 # callgrind instruction counts at the SPEC's sizes; it is printed, written
 # as Markdown to DIR/bench-table.md (for docs/benchmarks.md), and drawn
 # into docs/bench.png. To stay in 5 minutes on a 2-core machine the timed
-# runs use 3 repetitions (the SPEC: 5), half the SPEC's W1 rounds and W2
-# round trips, and only the parameter sets of the table (RUN_ARGS below);
-# the callgrind runs are the SPEC's.
+# matrix has only the parameter sets of the table, each run shorter than
+# the SPEC's (bench/run.sh --summary: 3 repetitions, 100 W1 rounds, 4000
+# W2 round trips), and is run 3 times (--passes=3): a cell is the median
+# of the 3 passes, a ratio the median of the 3 per-pass ratios, so that a
+# burst of load from elsewhere moves one pass, not the table. The callgrind
+# runs are the SPEC's.
 #
 # --quick (seconds): bench/run.sh --smoke, every program and impl once at
 # a tiny size, and checks only that each printed a valid RESULT line (and
 # that W1's generator gives the SPEC's first targets in every binary),
-# never a speed. It prints "bench-quick: N checks, M passed", which
+# never a speed. --bin=DIR (quick only) runs the programs already built in
+# DIR instead of building (ci/test.sh passes its native build's bench/).
+# It prints "bench-quick: N checks, M passed", which
 # ci/test.sh counts, and "bench-quick: not run (...)" when a peer family
 # has no binaries.
 #
@@ -32,12 +37,14 @@ cd "$(dirname "$0")/.."
 . ci/lib.sh
 
 quick=0
-build=build/bench
+build=""
+bin=""
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --build-dir=*) build=${arg#--build-dir=} ;;
-    *) echo "usage: $0 [--quick] [--build-dir=DIR]" >&2; exit 2 ;;
+    --bin=*) bin=${arg#--bin=} ;;
+    *) echo "usage: $0 [--quick] [--build-dir=DIR] [--bin=DIR]" >&2; exit 2 ;;
   esac
 done
 peers=(libev libevent libuv)
@@ -66,8 +73,11 @@ if ! xs_need_pkgs "${pkgs[@]}"; then
 fi
 
 if [ "$quick" = 1 ]; then
-  out="$build/smoke.txt"
-  bash bench/run.sh --smoke --build-dir="$build" --out="$out" || {
+  where=(--build-dir="${build:-build/bench-smoke}")
+  out="${build:-build/bench-smoke}/smoke.txt"
+  if [ -n "$bin" ]; then where=(--bin="$bin"); out="$bin/smoke.txt"; fi
+  mkdir -p "$(dirname "$out")"
+  bash bench/run.sh --smoke "${where[@]}" --out="$out" || {
     echo "bench-quick: 1 checks, 0 passed (bench/run.sh --smoke failed)"; exit 1; }
   # Each EXPECT line must be followed by what that run prints: a RESULT
   # line of its workload and impl, whose lib= names what was measured and
@@ -129,8 +139,10 @@ if [ "$quick" = 1 ]; then
 fi
 
 # The parameter sets of the table, at 3 repetitions (see the top).
+build=${build:-build/bench}
 start=$(date +%s)
-bash bench/run.sh --build-dir="$build" --out="$build/results.txt" --summary || exit 1
+bash bench/run.sh --build-dir="$build" --out="$build/results.txt" --summary \
+  --passes="${XSOCK_BENCH_PASSES:-3}" || exit 1
 for p in "${peers[@]}"; do
   grep -q "^RESULT .* impl=$p " "$build/results.txt" || missing "no $p results (package or binaries missing)"
 done

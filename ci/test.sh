@@ -29,8 +29,8 @@
 #      and MinGW-w64, its exports, the native and Wine suites against it
 #  12. the benchmarks never rot (ci/bench.sh --quick): every program and
 #      impl, libev, libevent and libuv included, prints a valid RESULT
-#      line; no speed is checked. It runs in the background from after
-#      leg 1 and is counted at the end.
+#      line; no speed is checked. It runs the programs of leg 1's gcc
+#      build in the background and is counted at the end.
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -77,6 +77,11 @@ native_leg() { # leg dir cc extra-cmake-args... (LEG_CTEST: a ctest -R filter)
   record "$leg" "$log" "${PIPESTATUS[0]}"
 }
 
+# The peer libraries of the benchmarks (bench-quick, below): installed
+# first, so that the native builds build their programs too.
+bench_pkgs=0
+! xs_need_pkgs cmake make gcc libc6-dev libev-dev libevent-dev libuv1-dev || bench_pkgs=1
+
 # libc6-dev is only a recommendation of gcc: without it nothing links.
 # python3: the soak tests' clients (tests/soak) are CPython asyncio.
 if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev python3; then
@@ -88,12 +93,15 @@ else
   not_runnable native-gcc-release "could not install cmake/gcc/libcmocka-dev"
 fi
 
-# bench-quick: its packages are installed here, before it goes to the
-# background, so that it never runs apt-get beside another leg; it checks
-# no timing, so the legs that run beside it cannot make it fail.
+# bench-quick runs the bench programs that native-gcc built (bench/ is
+# part of every native build), so that it has nothing to build, in the
+# background beside the legs that follow: it checks no timing, so they
+# cannot make it fail. It never runs apt-get beside another leg.
 bench_pid=""
-if xs_need_pkgs libev-dev libevent-dev libuv1-dev; then
-  bash ci/bench.sh --quick --build-dir="$BUILD/bench" >"$BUILD/bench-quick.log" 2>&1 &
+if [ "$bench_pkgs" = 1 ]; then
+  bench_where=(--build-dir="$BUILD/bench")
+  [ ! -x "$BUILD/gcc/bench/bench_sockpairs" ] || bench_where=(--bin="$BUILD/gcc/bench")
+  bash ci/bench.sh --quick "${bench_where[@]}" >"$BUILD/bench-quick.log" 2>&1 &
   bench_pid=$!
 else
   not_runnable bench-quick "could not install libev-dev libevent-dev libuv1-dev"

@@ -66,15 +66,13 @@ static void libev__cb(struct ev_loop *ev, ev_io *io, int revents) {
   if (l->b.oneshot)
     ev_io_stop(ev, io);
   l->b.calls++;
-  /* The handler may unregister and free w (W2's server): w is not used
-   * after this call. */
+  /* The handler may unregister w (W2's server): w is not used after this
+   * call. */
   l->b.fn(l->b.ctx, w->udata);
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libev_watch_t *w = (libev_watch_t *)malloc(sizeof *w);
-  if (w == NULL)
-    bench_die("out of memory", 0);
+  libev_watch_t *w = (libev_watch_t *)peer_watch_new(&l->b, sizeof *w);
   ev_io_init(&w->io, libev__cb, fd, EV_READ);
   w->io.data = l;
   w->udata = udata;
@@ -85,8 +83,7 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
 
 void loop_del(loop_t *l, xsock_t fd) {
   libev_watch_t *w = (libev_watch_t *)peer_table_take(&l->b.watches, fd);
-  ev_io_stop(l->ev, &w->io);
-  free(w);
+  ev_io_stop(l->ev, &w->io); /* w itself goes with the loop (peers.h) */
 }
 
 void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {

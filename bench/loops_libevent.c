@@ -65,16 +65,15 @@ static void libevent__cb(evutil_socket_t fd, short what, void *arg) {
   (void)fd;
   (void)what;
   l->b.calls++;
-  /* The handler may unregister and free w (W2's server): w is not used
-   * after this call. */
+  /* The handler may unregister w (W2's server): w is not used after this
+   * call. */
   l->b.fn(l->b.ctx, w->udata);
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libevent_watch_t *w = (libevent_watch_t *)malloc(sizeof *w);
+  libevent_watch_t *w =
+      (libevent_watch_t *)peer_watch_new(&l->b, sizeof *w);
   short what = (short)(EV_READ | (l->b.oneshot ? 0 : EV_PERSIST));
-  if (w == NULL)
-    bench_die("out of memory", 0);
   w->l = l;
   w->udata = udata;
   w->ev = event_new(l->base, fd, what, libevent__cb, w);
@@ -86,8 +85,9 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
 
 void loop_del(loop_t *l, xsock_t fd) {
   libevent_watch_t *w = (libevent_watch_t *)peer_table_take(&l->b.watches, fd);
-  event_free(w->ev); /* event_free deletes a pending event first */
-  free(w);
+  /* event_free deletes a pending event first; w itself goes with the
+   * loop (peers.h). */
+  event_free(w->ev);
 }
 
 void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {

@@ -6,7 +6,7 @@
  * non-blocking one. Rearm mode stops the handle before the handler runs
  * (uv_poll_stop) and loop_rearm starts it again (uv_poll_start), which is
  * how a libuv user pauses and resumes interest. Unregistering closes the
- * handle (uv_close); libuv frees it from its close callback, so
+ * handle (uv_close), which completes in libuv's next iteration, so
  * loop_close first runs the loop once more for the pending closes. Built
  * only into the *_libuv binaries (peers.h). */
 #include "bench.h"
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A poll handle (first, so that the close callback can free the whole
+/* A poll handle (first: the callback casts the handle back to the
  * watch) and the user data it reports; h.data points at the loop. */
 typedef struct libuv_watch {
   uv_poll_t h;
@@ -68,15 +68,13 @@ static void libuv__cb(uv_poll_t *h, int status, int events) {
   if (l->b.oneshot && status == 0)
     libuv__check(uv_poll_stop(h), "uv_poll_stop");
   l->b.calls++;
-  /* The handler may unregister w (W2's server); libuv frees it later,
-   * from its close callback. */
+  /* The handler may unregister w (W2's server): w is not used after this
+   * call. */
   l->b.fn(l->b.ctx, w->udata);
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libuv_watch_t *w = (libuv_watch_t *)malloc(sizeof *w);
-  if (w == NULL)
-    bench_die("out of memory", 0);
+  libuv_watch_t *w = (libuv_watch_t *)peer_watch_new(&l->b, sizeof *w);
   libuv__check(uv_poll_init(&l->uv, &w->h, fd), "uv_poll_init");
   w->h.data = l;
   w->udata = udata;
@@ -85,11 +83,11 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
   return 0;
 }
 
-static void libuv__free(uv_handle_t *h) { free(h); }
-
 void loop_del(loop_t *l, xsock_t fd) {
   libuv_watch_t *w = (libuv_watch_t *)peer_table_take(&l->b.watches, fd);
-  uv_close((uv_handle_t *)&w->h, libuv__free);
+  /* libuv is done with the handle once its close has run, in the next
+   * iteration or in loop_close; w itself goes with the loop (peers.h). */
+  uv_close((uv_handle_t *)&w->h, NULL);
 }
 
 void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
@@ -105,7 +103,7 @@ int loop_iter(loop_t *l, int block) {
 }
 
 void loop_close(loop_t *l) {
-  /* The handles closed by loop_del are freed by this iteration. */
+  /* The closes that loop_del started complete in this iteration. */
   uv_run(&l->uv, UV_RUN_NOWAIT);
   libuv__check(uv_loop_close(&l->uv), "uv_loop_close");
   peer_loop_free(&l->b);

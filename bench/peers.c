@@ -59,7 +59,38 @@ void *peer_loop_new(size_t size, const char *impl, const char *mine,
   return b;
 }
 
+/* A block of watchers; data is aligned as malloc() aligns. */
+struct peer_slab {
+  peer_slab_t *next;
+  size_t used, size; /* watchers handed out, and the size of each */
+  union {
+    long double ld;
+    void *p;
+    long long ll;
+  } data[1];
+};
+
+void *peer_watch_new(peer_base_t *b, size_t size) {
+  peer_slab_t *s = b->slabs;
+  size_t unit = sizeof s->data[0];
+  size = (size + unit - 1) / unit * unit;
+  if (s == NULL || s->used == PEER_SLAB_WATCHES || s->size != size) {
+    s = (peer_slab_t *)calloc(1, sizeof *s + PEER_SLAB_WATCHES * size);
+    if (s == NULL)
+      bench_die("out of memory", 0);
+    s->size = size;
+    s->next = b->slabs;
+    b->slabs = s;
+  }
+  return (char *)s->data + size * s->used++;
+}
+
 void peer_loop_free(peer_base_t *b) {
+  while (b->slabs != NULL) {
+    peer_slab_t *next = b->slabs->next;
+    free(b->slabs);
+    b->slabs = next;
+  }
   peer_table_free(&b->watches);
   free(b);
 }

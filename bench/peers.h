@@ -40,6 +40,12 @@ void *peer_table_take(peer_table_t *t, int fd);
 /* Frees the table itself (not the watchers). */
 void peer_table_free(peer_table_t *t);
 
+/* Watchers come from blocks of PEER_SLAB_WATCHES, never moved and freed
+ * only with the loop, so that registering measures the library and not
+ * one malloc() per descriptor (raw epoll allocates nothing either). */
+#define PEER_SLAB_WATCHES 256
+typedef struct peer_slab peer_slab_t;
+
 /* What every peer loop holds: each one's struct loop starts with it. */
 typedef struct peer_base {
   int oneshot;
@@ -47,14 +53,20 @@ typedef struct peer_base {
   loop_handler_fn fn;
   void *ctx;
   peer_table_t watches;
+  peer_slab_t *slabs; /* the newest first */
 } peer_base_t;
+
+/* A zeroed watcher of size bytes, valid until peer_loop_free (exits when
+ * out of memory). loop_del forgets a watcher and never frees it: W1
+ * unregisters only to tear down, and W2 only as connections close. */
+void *peer_watch_new(peer_base_t *b, size_t size);
 
 /* Allocates a zeroed loop of size bytes and fills its peer_base_t; when
  * impl is not mine, prints the one impl of this binary and exits 2. */
 void *peer_loop_new(size_t size, const char *impl, const char *mine,
                     int oneshot, loop_handler_fn fn, void *ctx);
 
-/* Frees the watcher table and the loop itself. */
+/* Frees the watchers, their table and the loop itself. */
 void peer_loop_free(peer_base_t *b);
 
 #endif /* XSOCK_BENCH_PEERS_H */

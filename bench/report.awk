@@ -233,6 +233,8 @@ function summary_md(    c, i, impl, line, r, v) {
   for (c = 1; c <= ncol; c++)
     line = line " " fmt(cval(c, "epoll")) " |"
   print line
+  if (calib != "")
+    print "\n" calib "."
 }
 
 # Poll and select scan every registration; the rest do not.

@@ -140,16 +140,28 @@ fi
 
 # The parameter sets of the table, at 3 repetitions (see the top).
 build=${build:-build/bench}
+passes=${XSOCK_BENCH_PASSES:-3}
+load0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 start=$(date +%s)
 bash bench/run.sh --build-dir="$build" --out="$build/results.txt" --summary \
-  --passes="${XSOCK_BENCH_PASSES:-3}" || exit 1
+  --passes="$passes" || exit 1
 for p in "${peers[@]}"; do
   grep -q "^RESULT .* impl=$p " "$build/results.txt" || missing "no $p results (package or binaries missing)"
 done
-echo "bench: matrix and callgrind took $(( $(date +%s) - start )) s"
+took=$(( $(date +%s) - start ))
+load1=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
+echo "bench: matrix and callgrind took $took s"
 
+# The table, then what the run was: the machine, its load (other work on
+# the machine moves the times, never the instruction counts), the passes.
 table="$build/bench-table.md"
-awk -v summary=md -f bench/report.awk "$build/results.txt" >"$table"
+{
+  awk -v summary=md -f bench/report.awk "$build/results.txt"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(uname -sr), $(nproc) CPUs, $(cc --version | head -n 1);" \
+    "$passes passes of \`bench/run.sh --summary\` and the callgrind runs in $took s;" \
+    "load average $load0 before, $load1 after."
+} >"$table"
 xs_log "summary (x: median time over raw epoll's in the same run; after the comma: callgrind Ir per event, fd, round trip or call)"
 cat "$table"
 echo "(Markdown in $table)"

@@ -3,7 +3,8 @@
 # The benchmarks of bench/SPEC.md with the peer libraries, in one command
 # (Debian; installs what it needs through ci/lib.sh's xs_need_pkgs):
 #
-#   ci/bench.sh [--quick] [--build-dir=DIR] [--bin=DIR]
+#   ci/bench.sh [--docs] [--build-dir=DIR]
+#   ci/bench.sh --quick [--build-dir=DIR | --bin=DIR]
 #
 # Full (a few minutes): the libev, libevent and libuv development
 # packages, valgrind and gnuplot are installed; bench/run.sh builds every
@@ -12,8 +13,9 @@
 # compiled in, libev, libevent and libuv, then the callgrind runs. Then one
 # table: each impl's ratio to raw epoll in the same run, with the
 # callgrind instruction counts at the SPEC's sizes; it is printed, written
-# as Markdown to DIR/bench-table.md (for docs/benchmarks.md), and drawn
-# into docs/bench.png. To stay in 5 minutes on a 2-core machine the timed
+# as Markdown to DIR/bench-table.md (--docs also puts it in
+# docs/benchmarks.md, between the markers around the table there), and
+# drawn into docs/bench.png. To stay in 5 minutes on a 2-core machine the timed
 # matrix has only the parameter sets of the table, each run shorter than
 # the SPEC's (bench/run.sh --summary: 3 repetitions, 100 W1 rounds, 4000
 # W2 round trips), and is run 3 times (--passes=3): a cell is the median
@@ -37,14 +39,16 @@ cd "$(dirname "$0")/.."
 . ci/lib.sh
 
 quick=0
+docs=0
 build=""
 bin=""
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
+    --docs) docs=1 ;;
     --build-dir=*) build=${arg#--build-dir=} ;;
     --bin=*) bin=${arg#--bin=} ;;
-    *) echo "usage: $0 [--quick] [--build-dir=DIR] [--bin=DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--docs] [--quick] [--build-dir=DIR] [--bin=DIR]" >&2; exit 2 ;;
   esac
 done
 peers=(libev libevent libuv)
@@ -165,6 +169,21 @@ table="$build/bench-table.md"
 xs_log "summary (x: median time over raw epoll's in the same run; after the comma: callgrind Ir per event, fd, round trip or call)"
 cat "$table"
 echo "(Markdown in $table)"
+if [ "$docs" = 1 ]; then
+  # The lines between the two markers of docs/benchmarks.md become the
+  # table; the markers stay.
+  awk -v table="$table" '
+    /^<!-- to here -->$/ { skip = 0 }
+    !skip { print }
+    /^<!-- ci\/bench.sh --docs replaces from here -->$/ {
+      while ((getline line < table) > 0) print line
+      skip = 1; found = 1
+    }
+    END { exit !found }' docs/benchmarks.md >"$build/benchmarks.md" &&
+    mv "$build/benchmarks.md" docs/benchmarks.md &&
+    echo "docs/benchmarks.md: table replaced" ||
+    { echo "docs/benchmarks.md: no table markers" >&2; exit 1; }
+fi
 
 if command -v gnuplot >/dev/null 2>&1; then
   awk -v summary=dat -v class=epoll -f bench/report.awk "$build/results.txt" >"$build/bench-top.dat"

@@ -163,7 +163,7 @@ table="$build/bench-table.md"
   awk -v summary=md -f bench/report.awk "$build/results.txt"
   echo
   echo "$(date -u +%Y-%m-%d), $(uname -sr), $(nproc) CPUs, $(cc --version | head -n 1);" \
-    "$passes passes of \`bench/run.sh --summary\` and the callgrind runs in $took s;" \
+    "\`bench/run.sh --summary --passes=$passes\` and the callgrind runs in $took s;" \
     "load average $load0 before, $load1 after."
 } >"$table"
 xs_log "summary (x: median time over raw epoll's in the same run; after the comma: callgrind Ir per event, fd, round trip or call)"

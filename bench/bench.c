@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the benchmark programs; see bench.h. */
 #include "bench.h"
+#ifdef BENCH_PEER_LIBS
+#include "peers.h"
+#endif
 
 #include <xsock.h>
 
@@ -224,6 +227,11 @@ const char *bench_lib_name(const char *impl) {
   static char buf[sizeof(struct utsname)];
   struct utsname u;
   size_t i;
+#ifdef BENCH_PEER_LIBS
+  /* A peer library's binary (peers.h) names the library it measured. */
+  if (loop_peer_lib_name(impl) != NULL)
+    return loop_peer_lib_name(impl);
+#endif
   if (strncmp(impl, "xsock-", 6) == 0) {
     snprintf(buf, sizeof buf, "xsock-%s", xsock_version());
     return buf;

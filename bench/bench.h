@@ -79,7 +79,8 @@ void bench_result_metric(const char *name, const double *v, int n);
 void bench_result_end(void);
 
 /* "xsock-<version>" for xsock's impls, "<os>-<release>" (the kernel) for
- * the raw system-call baselines. */
+ * the raw system-call baselines, and "<library>-<version>" for the peer
+ * libraries (peers.h). */
 const char *bench_lib_name(const char *impl);
 
 #endif /* XSOCK_BENCH_H */

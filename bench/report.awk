@@ -4,6 +4,18 @@
 # its ratio to impl `epoll` of the same run, and the callgrind instruction
 # counts (Ir per event / round trip / call) with their ratio to epoll's.
 # Usage: awk -f report.awk results.txt
+#
+# bench/run.sh --passes=K runs the timed matrix K times and tags each line
+# with pass=1..K (SPEC 0.3): a cell is then the median of the K medians,
+# its ratio the median of the K per-pass ratios to epoll, and "(min-max)"
+# the range of the K medians.
+#
+# With -v summary=md it prints instead ONE Markdown table, an impl a row,
+# with the cells of the summary below (the columns); with -v summary=dat
+# the same ratios as gnuplot data (a column a row, an impl a column) for
+# the impls of one class: -v class=epoll (the O(1) interfaces: raw epoll,
+# xsock-epoll, the peer libraries) or -v class=scan (poll and select, raw
+# and xsock's). ci/bench.sh renders docs/bench.png from the two.
 
 function parse(line,    n, i, t, eq) {
   split("", f)
@@ -60,6 +72,7 @@ function fmt(v) {
   }
   key = keyof()
   impl = f["impl"]
+  lib[impl] = f["lib"]
   remember(key)
   remember_impl(key, impl)
   reps = f["reps"] + 0
@@ -74,21 +87,189 @@ function fmt(v) {
     }
     next
   }
+  p = ("pass" in f) ? f["pass"] : 1
+  if (!((key, impl, p) in seen_pass)) {
+    seen_pass[key, impl, p] = 1
+    pl[key, impl, ++np[key, impl]] = p
+  }
   if (f["workload"] == "sockpairs") {
-    m1[key, impl] = f["ns_per_event"]
+    P1[key, impl, p] = f["ns_per_event"]
     r1[key, impl] = f["ns_per_event_min"] "-" f["ns_per_event_max"]
-    m2[key, impl] = f["round_ns_per_event"]
-    m3[key, impl] = f["setup_ns_per_fd"]
+    P2[key, impl, p] = f["round_ns_per_event"]
+    P3[key, impl, p] = f["setup_ns_per_fd"]
   } else if (f["workload"] == "pingpong") {
-    m1[key, impl] = f["ns_per_rt"]
+    P1[key, impl, p] = f["ns_per_rt"]
     r1[key, impl] = f["ns_per_rt_min"] "-" f["ns_per_rt_max"]
   } else {
-    m1[key, impl] = f["ns_per_call"]
+    P1[key, impl, p] = f["ns_per_call"]
     r1[key, impl] = f["ns_per_call_min"] "-" f["ns_per_call_max"]
   }
 }
 
+# The median of v[1..n] (sorted in place); "" when n is 0.
+function median(v, n,    i, j, t) {
+  if (n == 0)
+    return ""
+  for (i = 2; i <= n; i++)
+    for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+      t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+    }
+  return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+
+# Folds the passes of (key, impl) for metric P (1, 2 or 3) into M[] (the
+# median of the pass medians) and R[] (the median of the per-pass ratios
+# to epoll); with several passes r1 becomes the range of the pass medians.
+function fold(key, impl, which,    i, p, n, nr, v, r, lo, hi, x, base) {
+  n = nr = 0
+  split("", v); split("", r)
+  for (i = 1; i <= np[key, impl]; i++) {
+    p = pl[key, impl, i]
+    x = which == 1 ? P1[key, impl, p] : which == 2 ? P2[key, impl, p] : P3[key, impl, p]
+    if (x == "")
+      continue
+    v[++n] = x + 0
+    lo = (n == 1 || x + 0 < lo) ? x + 0 : lo
+    hi = (n == 1 || x + 0 > hi) ? x + 0 : hi
+    base = which == 1 ? P1[key, "epoll", p] : which == 2 ? P2[key, "epoll", p] : P3[key, "epoll", p]
+    if (base != "" && base + 0 != 0)
+      r[++nr] = x / base
+  }
+  if (which == 1 && n > 1)
+    r1[key, impl] = sprintf("%.2f-%.2f", lo, hi)
+  M[which, key, impl] = median(v, n)
+  R[which, key, impl] = median(r, nr)
+}
+
+function fold_all(    k, i) {
+  for (k = 1; k <= nkeys; k++)
+    for (i = 1; i <= nimpls[keys[k]]; i++) {
+      fold(keys[k], impls[keys[k], i], 1)
+      fold(keys[k], impls[keys[k], i], 2)
+      fold(keys[k], impls[keys[k], i], 3)
+      m1[keys[k], impls[keys[k], i]] = M[1, keys[k], impls[keys[k], i]]
+      m2[keys[k], impls[keys[k], i]] = M[2, keys[k], impls[keys[k], i]]
+      m3[keys[k], impls[keys[k], i]] = M[3, keys[k], impls[keys[k], i]]
+    }
+}
+
+# The folded ratio to epoll of metric which, formatted as ratio() does.
+function pratio(which, key, impl,    r) {
+  r = R[which, key, impl]
+  return r == "" ? "-" : sprintf("%.3f", r)
+}
+
+# The summary's columns: the parameter set (keyof), the metric (m1: the
+# workload's time, m3: W1 setup per fd; ir / irs: its instruction count)
+# and a label.
+function summary_columns() {
+  ncol = 0
+  col("W1 sockpairs n=1000 active=100 mode=persist", "m1", "ir", "W1 persist N=1000")
+  col("W1 sockpairs n=10000 active=100 mode=persist", "m1", "", "W1 persist N=10000")
+  col("W1 sockpairs n=1000 active=100 mode=rearm", "m1", "ir", "W1 rearm N=1000")
+  col("W1 sockpairs n=1000 active=100 mode=persist", "m3", "irs", "W1 setup/fd N=1000")
+  col("W2 pingpong topo=1proc conns=1", "m1", "", "W2 1proc C=1")
+  col("W2 pingpong topo=1proc conns=100", "m1", "ir", "W2 1proc C=100")
+  col("W2 pingpong topo=2proc conns=100", "m1", "", "W2 2proc C=100")
+  col("W3 idle n=10 active_pos=last", "m1", "ir", "W3 N=10")
+  col("W3 idle n=1000 active_pos=last", "m1", "ir", "W3 N=1000")
+  col("W3 idle n=10000 active_pos=last", "m1", "", "W3 N=10000")
+}
+
+function col(key, metric, irm, label) {
+  ncol++
+  ckey[ncol] = key; cmet[ncol] = metric; cir[ncol] = irm; clab[ncol] = label
+}
+
+function cratio(c, impl) {
+  return pratio(cmet[c] == "m3" ? 3 : 1, ckey[c], impl)
+}
+
+function cval(c, impl) {
+  if (cmet[c] == "m3")
+    return m3[ckey[c], impl]
+  return m1[ckey[c], impl]
+}
+
+function cir_val(c, impl) {
+  if (cir[c] == "ir")
+    return ir[ckey[c], impl]
+  if (cir[c] == "irs")
+    return irs[ckey[c], impl]
+  return ""
+}
+
+# Every impl seen, in order of first appearance.
+function all_impls(    k, i) {
+  nall = 0
+  for (k = 1; k <= nkeys; k++)
+    for (i = 1; i <= nimpls[keys[k]]; i++)
+      if (!(impls[keys[k], i] in in_all)) {
+        in_all[impls[keys[k], i]] = 1
+        all[++nall] = impls[keys[k], i]
+      }
+}
+
+function summary_md(    c, i, impl, line, r, v) {
+  printf "| impl | lib |"
+  for (c = 1; c <= ncol; c++)
+    printf " %s |", clab[c]
+  printf "\n|---|---|"
+  for (c = 1; c <= ncol; c++)
+    printf "---|"
+  print ""
+  for (i = 1; i <= nall; i++) {
+    impl = all[i]
+    line = "| " impl " | " lib[impl] " |"
+    for (c = 1; c <= ncol; c++) {
+      r = cratio(c, impl)
+      v = cir_val(c, impl)
+      line = line " " (r == "-" ? r : sprintf("%.2fx", r)) \
+             (v == "" ? "" : sprintf(", %.0f", v)) " |"
+    }
+    print line
+  }
+  line = "| raw epoll, ns | |"
+  for (c = 1; c <= ncol; c++)
+    line = line " " fmt(cval(c, "epoll")) " |"
+  print line
+  if (calib != "")
+    print "\n" calib "."
+}
+
+# Poll and select scan every registration; the rest do not.
+function is_scan(impl) {
+  return impl ~ /(^|-)(poll|select|wsapoll)$/
+}
+
+function summary_dat(    c, i, line, r) {
+  line = "column"
+  for (i = 1; i <= nall; i++)
+    if (is_scan(all[i]) == (class == "scan"))
+      line = line " " all[i]
+  print line
+  for (c = 1; c <= ncol; c++) {
+    line = "\"" clab[c] "\""
+    for (i = 1; i <= nall; i++)
+      if (is_scan(all[i]) == (class == "scan")) {
+        r = cratio(c, all[i])
+        line = line " " r
+      }
+    print line
+  }
+}
+
 END {
+  fold_all()
+  if (summary != "") {
+    summary_columns()
+    all_impls()
+    if (summary == "md")
+      summary_md()
+    else
+      summary_dat()
+    exit
+  }
   if (calib != "")
     print calib "\n"
   for (k = 1; k <= nkeys; k++) {
@@ -109,13 +290,13 @@ END {
       if (w1)
         printf "%-13s %10s %-19s %7s %11s %7s %10s %7s %9s %7s %8s\n", \
                impl, fmt(m1[key, impl]), "(" r1[key, impl] ")", \
-               ratio(m1[key, impl], m1[key, "epoll"]), fmt(m2[key, impl]), \
-               ratio(m2[key, impl], m2[key, "epoll"]), fmt(m3[key, impl]), \
-               ratio(m3[key, impl], m3[key, "epoll"]), fmt(ir[key, impl]), \
+               pratio(1, key, impl), fmt(m2[key, impl]), \
+               pratio(2, key, impl), fmt(m3[key, impl]), \
+               pratio(3, key, impl), fmt(ir[key, impl]), \
                ratio(ir[key, impl], ir[key, "epoll"]), fmt(irs[key, impl])
       else
         printf "%-13s %10s %-21s %7s %9s %7s\n", impl, fmt(m1[key, impl]), \
-               "(" r1[key, impl] ")", ratio(m1[key, impl], m1[key, "epoll"]), \
+               "(" r1[key, impl] ")", pratio(1, key, impl), \
                fmt(ir[key, impl]), ratio(ir[key, impl], ir[key, "epoll"])
     }
     print ""

@@ -155,6 +155,9 @@ int main(int argc, char **argv) {
         printf("%s%u", printed ? " " : "", (unsigned)w.target[i]);
     }
     printf("\n");
+    free(w.fd);
+    free(w.perm);
+    free(w.target);
     return 0;
   }
   if (!loop_impl_known(o.impl))

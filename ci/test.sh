@@ -27,6 +27,10 @@
 #      (ci/doxygen.sh)
 #  11. the two-file drop-in (ci/dropin.sh): compiled alone by gcc, clang
 #      and MinGW-w64, its exports, the native and Wine suites against it
+#  12. the benchmarks never rot (ci/bench.sh --quick): every program and
+#      impl, libev, libevent and libuv included, prints a valid RESULT
+#      line; no speed is checked. It runs the programs of leg 1's gcc
+#      build in the background and is counted at the end.
 # Prints one summary line per leg and a closing "N passed, M failed".
 # A leg that cannot run is reported as NOT RUN; under CI=true that fails.
 set -uo pipefail
@@ -73,6 +77,11 @@ native_leg() { # leg dir cc extra-cmake-args... (LEG_CTEST: a ctest -R filter)
   record "$leg" "$log" "${PIPESTATUS[0]}"
 }
 
+# The peer libraries of the benchmarks (bench-quick, below): installed
+# first, so that the native builds build their programs too.
+bench_pkgs=0
+! xs_need_pkgs cmake make gcc libc6-dev libev-dev libevent-dev libuv1-dev || bench_pkgs=1
+
 # libc6-dev is only a recommendation of gcc: without it nothing links.
 # python3: the soak tests' clients (tests/soak) are CPython asyncio.
 if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev python3; then
@@ -82,6 +91,20 @@ if xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev python3; then
 else
   not_runnable native-gcc "could not install cmake/gcc/libcmocka-dev"
   not_runnable native-gcc-release "could not install cmake/gcc/libcmocka-dev"
+fi
+
+# bench-quick runs the bench programs that native-gcc built (bench/ is
+# part of every native build), so that it has nothing to build, in the
+# background beside the legs that follow: it checks no timing, so they
+# cannot make it fail. It never runs apt-get beside another leg.
+bench_pid=""
+if [ "$bench_pkgs" = 1 ]; then
+  bench_where=(--build-dir="$BUILD/bench")
+  [ ! -x "$BUILD/gcc/bench/bench_sockpairs" ] || bench_where=(--bin="$BUILD/gcc/bench")
+  bash ci/bench.sh --quick "${bench_where[@]}" >"$BUILD/bench-quick.log" 2>&1 &
+  bench_pid=$!
+else
+  not_runnable bench-quick "could not install libev-dev libevent-dev libuv1-dev"
 fi
 
 if xs_need_pkgs clang libclang-rt-14-dev; then
@@ -206,10 +229,13 @@ done
 # ci/portability.sh: strict C99 for Windows). Each ends with
 # "<leg>: N checks, M passed", or "<leg>: not run (...)" when it cannot run.
 check_leg() { # leg script args...
-  local leg=$1 log="$BUILD/$1.log" rc line; shift
+  local leg=$1 log="$BUILD/$1.log"; shift
   xs_log "$leg"
   bash "$@" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
+  count_checks "$leg" "$log" "${PIPESTATUS[0]}"
+}
+count_checks() { # leg log exit-status
+  local leg=$1 log=$2 rc=$3 line
   if grep -qE "^$leg: not run" "$log"; then
     not_runnable "$leg" "$(grep -E "^$leg: not run" "$log" | tail -n 1)"
     return
@@ -233,6 +259,14 @@ check_leg dropin ci/dropin.sh "$BUILD/dropin"
 dropin_dir="$BUILD/dropin/dropin"
 case $dropin_dir in /*) ;; *) dropin_dir="$PWD/$dropin_dir" ;; esac
 XSOCK_DROPIN_DIR="$dropin_dir" check_leg consumers ci/consumers.sh "$BUILD/consumers"
+
+if [ -n "$bench_pid" ]; then
+  wait "$bench_pid"
+  brc=$?
+  xs_log "bench-quick (ran in the background)"
+  cat "$BUILD/bench-quick.log"
+  count_checks bench-quick "$BUILD/bench-quick.log" "$brc"
+fi
 
 xs_log "summary"
 for line in "${summary[@]}"; do echo "$line"; done

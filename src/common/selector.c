@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 
-#define SELECTOR__INTEREST (XSOCK_READ | XSOCK_WRITE)
+#define SELECTOR__INTEREST (XSOCK_READ | XSOCK_WRITE | XSOCK_ONESHOT)
 
 const char *xsock_backend_name(int backend) {
   switch (backend) {
@@ -186,6 +186,12 @@ static int selector__check(xsock_selector_t *sel, xsock_t s, unsigned events) {
   return 0;
 }
 
+/* The interest a registration keeps: XSOCK_ONESHOT alone is interest 0,
+ * so that a nonzero interest always asks for READ or WRITE. */
+static unsigned selector__interest(unsigned events) {
+  return (events & (XSOCK_READ | XSOCK_WRITE)) ? events : 0u;
+}
+
 int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
                        void *udata) {
   uint32_t slot = 0; /* set by selector__alloc_slot; gcc -O2 cannot see it */
@@ -212,7 +218,7 @@ int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
     return rc;
   reg = &sel->regs[slot];
   reg->sock = s;
-  reg->interest = events;
+  reg->interest = selector__interest(events);
   reg->udata = udata;
   rc = sel->backend->add(sel, slot);
   if (rc < 0) {
@@ -235,7 +241,7 @@ int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,
   if (slot == XSOCK__NO_SLOT)
     return xsock__fail(XSOCK_ENOENT, 0);
   old = sel->regs[slot].interest;
-  sel->regs[slot].interest = events;
+  sel->regs[slot].interest = selector__interest(events);
   rc = sel->backend->modify(sel, slot, old);
   if (rc < 0) {
     /* The backend left its kernel state as it was; so does the table. */

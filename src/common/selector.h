@@ -41,6 +41,17 @@
  *    removes the entry and drops the report) or the interest returns, but
  *    must then give the kernel the new interest with a call that would
  *    notice a different file under the same number.
+ *  - interest may carry XSOCK_ONESHOT, always with READ or WRITE (the
+ *    front end stores XSOCK_ONESHOT alone as 0). A wait that stores an
+ *    event for such a registration calls xsock__reg_fire(), which sets
+ *    its interest to 0; from then on the rule above holds. A backend whose
+ *    kernel entry stays armed (lazy disarm) notes that the interest went
+ *    to 0 by a report, and a modify that asks for exactly what the kernel
+ *    still watches then makes no system call: the caller promised, by
+ *    re-arming instead of removing, that the handle is the one reported.
+ *    Every other modify to a nonzero interest still reaches the kernel.
+ *    A registration that asks for nothing new and was not reported (a
+ *    full caller array, a dropped event) keeps its interest.
  *  - remove succeeds when the handle was already closed; the front end
  *    frees the slot whatever remove returns.
  *  - wait performs ONE kernel wait with timeout_ms (< 0 forever, 0 poll) and
@@ -72,7 +83,7 @@
  * before add and never reads them. */
 typedef struct xsock__reg {
   xsock_t sock;      /* XSOCK_INVALID when the slot is free */
-  unsigned interest; /* XSOCK_READ | XSOCK_WRITE, or 0 */
+  unsigned interest; /* XSOCK_READ | XSOCK_WRITE (| XSOCK_ONESHOT), or 0 */
   void *udata;
   uint32_t gen; /* bumped whenever the slot is freed */
   uint32_t next_free;
@@ -196,6 +207,15 @@ static inline xsock__reg_t *
 xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
   xsock__reg_t *reg = &sel->regs[(uint32_t)token];
   return XSOCK__LIKELY(reg->gen == (uint32_t)(token >> 32)) ? reg : NULL;
+}
+
+/* A wait stored an event for reg: a one-shot registration becomes silent
+ * (interest 0) until modified. Returns 1 when it did. */
+static inline int xsock__reg_fire(xsock__reg_t *reg) {
+  if (XSOCK__LIKELY(!(reg->interest & XSOCK_ONESHOT)))
+    return 0;
+  reg->interest = 0;
+  return 1;
 }
 
 /* The normalisation every backend applies to what its OS reported is

@@ -24,6 +24,14 @@
  *    "disarm, read, re-arm" costs one system call per event, as a raw
  *    EPOLLONESHOT re-arm does, and a deferred entry is never trusted to
  *    name the same file later.
+ *  - XSOCK_ONESHOT is a lazy disarm of the same kind: the wait that
+ *    reports a one-shot registration sets its interest to 0 and leaves
+ *    the level-triggered entry armed. If the kernel reports it again
+ *    before a re-arm, it leaves the set as above; a re-arm that asks for
+ *    what the entry still watches makes no system call at all (the
+ *    caller vouches for the handle by re-arming instead of removing it).
+ *    So a handler that reads until EAGAIN and re-arms costs no system
+ *    call, where EPOLLONESHOT would cost one MOD per re-arm.
  *  - A stale token that fires is an entry the kernel holds for a file that
  *    can no longer be named (closed while registered, kept open by a dup
  *    or a forked child): DEL needs the number, which is gone. Level-
@@ -56,8 +64,13 @@
 #include <unistd.h>
 
 /* In a registration's flags: the descriptor is in the kernel set; the low
- * bits are the XSOCK_READ/XSOCK_WRITE interest the kernel was given. */
+ * bits are the interest the kernel was given (XSOCK_READ/XSOCK_WRITE, and
+ * XSOCK_ONESHOT as the caller gave it). EPOLL__FIRED: a one-shot report
+ * set the interest to 0 and the kernel entry was left armed (see the
+ * notes). */
 #define EPOLL__IN_SET 0x100u
+#define EPOLL__FIRED 0x200u
+#define EPOLL__KERNEL (EPOLL__IN_SET | XSOCK_READ | XSOCK_WRITE)
 
 typedef struct epoll__state {
   int epfd;
@@ -188,6 +201,12 @@ static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
   (void)old;
   if (reg->interest == 0)
     return 0; /* deferred: see the notes */
+  if ((reg->flags & EPOLL__FIRED) &&
+      (reg->flags & EPOLL__KERNEL) ==
+          (EPOLL__IN_SET | (reg->interest & EPOLL__KERNEL))) {
+    reg->flags = EPOLL__IN_SET | reg->interest; /* a one-shot re-arm */
+    return 0;
+  }
   if (!(reg->flags & EPOLL__IN_SET))
     return epoll__arm(sel, slot);
   rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
@@ -287,6 +306,8 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     evs[out].events = ev;
     evs[out].udata = reg->udata;
     out++;
+    if (xsock__reg_fire(reg))
+      reg->flags |= EPOLL__FIRED;
   }
   if (XSOCK__UNLIKELY(stale)) {
     int rc = epoll__rebuild(sel);

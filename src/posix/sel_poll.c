@@ -8,6 +8,8 @@
  *    so add, modify and remove are O(1).
  *  - POLLERR, POLLHUP and POLLNVAL are reported even when not asked for;
  *    interest 0 sets the entry's fd to -1, which poll skips entirely.
+ *  - A one-shot registration that is reported gets fd -1 at once: poll
+ *    has no kernel state, so disarming costs nothing.
  *  - POLLNVAL means the descriptor was closed while registered; it is
  *    reported as ERROR|HANGUP so that the caller removes it.
  *  - A peer's FIN is POLLRDHUP on Linux (asked for with POLLIN); elsewhere
@@ -117,7 +119,7 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   i = st->next < st->n ? st->next : 0;
   for (k = 0; k < st->n && left > 0; k++, i = i + 1 < st->n ? i + 1 : 0) {
     short re = st->fds[i].revents;
-    const xsock__reg_t *reg;
+    xsock__reg_t *reg;
     if (re == 0)
       continue;
     if (out == max) {
@@ -129,7 +131,11 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     evs[out].sock = reg->sock;
     evs[out].events = xsock__ready_events(xsock__poll_raw(re), reg->interest);
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events == 0)
+      continue;
+    out++;
+    if (xsock__reg_fire(reg))
+      st->fds[i].fd = -1; /* silent until modify sets it again */
   }
   st->next = 0;
   return out;

@@ -153,7 +153,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
   if ((rc = poll(st->pfds, k, 0)) < 0 && errno == EINTR)
     return XSOCK_EINTR;
   for (i = 0; i < k; i++) {
-    const xsock__reg_t *reg = &sel->regs[st->pslots[i]];
+    xsock__reg_t *reg = &sel->regs[st->pslots[i]];
     int fd = reg->sock;
     unsigned raw = rc > 0 ? xsock__poll_raw(st->pfds[i].revents) : 0;
     if (from_select) {
@@ -163,7 +163,15 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     evs[out].sock = fd;
     evs[out].events = xsock__ready_events(raw, reg->interest);
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events == 0)
+      continue;
+    out++;
+    if (xsock__reg_fire(reg)) {
+      /* Silent until modified; maxfd may stay high, which costs nothing
+       * but a longer scan in the kernel. */
+      FD_CLR(fd, &st->rmaster);
+      FD_CLR(fd, &st->wmaster);
+    }
   }
   return out;
 }

@@ -224,7 +224,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     return 0;
   rc = WSAPoll(st->pfds, (ULONG)k, 0);
   for (i = 0; i < k; i++) {
-    const xsock__reg_t *reg = &sel->regs[st->order[st->pidx[i]]];
+    xsock__reg_t *reg = &sel->regs[st->order[st->pidx[i]]];
     unsigned m = st->mark[st->pidx[i]], raw = 0;
     if (rc != SOCKET_ERROR)
       raw = xsock__wsapoll_raw(st->pfds[i].revents,
@@ -238,7 +238,11 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     evs[out].sock = reg->sock;
     evs[out].events = xsock__ready_events(raw, reg->interest);
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events == 0)
+      continue;
+    out++;
+    /* A one-shot registration leaves the next wait's sets by itself. */
+    (void)xsock__reg_fire(reg);
   }
   return out;
 }

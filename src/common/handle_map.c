@@ -74,16 +74,6 @@ void xsock__slot_free(struct xsock_selector *sel, uint32_t slot) {
   sel->regs[slot].gen++;
 }
 
-void xsock__map_insert(struct xsock_selector *sel, uint32_t slot) {
-  (void)sel;
-  (void)slot;
-}
-
-void xsock__map_erase(struct xsock_selector *sel, uint32_t slot) {
-  (void)sel;
-  (void)slot;
-}
-
 void xsock__map_free(struct xsock_selector *sel) {
   free(sel->regs);
   sel->regs = NULL;

@@ -147,7 +147,7 @@ static unsigned selector__interest(unsigned events) {
 
 int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
                        void *udata) {
-  uint32_t slot = 0; /* set by selector__alloc_slot; gcc -O2 cannot see it */
+  uint32_t slot = 0; /* set by xsock__slot_take; gcc -O2 cannot see it */
   xsock__reg_t *reg;
   unsigned i;
   int rc = selector__check(sel, s, events);
@@ -165,7 +165,7 @@ int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
     return xsock__fail(XSOCK_ENOMEM, 0);
   /* Everything that can run out of memory happens before the kernel is
    * told, so a failure never needs to undo a kernel registration. */
-  if ((rc = xsock__slot_alloc(sel, s, &slot)) < 0)
+  if ((rc = xsock__slot_take(sel, s, &slot)) < 0)
     return rc;
   reg = &sel->regs[slot];
   reg->sock = s;
@@ -185,22 +185,22 @@ int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,
                           void *udata) {
   uint32_t slot;
   unsigned old;
-  int rc = selector__check(sel, s, events);
-  if (rc < 0)
-    return rc;
+  /* selector__check's tests, each returning at once, so that the path to
+   * the tail call below needs no stack frame. */
+  if (XSOCK__UNLIKELY(sel == NULL))
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (XSOCK__UNLIKELY(s == XSOCK_INVALID))
+    return xsock__fail(XSOCK_EBADF, 0);
+  if (XSOCK__UNLIKELY(events & ~(unsigned)SELECTOR__INTEREST))
+    return xsock__fail(XSOCK_EINVAL, 0);
   slot = xsock__map_find(sel, s);
-  if (slot == XSOCK__NO_SLOT)
+  if (XSOCK__UNLIKELY(slot == XSOCK__NO_SLOT))
     return xsock__fail(XSOCK_ENOENT, 0);
   old = sel->regs[slot].interest;
-  sel->regs[slot].interest = selector__interest(events);
-  rc = sel->backend->modify(sel, slot, old);
-  if (rc < 0) {
-    /* The backend left its kernel state as it was; so does the table. */
-    sel->regs[slot].interest = old;
-    return rc;
-  }
-  sel->regs[slot].udata = udata;
-  return 0;
+  sel->regs[slot].interest = (uint16_t)selector__interest(events);
+  /* The backend stores udata, or puts the interest back on failure
+   * (xsock__modified), so this is a tail call. */
+  return sel->backend->modify(sel, slot, old, udata);
 }
 
 int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {

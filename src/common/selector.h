@@ -112,9 +112,12 @@ typedef struct xsock__backend {
   void (*destroy)(struct xsock_selector *sel);
   int (*add)(struct xsock_selector *sel, uint32_t slot);
   /* Called after sel->regs[slot].interest was updated; old_interest is
-   * what it was. */
+   * what it was. It ends through xsock__modified(), which stores udata on
+   * success and puts the old interest back on failure (the front end
+   * tail-calls modify, so that a modify that makes no system call costs
+   * no stack frame there). */
   int (*modify)(struct xsock_selector *sel, uint32_t slot,
-                unsigned old_interest);
+                unsigned old_interest, void *udata);
   int (*remove)(struct xsock_selector *sel, uint32_t slot);
   int (*wait)(struct xsock_selector *sel, xsock_event_t *evs, int max,
               int timeout_ms);
@@ -223,6 +226,19 @@ xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
   return XSOCK__LIKELY(reg->gen == (uint32_t)(token >> 32)) ? reg : NULL;
 }
 
+/* How every backend's modify ends (rc its result): the new user data is
+ * stored on success; on failure the interest goes back to old, since the
+ * backend left its kernel state as it was and a failing call changes
+ * nothing. */
+static inline int xsock__modified(struct xsock_selector *sel, uint32_t slot,
+                                  unsigned old, void *udata, int rc) {
+  if (XSOCK__LIKELY(rc == 0))
+    sel->regs[slot].udata = udata;
+  else
+    sel->regs[slot].interest = (uint16_t)old;
+  return rc;
+}
+
 /* A wait stored an event for reg: a one-shot registration becomes silent
  * (interest 0) until modified. Returns 1 when it did. */
 static inline int xsock__reg_fire(xsock__reg_t *reg) {
@@ -328,6 +344,27 @@ XSOCK__INTERNAL int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s,
 XSOCK__INTERNAL void xsock__slot_free(struct xsock_selector *sel,
                                       uint32_t slot);
 
+#if XSOCK_HAVE_SMALL_HANDLES
+/* The common case of xsock__slot_alloc, inline: a descriptor the table
+ * already covers (free, as the caller checked). */
+static inline int xsock__slot_take(struct xsock_selector *sel, xsock_t s,
+                                   uint32_t *slot) {
+  if (XSOCK__LIKELY((uint32_t)s < sel->regs_cap)) {
+    xsock__reg_t *reg = &sel->regs[(uint32_t)s];
+    reg->pos = 0;
+    reg->flags = 0;
+    *slot = (uint32_t)s;
+    return 0;
+  }
+  return xsock__slot_alloc(sel, s, slot);
+}
+
+/* No map on POSIX. */
+#define xsock__map_insert(sel, slot) ((void)(sel), (void)(slot))
+#define xsock__map_erase(sel, slot) ((void)(sel), (void)(slot))
+#else
+#define xsock__slot_take xsock__slot_alloc
+
 /* Inserts sel->regs[slot].sock -> slot; slot_alloc reserved the room. */
 XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
                                        uint32_t slot);
@@ -336,6 +373,7 @@ XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
  * still hold its handle. */
 XSOCK__INTERNAL void xsock__map_erase(struct xsock_selector *sel,
                                       uint32_t slot);
+#endif
 
 /* Sets up an empty table (and map) for xsock_selector_open. */
 XSOCK__INTERNAL int xsock__map_init(struct xsock_selector *sel);

@@ -182,19 +182,12 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   return 0;
 }
 
-static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
-                         unsigned old) {
+/* A modify that reaches the kernel (see the notes): MOD, or ADD for a
+ * registration out of the set. Out of line, so that the modifies that
+ * make no system call stay a few instructions. */
+static int epoll__modify_kernel(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
-  (void)old;
-  if (reg->interest == 0)
-    return 0; /* deferred: see the notes */
-  if ((reg->flags & EPOLL__FIRED) &&
-      (reg->flags & EPOLL__KERNEL) ==
-          (EPOLL__IN_SET | (reg->interest & EPOLL__KERNEL))) {
-    reg->flags = EPOLL__IN_SET | reg->interest; /* a one-shot re-arm */
-    return 0;
-  }
   if (!(reg->flags & EPOLL__IN_SET))
     return epoll__arm(sel, slot);
   rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
@@ -206,6 +199,28 @@ static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
   if (rc == 0)
     reg->flags = EPOLL__IN_SET | reg->interest;
   return rc;
+}
+
+static XSOCK__NOINLINE int epoll__modify_slow(struct xsock_selector *sel,
+                                              uint32_t slot, unsigned old,
+                                              void *udata) {
+  return xsock__modified(sel, slot, old, udata,
+                         epoll__modify_kernel(sel, slot));
+}
+
+static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
+                         unsigned old, void *udata) {
+  xsock__reg_t *reg = &sel->regs[slot];
+  if (reg->interest == 0 || /* deferred: see the notes */
+      ((reg->flags & EPOLL__FIRED) &&
+       (reg->flags & EPOLL__KERNEL) ==
+           (EPOLL__IN_SET | (reg->interest & EPOLL__KERNEL)))) {
+    if (reg->interest != 0) /* a one-shot re-arm, no system call */
+      reg->flags = (uint16_t)(EPOLL__IN_SET | reg->interest);
+    reg->udata = udata;
+    return 0;
+  }
+  return epoll__modify_slow(sel, slot, old, udata);
 }
 
 static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {

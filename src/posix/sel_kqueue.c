@@ -269,21 +269,23 @@ static int kqueue__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int kqueue__modify(struct xsock_selector *sel, uint32_t slot,
-                          unsigned old) {
+                          unsigned old, void *udata) {
   xsock__reg_t *reg = &sel->regs[slot];
+  unsigned fired = reg->flags & KQUEUE__FIRED;
   int rc;
-  (void)old;
-  if (reg->flags & KQUEUE__FIRED) {
+  if (fired) {
     reg->flags &= ~KQUEUE__FIRED;
     /* A one-shot re-arm that asks for the knotes still armed. */
     if (reg->interest != 0 &&
         (reg->flags & KQUEUE__BOTH) == (reg->interest & KQUEUE__BOTH))
-      return 0;
+      return xsock__modified(sel, slot, old, udata, 0);
   }
-  if (reg->interest != 0 && (rc = kqueue__arm(sel, slot, reg->interest)) < 0)
-    return rc;
+  if (reg->interest != 0 && (rc = kqueue__arm(sel, slot, reg->interest)) < 0) {
+    reg->flags |= fired; /* the knotes are as they were */
+    return xsock__modified(sel, slot, old, udata, rc);
+  }
   kqueue__disarm_later(sel, slot, reg->flags & KQUEUE__BOTH & ~reg->interest);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int kqueue__remove(struct xsock_selector *sel, uint32_t slot) {

@@ -89,11 +89,10 @@ static int poll__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int poll__modify(struct xsock_selector *sel, uint32_t slot,
-                        unsigned old) {
+                        unsigned old, void *udata) {
   poll__state_t *st = (poll__state_t *)sel->impl;
-  (void)old;
   poll__set(&st->fds[sel->regs[slot].pos], &sel->regs[slot]);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int poll__remove(struct xsock_selector *sel, uint32_t slot) {

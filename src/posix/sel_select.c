@@ -122,13 +122,13 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int select__modify(struct xsock_selector *sel, uint32_t slot,
-                          unsigned old) {
+                          unsigned old, void *udata) {
   select__state_t *st = (select__state_t *)sel->impl;
   const xsock__reg_t *reg = &sel->regs[slot];
   select__watch(st, reg);
   if (old && !reg->interest)
     select__lower_max(sel, reg->sock);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {

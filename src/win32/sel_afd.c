@@ -246,7 +246,7 @@ static int afd__add(struct xsock_selector *sel, uint32_t slot) {
   return 0;
 }
 
-static int afd__modify(struct xsock_selector *sel, uint32_t slot,
+static int afd__change(struct xsock_selector *sel, uint32_t slot,
                        unsigned old) {
   afd__state_t *st = (afd__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
@@ -270,6 +270,11 @@ static int afd__modify(struct xsock_selector *sel, uint32_t slot,
   reg->flags &= ~AFD__FIRED;
   afd__queue(sel, slot);
   return 0;
+}
+
+static int afd__modify(struct xsock_selector *sel, uint32_t slot,
+                       unsigned old, void *udata) {
+  return xsock__modified(sel, slot, old, udata, afd__change(sel, slot, old));
 }
 
 static int afd__remove(struct xsock_selector *sel, uint32_t slot) {

@@ -128,12 +128,9 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int select__modify(struct xsock_selector *sel, uint32_t slot,
-                          unsigned old) {
+                          unsigned old, void *udata) {
   /* The sets are built from the interest at each wait. */
-  (void)sel;
-  (void)slot;
-  (void)old;
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {

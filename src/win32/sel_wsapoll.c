@@ -258,10 +258,9 @@ static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
-                           unsigned old) {
+                           unsigned old, void *udata) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
-  (void)old;
   if (reg->flags & WSAPOLL__PARKED)
     wsapoll__unpark(sel, reg);
   if (!reg->interest) {
@@ -275,7 +274,7 @@ static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
     st->pfds[reg->pos - 1].events = xsock__wsapoll_events(reg->interest);
   }
   wsapoll__update_candidate(sel, reg);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int wsapoll__remove(struct xsock_selector *sel, uint32_t slot) {

@@ -113,25 +113,31 @@ static void epoll__destroy(struct xsock_selector *sel) {
   sel->impl = NULL;
 }
 
+/* The epoll events an interest asks for, by its READ/WRITE bits. */
+static const uint32_t epoll__events[4] = {
+    0, EPOLLIN | EPOLLRDHUP, EPOLLOUT, EPOLLIN | EPOLLRDHUP | EPOLLOUT};
+
+/* The error of a failed epoll_ctl (errno), out of line. */
+static XSOCK__NOINLINE int epoll__ctl_fail(void) {
+  if (errno == EPERM)
+    return xsock__fail(XSOCK_ENOTSUP, EPERM);
+  return xsock__errno_fail();
+}
+
 /* Gives the kernel one registration with the given interest. */
 static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
                       unsigned interest) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   const xsock__reg_t *reg = &sel->regs[slot];
   struct epoll_event ev;
-  ev.events = 0;
-  if (interest & XSOCK_READ)
-    ev.events |= EPOLLIN | EPOLLRDHUP;
-  if (interest & XSOCK_WRITE)
-    ev.events |= EPOLLOUT;
+  ev.events = epoll__events[interest & (XSOCK_READ | XSOCK_WRITE)];
   ev.data.u64 = xsock__reg_token(sel, slot);
   if (XSOCK__UNLIKELY(reg->sock == sel->wake.rd))
     ev.data.u64 ^= (uint64_t)EPOLL__WAKE_GEN << 32;
-  if (epoll_ctl(st->epfd, op, reg->sock, op == EPOLL_CTL_DEL ? NULL : &ev) == 0)
+  if (XSOCK__LIKELY(epoll_ctl(st->epfd, op, reg->sock,
+                              op == EPOLL_CTL_DEL ? NULL : &ev) == 0))
     return 0;
-  if (errno == EPERM)
-    return xsock__fail(XSOCK_ENOTSUP, EPERM);
-  return xsock__errno_fail();
+  return epoll__ctl_fail();
 }
 
 /* Puts a registration into the kernel set with its current interest.
@@ -169,6 +175,12 @@ static int epoll__leave(struct xsock_selector *sel, uint32_t slot) {
 static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
+  /* The common case first: a new descriptor with an interest. */
+  if (XSOCK__LIKELY(reg->interest != 0) &&
+      XSOCK__LIKELY(epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest) == 0)) {
+    reg->flags = (uint16_t)(EPOLL__IN_SET | reg->interest);
+    return 0;
+  }
   if ((rc = epoll__arm(sel, slot)) < 0)
     return rc;
   if (reg->interest == 0) {

@@ -763,23 +763,26 @@ XSOCK_API int xsock_selector_open(xsock_selector_t **sel, int backend);
 XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
 
 /** Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0, with
- * XSOCK_ONESHOT or without) and user data. XSOCK_EEXIST if s is registered already, XSOCK_EBADF for an
- * invalid or closed handle (also when a stale number now names one of the
- * selector's own handles, such as its wakeup channel or its epoll
- * descriptor: a selector never watches itself), XSOCK_ENOTSUP for a handle that cannot be
- * watched (a regular file, a directory; with the afd backend, a socket
- * whose base handle a layered Winsock provider hides), XSOCK_ERANGE for a
- * handle the select backend cannot hold, XSOCK_EINVAL for other event
- * bits. */
+ * XSOCK_ONESHOT or without) and user data. XSOCK_EEXIST if s is
+ * registered already, XSOCK_EBADF for an invalid or closed handle (also
+ * when a stale number now names one of the selector's own handles, such
+ * as its wakeup channel or its epoll descriptor: a selector never watches
+ * itself), XSOCK_ENOTSUP for a handle that cannot be watched (a regular
+ * file, a directory; with the afd backend, a socket whose base handle a
+ * layered Winsock provider hides), XSOCK_ERANGE for a handle the select
+ * backend cannot hold, XSOCK_EINVAL for other event bits, XSOCK_ENOMEM
+ * when memory runs out (on POSIX, where the registrations sit in a table
+ * indexed by descriptor, also for a descriptor of 2^24 or more). */
 XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
                                  unsigned events, void *udata);
 
 /** Changes interest (the bits add takes) and user data of a registered
  * handle, re-arming a one-shot registration; XSOCK_ENOENT if it is not
- * registered, XSOCK_EINVAL for other event bits. With the afd backend, an interest that returns
- * from 0 (or follows a close of the handle) looks the socket up again:
- * XSOCK_EBADF if the handle is no longer an open socket, XSOCK_ENOTSUP if
- * its base handle cannot be found; the registration is then unchanged. */
+ * registered, XSOCK_EINVAL for other event bits. With the afd backend, an
+ * interest that returns from 0 (or follows a close of the handle; not a
+ * one-shot re-arm) looks the socket up again: XSOCK_EBADF if the handle
+ * is no longer an open socket, XSOCK_ENOTSUP if its base handle cannot be
+ * found; the registration is then unchanged. */
 XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
                                     unsigned events, void *udata);
 

@@ -173,7 +173,9 @@ int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
       l->maxfd = fd;
     return 0;
   default:
-    rc = xsock_selector_add(l->sel, fd, XSOCK_READ, (void *)udata);
+    rc = xsock_selector_add(l->sel, fd,
+                            XSOCK_READ | (l->oneshot ? XSOCK_ONESHOT : 0u),
+                            (void *)udata);
     if (rc == XSOCK_ERANGE)
       return -1;
     if (rc < 0)
@@ -228,7 +230,8 @@ void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
     FD_SET(fd, &l->master);
     return;
   default:
-    rc = xsock_selector_modify(l->sel, fd, XSOCK_READ, (void *)udata);
+    rc = xsock_selector_modify(l->sel, fd, XSOCK_READ | XSOCK_ONESHOT,
+                               (void *)udata);
     if (rc < 0)
       bench_die(xsock_strerror(rc), 0);
   }
@@ -280,17 +283,12 @@ static int loop__select(loop_t *l, int block) {
 }
 
 static int loop__xsock(loop_t *l, int timeout) {
-  int n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, timeout), k, rc;
+  int n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, timeout), k;
   if (n < 0)
     bench_die(xsock_strerror(n), 0);
-  for (k = 0; k < n; k++) {
-    const xsock_event_t *ev = &l->xevs[k];
-    /* The disarm half of the one-shot idiom (see loops.h). */
-    if (l->oneshot &&
-        (rc = xsock_selector_modify(l->sel, ev->sock, 0, ev->udata)) < 0)
-      bench_die(xsock_strerror(rc), 0);
-    l->fn(l->ctx, (uintptr_t)ev->udata);
-  }
+  /* In rearm mode the wait disarmed each of them (XSOCK_ONESHOT). */
+  for (k = 0; k < n; k++)
+    l->fn(l->ctx, (uintptr_t)l->xevs[k].udata);
   return n;
 }
 

@@ -13,10 +13,10 @@
  *  - epoll: EPOLLONESHOT at add, EPOLL_CTL_MOD to re-arm;
  *  - poll: the dispatcher sets events = 0, loop_rearm sets POLLIN;
  *  - select: the dispatcher FD_CLRs the master set, loop_rearm FD_SETs;
- *  - xsock: the API has no one-shot flag, so the dispatcher disarms with
- *    xsock_selector_modify(sel, fd, 0, udata) and loop_rearm calls
- *    xsock_selector_modify(sel, fd, XSOCK_READ, udata): both through the
- *    public API, exactly what an application would do. */
+ *  - xsock: XSOCK_READ | XSOCK_ONESHOT at add (the wait that reports a
+ *    registration disarms it), and loop_rearm calls
+ *    xsock_selector_modify(sel, fd, XSOCK_READ | XSOCK_ONESHOT, udata):
+ *    one public call per event, exactly what an application would do. */
 #ifndef XSOCK_BENCH_LOOPS_H
 #define XSOCK_BENCH_LOOPS_H
 

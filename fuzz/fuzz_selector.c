@@ -8,7 +8,9 @@
  *    second add, XSOCK_ENOENT for an unknown handle, 0 otherwise), the
  *    same on every backend;
  *  - a wait reports only registered handles, each once, with the user
- *    data of its last add/modify, never with interest 0, and with bits
+ *    data of its last add/modify, never with interest 0 (XSOCK_ONESHOT
+ *    alone, or a one-shot registration once reported, which the model
+ *    follows per selector until the next modify), and with bits
  *    that follow the readiness rule of docs/semantics.md (only asked bits
  *    plus ERROR/HANGUP; HANGUP only with READ asked or with ERROR; every
  *    asked bit set whenever ERROR, or HANGUP with READ, is);
@@ -40,7 +42,9 @@ typedef struct fz_handle {
   xsock_t s;         /* XSOCK_INVALID once closed and forgotten */
   int reg;           /* registered, as far as the model knows */
   int zombie;        /* closed while registered: only remove is valid */
-  unsigned interest; /* the last add/modify's */
+  /* The interest on each selector: the last add/modify's, READ|WRITE
+   * with XSOCK_ONESHOT or without, or 0 once a one-shot was reported. */
+  unsigned interest[FZ_MAXSEL];
   void *udata;
 } fz_handle_t;
 
@@ -121,10 +125,20 @@ static void fz_close_selectors(void) {
   fz_nsel = 0;
 }
 
+/* Sets the model's interest on every selector; XSOCK_ONESHOT alone is
+ * interest 0, as in the library. */
+static void fz_set_interest(fz_handle_t *h, unsigned interest) {
+  int b;
+  if (!(interest & (XSOCK_READ | XSOCK_WRITE)))
+    interest = 0;
+  for (b = 0; b < FZ_MAXSEL; b++)
+    h->interest[b] = interest;
+}
+
 static void fz_reset_handle(fz_handle_t *h, xsock_t s) {
   h->s = s;
   h->reg = h->zombie = 0;
-  h->interest = 0;
+  fz_set_interest(h, 0);
   h->udata = NULL;
 }
 
@@ -173,7 +187,7 @@ static void fz_add(fz_handle_t *h, unsigned interest, void *udata) {
   }
   fz_agree(rc, 0);
   h->reg = 1;
-  h->interest = interest;
+  fz_set_interest(h, interest);
   h->udata = udata;
 }
 
@@ -190,7 +204,7 @@ static void fz_modify(fz_handle_t *h, unsigned interest, void *udata) {
     return;
   }
   fz_agree(rc, 0);
-  h->interest = interest;
+  fz_set_interest(h, interest);
   h->udata = udata;
 }
 
@@ -239,7 +253,8 @@ static void fz_wait(int timeout_ms) {
     FZ_CHECK(n >= 0 && n <= FZ_HANDLES);
     for (i = 0; i < n; i++) {
       int k = fz_find(evs[i].sock);
-      unsigned ev = evs[i].events, want = fz_h[k].interest;
+      unsigned ev = evs[i].events;
+      unsigned want = fz_h[k].interest[b] & (XSOCK_READ | XSOCK_WRITE);
       unsigned all = XSOCK_READ | XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP;
       FZ_CHECK(seen[b][k] == 0); /* one event per handle per wait */
       FZ_CHECK(evs[i].udata == fz_h[k].udata);
@@ -251,6 +266,8 @@ static void fz_wait(int timeout_ms) {
       if ((ev & XSOCK_ERROR) || ((ev & XSOCK_HANGUP) && (want & XSOCK_READ)))
         FZ_CHECK((ev & want) == want);
       seen[b][k] = ev;
+      if (fz_h[k].interest[b] & XSOCK_ONESHOT)
+        fz_h[k].interest[b] = 0; /* reported once: silent until modified */
     }
   }
   for (b = 1; b < fz_nsel; b++)
@@ -324,7 +341,8 @@ static void fz_reopen_pair(int k) {
 
 static void fz_step(uint8_t op, uint8_t a, uint8_t c) {
   fz_handle_t *h = &fz_h[a % FZ_HANDLES];
-  unsigned interest = c & (XSOCK_READ | XSOCK_WRITE);
+  unsigned interest = (c & (XSOCK_READ | XSOCK_WRITE)) |
+                      ((c & 0x10) ? (unsigned)XSOCK_ONESHOT : 0u);
   void *udata = fz_tag[(c >> 2) % FZ_HANDLES];
   size_t len = (size_t)(c + 1) * ((c & 0x80) ? 512u : 1u);
   switch (op % 12) {

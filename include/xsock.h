@@ -683,8 +683,22 @@ XSOCK_API int xsock_create_server(xsock_t *out, const char *host, int port,
  *  - One merged event per handle per wait, carrying its user data.
  *  - Interest 0 is allowed: the handle stays registered (add gives EEXIST,
  *    user data kept) but is silent, even on error or hangup, until
- *    modified. This is also the way to re-arm one-shot style (one system
- *    call per re-arm with epoll).
+ *    modified.
+ *  - One-shot: XSOCK_ONESHOT with XSOCK_READ and/or XSOCK_WRITE (at add or
+ *    modify) makes the registration report once. The wait that reports it
+ *    (any event, ERROR or HANGUP included) sets its interest to 0: it
+ *    stays registered, user data kept, and is silent until the next
+ *    xsock_selector_modify(). A modify re-arms it: with XSOCK_ONESHOT it
+ *    reports once more, without it the registration is persistent
+ *    (level-triggered) from then on. A re-arm that asks for what the
+ *    kernel still watches makes no system call (the backend leaves its
+ *    kernel entry armed and takes it out only if the kernel reports it
+ *    again while the interest is 0), so a re-arm costs one modify and,
+ *    on epoll and kqueue, no system call. That modify trusts the handle
+ *    to be the one reported: remove a handle before closing it. XSOCK_ONESHOT alone (no READ or WRITE) is interest
+ *    0. A handle that was not reported (the caller's array was full, a
+ *    wakeup ended the wait) stays armed. A modify before the report
+ *    replaces the interest, as for any registration.
  *  - No event is reported for a handle removed since the last wait, even
  *    if the OS gives its number to a new socket.
  *  - Threads: one thread owns a selector. Only xsock_selector_wakeup() may
@@ -698,7 +712,8 @@ enum {
   XSOCK_READ = 1u,   /**< interest and result: readable / acceptable */
   XSOCK_WRITE = 2u,  /**< interest and result: writable / connect finished */
   XSOCK_ERROR = 4u,  /**< result only: pending error on the handle */
-  XSOCK_HANGUP = 8u  /**< result only: peer will send no more (READ asked) */
+  XSOCK_HANGUP = 8u, /**< result only: peer will send no more (READ asked) */
+  XSOCK_ONESHOT = 16u /**< interest only: report once, then interest 0 */
 };
 
 /** What one wait reports for one handle. */
@@ -747,23 +762,27 @@ XSOCK_API int xsock_selector_open(xsock_selector_t **sel, int backend);
  * NULL is ignored. */
 XSOCK_API void xsock_selector_close(xsock_selector_t *sel);
 
-/** Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0) and user
- * data. XSOCK_EEXIST if s is registered already, XSOCK_EBADF for an
- * invalid or closed handle (also when a stale number now names one of the
- * selector's own handles, such as its wakeup channel or its epoll
- * descriptor: a selector never watches itself), XSOCK_ENOTSUP for a handle that cannot be
- * watched (a regular file, a directory; with the afd backend, a socket
- * whose base handle a layered Winsock provider hides), XSOCK_ERANGE for a
- * handle the select backend cannot hold, XSOCK_EINVAL for other event
- * bits. */
+/** Registers s with interest events (XSOCK_READ|XSOCK_WRITE, or 0, with
+ * XSOCK_ONESHOT or without) and user data. XSOCK_EEXIST if s is
+ * registered already, XSOCK_EBADF for an invalid or closed handle (also
+ * when a stale number now names one of the selector's own handles, such
+ * as its wakeup channel or its epoll descriptor: a selector never watches
+ * itself), XSOCK_ENOTSUP for a handle that cannot be watched (a regular
+ * file, a directory; with the afd backend, a socket whose base handle a
+ * layered Winsock provider hides), XSOCK_ERANGE for a handle the select
+ * backend cannot hold, XSOCK_EINVAL for other event bits, XSOCK_ENOMEM
+ * when memory runs out (on POSIX, where the registrations sit in a table
+ * indexed by descriptor, also for a descriptor of 2^24 or more). */
 XSOCK_API int xsock_selector_add(xsock_selector_t *sel, xsock_t s,
                                  unsigned events, void *udata);
 
-/** Changes interest and user data of a registered handle; XSOCK_ENOENT if
- * it is not registered. With the afd backend, an interest that returns
- * from 0 (or follows a close of the handle) looks the socket up again:
- * XSOCK_EBADF if the handle is no longer an open socket, XSOCK_ENOTSUP if
- * its base handle cannot be found; the registration is then unchanged. */
+/** Changes interest (the bits add takes) and user data of a registered
+ * handle, re-arming a one-shot registration; XSOCK_ENOENT if it is not
+ * registered, XSOCK_EINVAL for other event bits. With the afd backend, an
+ * interest that returns from 0 (or follows a close of the handle; not a
+ * one-shot re-arm) looks the socket up again: XSOCK_EBADF if the handle
+ * is no longer an open socket, XSOCK_ENOTSUP if its base handle cannot be
+ * found; the registration is then unchanged. */
 XSOCK_API int xsock_selector_modify(xsock_selector_t *sel, xsock_t s,
                                     unsigned events, void *udata);
 

@@ -42,6 +42,9 @@
 #define XSOCK_HAVE_EPOLL 0
 #define XSOCK_HAVE_KQUEUE 0
 #define XSOCK_HAVE_POLL 0
+/* SOCKETs are opaque numbers: the selector finds a registration through
+ * a hash map (src/common/handle_map.c). */
+#define XSOCK_HAVE_SMALL_HANDLES 0
 
 #else /* POSIX */
 
@@ -127,6 +130,9 @@
 #endif
 #define XSOCK_HAVE_WSAPOLL 0
 #define XSOCK_HAVE_AFD 0
+/* Descriptors are the lowest free small integers: the selector's
+ * registration table is indexed by the descriptor itself. */
+#define XSOCK_HAVE_SMALL_HANDLES 1
 
 #endif /* POSIX */
 

@@ -1,27 +1,95 @@
 /* SPDX-License-Identifier: MIT */
-/* The selector's handle -> slot map (contract in selector.h).
+/* The selector's registration slots and its handle -> slot map (contract
+ * in selector.h).
  *
- * Handles are small dense integers on POSIX and multiples of four on
- * Windows, so they are spread with a Fibonacci multiply before masking;
- * the table is kept at most half full, which keeps linear probe runs
- * short. Deletion shifts later entries of the run back instead of leaving
- * tombstones, so a long-lived selector with heavy churn never degrades. */
+ * POSIX descriptors are the lowest free small integers, so the table is
+ * indexed by the descriptor: no map, no free list, and a lookup is one
+ * bounds check. It grows by half (not by doubling) to the highest
+ * descriptor registered, which keeps the bytes per registration low; it
+ * only grows in add, never in a wait.
+ *
+ * Windows SOCKETs are opaque numbers (multiples of four, but not dense),
+ * so slots come from a free list and a hash map finds them: handles are
+ * spread with a Fibonacci multiply before masking, the table is kept at
+ * most half full, which keeps linear probe runs short, and deletion
+ * shifts later entries of the run back instead of leaving tombstones, so
+ * a long-lived selector with heavy churn never degrades. */
 #include "selector.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Resets a slot's fields for a new registration (or a free slot). */
+static void map__clear(xsock__reg_t *reg) {
+  reg->sock = XSOCK_INVALID;
+  reg->interest = 0;
+  reg->udata = NULL;
+  reg->pos = 0;
+  reg->flags = 0;
+}
+
+#if XSOCK_HAVE_SMALL_HANDLES
+
+int xsock__map_init(struct xsock_selector *sel) {
+  sel->regs = NULL;
+  sel->regs_cap = 0;
+  return 0;
+}
+
+int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s, uint32_t *slot) {
+  uint32_t want, cap, i;
+  xsock__reg_t *regs;
+  if (s < 0)
+    return xsock__fail(XSOCK_EBADF, 0);
+  if ((uint32_t)s >= XSOCK__MAX_REGS) {
+    /* Beyond any table a selector allocates. A number that names nothing
+     * is still XSOCK_EBADF, as for every closed handle. */
+    int family, type;
+    if (xsock__socket_kind(s, &family, &type) == XSOCK_EBADF)
+      return XSOCK_EBADF;
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  }
+  want = (uint32_t)s + 1;
+  if (want > sel->regs_cap) {
+    cap = sel->regs_cap ? sel->regs_cap : XSOCK__GROW_MIN;
+    while (cap < want)
+      cap += cap / 2;
+    regs = (xsock__reg_t *)xsock__grow_array(sel->regs, cap, sizeof *regs);
+    if (regs == NULL)
+      return xsock__fail(XSOCK_ENOMEM, 0);
+    for (i = sel->regs_cap; i < cap; i++) {
+      map__clear(&regs[i]);
+      regs[i].gen = 0;
+    }
+    sel->regs = regs;
+    sel->regs_cap = cap;
+  }
+  *slot = (uint32_t)s;
+  map__clear(&sel->regs[*slot]);
+  return 0;
+}
+
+void xsock__slot_free(struct xsock_selector *sel, uint32_t slot) {
+  map__clear(&sel->regs[slot]);
+  sel->regs[slot].gen++;
+}
+
+void xsock__map_free(struct xsock_selector *sel) {
+  free(sel->regs);
+  sel->regs = NULL;
+  sel->regs_cap = 0;
+}
+
+#else /* !XSOCK_HAVE_SMALL_HANDLES */
+
 static uint32_t map__home(const struct xsock_selector *sel, xsock_t s) {
-  /* The conversion is well defined for a negative int and for an
-   * unsigned SOCKET alike. */
+  /* The conversion is well defined for an unsigned SOCKET. */
   uint64_t k = (uint64_t)s * UINT64_C(0x9E3779B97F4A7C15);
   return (uint32_t)(k >> 32) & sel->map_mask;
 }
 
 uint32_t xsock__map_find(const struct xsock_selector *sel, xsock_t s) {
   uint32_t i, e;
-  if (sel->map == NULL)
-    return XSOCK__NO_SLOT;
   for (i = map__home(sel, s);; i = (i + 1) & sel->map_mask) {
     e = sel->map[i];
     if (e == 0)
@@ -38,7 +106,9 @@ static void map__put(struct xsock_selector *sel, uint32_t slot) {
   sel->map[i] = slot + 1;
 }
 
-int xsock__map_reserve(struct xsock_selector *sel, uint32_t count) {
+/* Makes room for count entries (load factor at most 1/2); XSOCK_ENOMEM
+ * leaves the map unchanged. */
+static int map__reserve(struct xsock_selector *sel, uint32_t count) {
   uint32_t cap = sel->map == NULL ? 0 : sel->map_mask + 1;
   uint32_t new_cap, *old = sel->map, slot;
   if ((uint64_t)count * 2 <= cap)
@@ -60,6 +130,53 @@ int xsock__map_reserve(struct xsock_selector *sel, uint32_t count) {
       map__put(sel, slot);
   free(old);
   return 0;
+}
+
+int xsock__map_init(struct xsock_selector *sel) {
+  sel->regs = NULL;
+  sel->regs_cap = 0;
+  sel->free_head = XSOCK__NO_SLOT;
+  sel->map = NULL;
+  /* The map exists from the start so that lookups never meet NULL. */
+  return map__reserve(sel, 1);
+}
+
+int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s, uint32_t *slot) {
+  int rc;
+  (void)s;
+  if ((rc = map__reserve(sel, sel->regs_used + 1)) < 0)
+    return rc;
+  if (sel->free_head == XSOCK__NO_SLOT) {
+    uint32_t cap = xsock__grow_cap(sel->regs_cap, sel->regs_cap + 1), i;
+    xsock__reg_t *regs =
+        (xsock__reg_t *)xsock__grow_array(sel->regs, cap, sizeof *regs);
+    if (regs == NULL)
+      return xsock__fail(XSOCK_ENOMEM, 0);
+    /* New slots go on the free list lowest first, so slots stay dense. */
+    for (i = cap; i-- > sel->regs_cap;) {
+      map__clear(&regs[i]);
+      regs[i].gen = 0;
+      regs[i].mem = NULL;
+      regs[i].next_free = sel->free_head;
+      sel->free_head = i;
+    }
+    sel->regs = regs;
+    sel->regs_cap = cap;
+  }
+  *slot = sel->free_head;
+  sel->free_head = sel->regs[*slot].next_free;
+  /* The backend's fields start empty for every registration. */
+  map__clear(&sel->regs[*slot]);
+  sel->regs[*slot].mem = NULL;
+  return 0;
+}
+
+void xsock__slot_free(struct xsock_selector *sel, uint32_t slot) {
+  xsock__reg_t *reg = &sel->regs[slot];
+  map__clear(reg);
+  reg->gen++;
+  reg->next_free = sel->free_head;
+  sel->free_head = slot;
 }
 
 void xsock__map_insert(struct xsock_selector *sel, uint32_t slot) {
@@ -87,4 +204,9 @@ void xsock__map_free(struct xsock_selector *sel) {
   free(sel->map);
   sel->map = NULL;
   sel->map_mask = 0;
+  free(sel->regs);
+  sel->regs = NULL;
+  sel->regs_cap = 0;
 }
+
+#endif /* XSOCK_HAVE_SMALL_HANDLES */

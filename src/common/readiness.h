@@ -18,7 +18,8 @@
  *    whatever the interest.
  *  - HANGUP with READ asked sets every asked bit too, so that a loop that
  *    checks only its own bit sees the end of the connection.
- *  - Interest 0 reports nothing, even an error or a hangup. */
+ *  - Interest 0 reports nothing, even an error or a hangup.
+ *  - interest may carry XSOCK_ONESHOT, which is no readiness bit. */
 #ifndef XSOCK_COMMON_READINESS_H
 #define XSOCK_COMMON_READINESS_H
 
@@ -26,6 +27,7 @@
 
 static inline unsigned xsock__ready_events(unsigned raw, unsigned interest) {
   unsigned ev;
+  interest &= XSOCK_READ | XSOCK_WRITE; /* not XSOCK_ONESHOT */
   if (!(interest & XSOCK_READ) && !(raw & XSOCK_ERROR))
     raw &= ~(unsigned)XSOCK_HANGUP;
   ev = raw & interest;

@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 
-#define SELECTOR__INTEREST (XSOCK_READ | XSOCK_WRITE)
+#define SELECTOR__INTEREST (XSOCK_READ | XSOCK_WRITE | XSOCK_ONESHOT)
 
 const char *xsock_backend_name(int backend) {
   switch (backend) {
@@ -36,9 +36,6 @@ const char *xsock_selector_backend(const xsock_selector_t *sel) {
   return sel == NULL ? NULL : xsock_backend_name(sel->backend->id);
 }
 
-static int selector__alloc_slot(xsock_selector_t *sel, uint32_t *slot);
-static void selector__free_slot(xsock_selector_t *sel, uint32_t slot);
-
 /* Registers the generic wakeup channel like any handle, but outside the
  * handle map, so that no call of the caller's can reach it. */
 static int selector__open_wakeup(xsock_selector_t *sel) {
@@ -50,13 +47,13 @@ static int selector__open_wakeup(xsock_selector_t *sel) {
   xsock__sel_own(sel, sel->wake.rd);
   if (sel->wake.wr != sel->wake.rd)
     xsock__sel_own(sel, sel->wake.wr);
-  if ((rc = selector__alloc_slot(sel, &slot)) < 0)
+  if ((rc = xsock__slot_alloc(sel, sel->wake.rd, &slot)) < 0)
     return rc;
   reg = &sel->regs[slot];
   reg->sock = sel->wake.rd;
   reg->interest = XSOCK_READ;
   if ((rc = sel->backend->add(sel, slot)) < 0) {
-    selector__free_slot(sel, slot);
+    xsock__slot_free(sel, slot);
     return rc;
   }
   sel->wake_slot = slot;
@@ -73,6 +70,7 @@ static int selector__start(xsock_selector_t *sel, const xsock__backend_t *b) {
   sel->wake.rd = sel->wake.wr = XSOCK_INVALID;
   sel->wake.pending = 0;
   sel->wake_slot = XSOCK__NO_SLOT;
+  sel->wake_in_wait = 0;
   if ((rc = b->init(sel)) < 0)
     return rc;
   if (b->wakeup != NULL || (rc = selector__open_wakeup(sel)) == 0)
@@ -96,10 +94,8 @@ int xsock_selector_open(xsock_selector_t **out, int backend) {
   sel = (xsock_selector_t *)XSOCK__OS(calloc)(1, sizeof *sel);
   if (sel == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  sel->free_head = XSOCK__NO_SLOT;
   sel->wake_slot = XSOCK__NO_SLOT;
-  /* The map exists from the start so that lookups never meet NULL. */
-  if (xsock__map_reserve(sel, 1) < 0) {
+  if (xsock__map_init(sel) < 0) {
     free(sel);
     return xsock__fail(XSOCK_ENOMEM, 0);
   }
@@ -118,7 +114,6 @@ int xsock_selector_open(xsock_selector_t **out, int backend) {
       break;
   }
   xsock__map_free(sel);
-  free(sel->regs);
   free(sel);
   if (!found)
     return xsock__fail(XSOCK_ENOTSUP, 0);
@@ -131,49 +126,7 @@ void xsock_selector_close(xsock_selector_t *sel) {
   sel->backend->destroy(sel);
   xsock__os_wakeup_close(&sel->wake);
   xsock__map_free(sel);
-  free(sel->regs);
   free(sel);
-}
-
-/* Takes a free slot, growing the table (the only place it moves). */
-static int selector__alloc_slot(xsock_selector_t *sel, uint32_t *slot) {
-  if (sel->free_head == XSOCK__NO_SLOT) {
-    uint32_t cap = xsock__grow_cap(sel->regs_cap, sel->regs_cap + 1), i;
-    xsock__reg_t *regs =
-        (xsock__reg_t *)xsock__grow_array(sel->regs, cap, sizeof *regs);
-    if (regs == NULL)
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    /* New slots go on the free list lowest first, so slots stay dense. */
-    for (i = cap; i-- > sel->regs_cap;) {
-      regs[i].sock = XSOCK_INVALID;
-      regs[i].interest = 0;
-      regs[i].udata = NULL;
-      regs[i].gen = 0;
-      regs[i].next_free = sel->free_head;
-      sel->free_head = i;
-    }
-    sel->regs = regs;
-    sel->regs_cap = cap;
-  }
-  *slot = sel->free_head;
-  sel->free_head = sel->regs[*slot].next_free;
-  /* The backend's fields start empty for every registration. */
-  sel->regs[*slot].pos = 0;
-  sel->regs[*slot].flags = 0;
-  sel->regs[*slot].mem = NULL;
-  return 0;
-}
-
-/* Returns a slot to the free list. The generation bump makes every token
- * a kernel still holds for it stale. */
-static void selector__free_slot(xsock_selector_t *sel, uint32_t slot) {
-  xsock__reg_t *reg = &sel->regs[slot];
-  reg->sock = XSOCK_INVALID;
-  reg->interest = 0;
-  reg->udata = NULL;
-  reg->gen++;
-  reg->next_free = sel->free_head;
-  sel->free_head = slot;
 }
 
 static int selector__check(xsock_selector_t *sel, xsock_t s, unsigned events) {
@@ -186,9 +139,15 @@ static int selector__check(xsock_selector_t *sel, xsock_t s, unsigned events) {
   return 0;
 }
 
+/* The interest a registration keeps: XSOCK_ONESHOT alone is interest 0,
+ * so that a nonzero interest always asks for READ or WRITE. */
+static unsigned selector__interest(unsigned events) {
+  return (events & (XSOCK_READ | XSOCK_WRITE)) ? events : 0u;
+}
+
 int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
                        void *udata) {
-  uint32_t slot = 0; /* set by selector__alloc_slot; gcc -O2 cannot see it */
+  uint32_t slot = 0; /* set by xsock__slot_take; gcc -O2 cannot see it */
   xsock__reg_t *reg;
   unsigned i;
   int rc = selector__check(sel, s, events);
@@ -206,17 +165,15 @@ int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
     return xsock__fail(XSOCK_ENOMEM, 0);
   /* Everything that can run out of memory happens before the kernel is
    * told, so a failure never needs to undo a kernel registration. */
-  if ((rc = xsock__map_reserve(sel, sel->regs_used + 1)) < 0)
-    return rc;
-  if ((rc = selector__alloc_slot(sel, &slot)) < 0)
+  if ((rc = xsock__slot_take(sel, s, &slot)) < 0)
     return rc;
   reg = &sel->regs[slot];
   reg->sock = s;
-  reg->interest = events;
+  reg->interest = selector__interest(events);
   reg->udata = udata;
   rc = sel->backend->add(sel, slot);
   if (rc < 0) {
-    selector__free_slot(sel, slot);
+    xsock__slot_free(sel, slot);
     return rc;
   }
   xsock__map_insert(sel, slot);
@@ -228,22 +185,22 @@ int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,
                           void *udata) {
   uint32_t slot;
   unsigned old;
-  int rc = selector__check(sel, s, events);
-  if (rc < 0)
-    return rc;
+  /* selector__check's tests, each returning at once, so that the path to
+   * the tail call below needs no stack frame. */
+  if (XSOCK__UNLIKELY(sel == NULL))
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (XSOCK__UNLIKELY(s == XSOCK_INVALID))
+    return xsock__fail(XSOCK_EBADF, 0);
+  if (XSOCK__UNLIKELY(events & ~(unsigned)SELECTOR__INTEREST))
+    return xsock__fail(XSOCK_EINVAL, 0);
   slot = xsock__map_find(sel, s);
-  if (slot == XSOCK__NO_SLOT)
+  if (XSOCK__UNLIKELY(slot == XSOCK__NO_SLOT))
     return xsock__fail(XSOCK_ENOENT, 0);
   old = sel->regs[slot].interest;
-  sel->regs[slot].interest = events;
-  rc = sel->backend->modify(sel, slot, old);
-  if (rc < 0) {
-    /* The backend left its kernel state as it was; so does the table. */
-    sel->regs[slot].interest = old;
-    return rc;
-  }
-  sel->regs[slot].udata = udata;
-  return 0;
+  sel->regs[slot].interest = (uint16_t)selector__interest(events);
+  /* The backend stores udata, or puts the interest back on failure
+   * (xsock__modified), so this is a tail call. */
+  return sel->backend->modify(sel, slot, old, udata);
 }
 
 int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
@@ -259,7 +216,7 @@ int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
    * longer knows must not stay registered here, and the new generation
    * keeps any late kernel report of it from reaching the caller. */
   xsock__map_erase(sel, slot);
-  selector__free_slot(sel, slot);
+  xsock__slot_free(sel, slot);
   sel->regs_used--;
   return rc < 0 ? rc : 0;
 }
@@ -287,7 +244,7 @@ static inline int selector__wait_once(xsock_selector_t *sel, xsock_event_t *evs,
   int n;
   sel->woken = 0;
   n = sel->backend->wait(sel, evs, max, timeout_ms);
-  return n > 0 ? selector__take_wakeup(sel, evs, n) : n;
+  return n > 0 && !sel->wake_in_wait ? selector__take_wakeup(sel, evs, n) : n;
 }
 
 /* Every wait that is not the common case: a positive timeout, which must

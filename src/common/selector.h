@@ -3,8 +3,9 @@
  * its backends (src/posix/sel_*.c, src/win32/sel_*.c). Documented here
  * once; backends do not repeat it.
  *
- * The front end owns argument checks, the registration table (a dense,
- * slot-indexed array of xsock__reg_t plus a map from handle to slot), the
+ * The front end owns argument checks, the registration table (an array of
+ * xsock__reg_t indexed by slot: on POSIX the slot is the descriptor itself,
+ * on Windows a dense slot found through a map from handle to slot), the
  * wait loop (EINTR, early returns, the deadline) and the generic wakeup
  * channel: an internal registration of the OS's wakeup handle (an eventfd
  * or pipe on POSIX, a loopback socket pair on Windows) with interest READ,
@@ -41,6 +42,17 @@
  *    removes the entry and drops the report) or the interest returns, but
  *    must then give the kernel the new interest with a call that would
  *    notice a different file under the same number.
+ *  - interest may carry XSOCK_ONESHOT, always with READ or WRITE (the
+ *    front end stores XSOCK_ONESHOT alone as 0). A wait that stores an
+ *    event for such a registration calls xsock__reg_fire(), which sets
+ *    its interest to 0; from then on the rule above holds. A backend whose
+ *    kernel entry stays armed (lazy disarm) notes that the interest went
+ *    to 0 by a report, and a modify that asks for exactly what the kernel
+ *    still watches then makes no system call: the caller promised, by
+ *    re-arming instead of removing, that the handle is the one reported.
+ *    Every other modify to a nonzero interest still reaches the kernel.
+ *    A registration that asks for nothing new and was not reported (a
+ *    full caller array, a dropped event) keeps its interest.
  *  - remove succeeds when the handle was already closed; the front end
  *    frees the slot whatever remove returns.
  *  - wait performs ONE kernel wait with timeout_ms (< 0 forever, 0 poll) and
@@ -56,7 +68,11 @@
  *    (EVFILT_USER, PostQueuedCompletionStatus) sets it, and its wait then
  *    sets sel->woken itself. It must be async-signal-safe on POSIX and
  *    thread-safe everywhere. With NULL the front end uses the generic
- *    channel.
+ *    channel; a backend whose wait recognises that channel's registration
+ *    (sel->wake.rd, known before its add) at no cost per event may drain
+ *    it there (xsock__os_wakeup_drain, sel->woken = 1, no event stored)
+ *    and sets sel->wake_in_wait in init, which spares the front end its
+ *    search of every wait's events.
  */
 #ifndef XSOCK_COMMON_SELECTOR_H
 #define XSOCK_COMMON_SELECTOR_H
@@ -68,18 +84,22 @@
 
 /* One registration. Lives in sel->regs[slot]; the array may move when it
  * grows (only in add), so backends keep slots or tokens, never pointers.
- * The last three fields belong to the backend; the front end zeroes them
- * before add and never reads them. */
+ * pos, flags and mem belong to the backend; the front end zeroes them
+ * before add and never reads them. 24 bytes on 64-bit POSIX, where the
+ * table is indexed by descriptor (bytes per registration are a target of
+ * docs/benchmarks.md). */
 typedef struct xsock__reg {
-  xsock_t sock;      /* XSOCK_INVALID when the slot is free */
-  unsigned interest; /* XSOCK_READ | XSOCK_WRITE, or 0 */
   void *udata;
-  uint32_t gen; /* bumped whenever the slot is freed */
-  uint32_t next_free;
-  uint32_t pos;   /* backend: its position in the backend's dense array */
-  uint32_t flags; /* backend: its own per-registration bits */
-  void *mem;      /* backend: per-socket memory it allocates and frees
-                     itself, which may outlive a cancelled request */
+  xsock_t sock;      /* XSOCK_INVALID when the slot is free */
+  uint32_t gen;      /* bumped whenever the slot is freed */
+  uint32_t pos;      /* backend: its position in the backend's dense array */
+  uint16_t interest; /* XSOCK_READ | XSOCK_WRITE (| XSOCK_ONESHOT), or 0 */
+  uint16_t flags;    /* backend: its own per-registration bits */
+#if !XSOCK_HAVE_SMALL_HANDLES
+  uint32_t next_free; /* the free list's next slot */
+  void *mem;          /* backend: per-socket memory it allocates and frees
+                         itself, which may outlive a cancelled request */
+#endif
 } xsock__reg_t;
 
 struct xsock_selector;
@@ -92,9 +112,12 @@ typedef struct xsock__backend {
   void (*destroy)(struct xsock_selector *sel);
   int (*add)(struct xsock_selector *sel, uint32_t slot);
   /* Called after sel->regs[slot].interest was updated; old_interest is
-   * what it was. */
+   * what it was. It ends through xsock__modified(), which stores udata on
+   * success and puts the old interest back on failure (the front end
+   * tail-calls modify, so that a modify that makes no system call costs
+   * no stack frame there). */
   int (*modify)(struct xsock_selector *sel, uint32_t slot,
-                unsigned old_interest);
+                unsigned old_interest, void *udata);
   int (*remove)(struct xsock_selector *sel, uint32_t slot);
   int (*wait)(struct xsock_selector *sel, xsock_event_t *evs, int max,
               int timeout_ms);
@@ -131,14 +154,19 @@ struct xsock_selector {
   xsock__reg_t *regs;
   uint32_t regs_cap;  /* slots allocated */
   uint32_t regs_used; /* live registrations, the wakeup's included */
+#if !XSOCK_HAVE_SMALL_HANDLES
   uint32_t free_head; /* first free slot, or UINT32_MAX */
   /* handle -> slot map, open addressing with linear probing. */
   uint32_t *map;     /* slot + 1, 0 = empty */
   uint32_t map_mask; /* capacity - 1 (capacity a power of two) */
+#endif
   int woken;         /* set when a wait drained a wakeup; the front end
                         clears it before each wait */
   xsock__wakeup_t wake; /* rd is XSOCK_INVALID with a native wakeup */
   uint32_t wake_slot;   /* its registration, or XSOCK__NO_SLOT */
+  int wake_in_wait;     /* set by a backend's init when its wait drains the
+                           generic wakeup itself (and never stores its
+                           event), so that the front end need not look */
   xsock_t own[XSOCK__OWN_MAX]; /* handles the selector opened itself */
   unsigned own_count;
 };
@@ -196,6 +224,28 @@ static inline xsock__reg_t *
 xsock__reg_by_token(const struct xsock_selector *sel, uint64_t token) {
   xsock__reg_t *reg = &sel->regs[(uint32_t)token];
   return XSOCK__LIKELY(reg->gen == (uint32_t)(token >> 32)) ? reg : NULL;
+}
+
+/* How every backend's modify ends (rc its result): the new user data is
+ * stored on success; on failure the interest goes back to old, since the
+ * backend left its kernel state as it was and a failing call changes
+ * nothing. */
+static inline int xsock__modified(struct xsock_selector *sel, uint32_t slot,
+                                  unsigned old, void *udata, int rc) {
+  if (XSOCK__LIKELY(rc == 0))
+    sel->regs[slot].udata = udata;
+  else
+    sel->regs[slot].interest = (uint16_t)old;
+  return rc;
+}
+
+/* A wait stored an event for reg: a one-shot registration becomes silent
+ * (interest 0) until modified. Returns 1 when it did. */
+static inline int xsock__reg_fire(xsock__reg_t *reg) {
+  if (XSOCK__LIKELY(!(reg->interest & XSOCK_ONESHOT)))
+    return 0;
+  reg->interest = 0;
+  return 1;
 }
 
 /* The normalisation every backend applies to what its OS reported is
@@ -256,23 +306,66 @@ XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_wsapoll;
 XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_afd;
 #endif
 
-/* ---- handle -> slot map (src/common/handle_map.c) ----
- * Open addressing with linear probing and backward-shift deletion (no
- * tombstones, so lookups never slow down after many removes). An entry
- * holds slot + 1; its key is sel->regs[slot].sock, so the map stores no
- * copy of the handle. Only add/modify/remove use it, never wait. */
+/* ---- slots and the handle -> slot map (src/common/handle_map.c) ----
+ * POSIX (XSOCK_HAVE_SMALL_HANDLES): the slot of descriptor s is s, the
+ * table grows to hold the highest descriptor registered, and there is no
+ * map and no free list. Windows: slots are taken from a free list, lowest
+ * first, and found through a map with open addressing, linear probing and
+ * backward-shift deletion (no tombstones, so lookups never slow down after
+ * many removes); an entry holds slot + 1, its key is sel->regs[slot].sock.
+ * Only add/modify/remove use these, never wait. */
 
-/* The slot registered for s, or XSOCK__NO_SLOT. */
+/* The slot of the caller's registration of s, or XSOCK__NO_SLOT (never the
+ * wakeup's). */
+#if XSOCK_HAVE_SMALL_HANDLES
+static inline uint32_t xsock__map_find(const struct xsock_selector *sel,
+                                       xsock_t s) {
+  uint32_t slot = (uint32_t)s; /* a negative s lands far above regs_cap */
+  return slot < sel->regs_cap && sel->regs[slot].sock == s &&
+                 slot != sel->wake_slot
+             ? slot
+             : XSOCK__NO_SLOT;
+}
+#else
 XSOCK__INTERNAL uint32_t xsock__map_find(const struct xsock_selector *sel,
                                          xsock_t s);
+#endif
 
-/* Makes room for count entries (load factor at most 1/2); XSOCK_ENOMEM
- * leaves the map unchanged. Called before insert so that insert cannot
- * fail. */
-XSOCK__INTERNAL int xsock__map_reserve(struct xsock_selector *sel,
-                                       uint32_t count);
+/* Everything that can run out of memory before a registration of s: a
+ * slot for it (its fields reset, backend ones zeroed) and room for it in
+ * the map. XSOCK_ENOMEM leaves everything unchanged (on POSIX also for an
+ * open descriptor of XSOCK__MAX_REGS or more), XSOCK_EBADF for a negative
+ * descriptor or a closed one of XSOCK__MAX_REGS or more. */
+XSOCK__INTERNAL int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s,
+                                      uint32_t *slot);
 
-/* Inserts sel->regs[slot].sock -> slot; room must have been reserved. */
+/* Gives a slot back; the generation bump makes every token a kernel
+ * still holds for it stale. Its map entry must be gone. */
+XSOCK__INTERNAL void xsock__slot_free(struct xsock_selector *sel,
+                                      uint32_t slot);
+
+#if XSOCK_HAVE_SMALL_HANDLES
+/* The common case of xsock__slot_alloc, inline: a descriptor the table
+ * already covers (free, as the caller checked). */
+static inline int xsock__slot_take(struct xsock_selector *sel, xsock_t s,
+                                   uint32_t *slot) {
+  if (XSOCK__LIKELY((uint32_t)s < sel->regs_cap)) {
+    xsock__reg_t *reg = &sel->regs[(uint32_t)s];
+    reg->pos = 0;
+    reg->flags = 0;
+    *slot = (uint32_t)s;
+    return 0;
+  }
+  return xsock__slot_alloc(sel, s, slot);
+}
+
+/* No map on POSIX. */
+#define xsock__map_insert(sel, slot) ((void)(sel), (void)(slot))
+#define xsock__map_erase(sel, slot) ((void)(sel), (void)(slot))
+#else
+#define xsock__slot_take xsock__slot_alloc
+
+/* Inserts sel->regs[slot].sock -> slot; slot_alloc reserved the room. */
 XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
                                        uint32_t slot);
 
@@ -280,7 +373,12 @@ XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
  * still hold its handle. */
 XSOCK__INTERNAL void xsock__map_erase(struct xsock_selector *sel,
                                       uint32_t slot);
+#endif
 
+/* Sets up an empty table (and map) for xsock_selector_open. */
+XSOCK__INTERNAL int xsock__map_init(struct xsock_selector *sel);
+
+/* Frees the table and the map. */
 XSOCK__INTERNAL void xsock__map_free(struct xsock_selector *sel);
 
 #endif /* XSOCK_COMMON_SELECTOR_H */

@@ -24,6 +24,14 @@
  *    "disarm, read, re-arm" costs one system call per event, as a raw
  *    EPOLLONESHOT re-arm does, and a deferred entry is never trusted to
  *    name the same file later.
+ *  - XSOCK_ONESHOT is a lazy disarm of the same kind: the wait that
+ *    reports a one-shot registration sets its interest to 0 and leaves
+ *    the level-triggered entry armed. If the kernel reports it again
+ *    before a re-arm, it leaves the set as above; a re-arm that asks for
+ *    what the entry still watches makes no system call at all (the
+ *    caller vouches for the handle by re-arming instead of removing it).
+ *    So a handler that reads until EAGAIN and re-arms costs no system
+ *    call, where EPOLLONESHOT would cost one MOD per re-arm.
  *  - A stale token that fires is an entry the kernel holds for a file that
  *    can no longer be named (closed while registered, kept open by a dup
  *    or a forked child): DEL needs the number, which is gone. Level-
@@ -52,49 +60,68 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 /* In a registration's flags: the descriptor is in the kernel set; the low
- * bits are the XSOCK_READ/XSOCK_WRITE interest the kernel was given. */
+ * bits are the interest the kernel was given (XSOCK_READ/XSOCK_WRITE, and
+ * XSOCK_ONESHOT as the caller gave it). EPOLL__FIRED: a one-shot report
+ * set the interest to 0 and the kernel entry was left armed (see the
+ * notes). */
 #define EPOLL__IN_SET 0x100u
+#define EPOLL__FIRED 0x200u
+#define EPOLL__KERNEL (EPOLL__IN_SET | XSOCK_READ | XSOCK_WRITE)
 
 typedef struct epoll__state {
   int epfd;
-  uint32_t cap; /* entries of evs */
-  struct epoll_event *evs;
 } epoll__state_t;
+
+/* The kernel's events are collected in the caller's own array (see
+ * epoll__wait), which must therefore hold one struct epoll_event in each
+ * xsock_event_t (12 bytes in 16 on x86-64, 16 in 16 elsewhere). */
+typedef char epoll__fits[sizeof(struct epoll_event) <= sizeof(xsock_event_t)
+                             ? 1
+                             : -1];
+
+/* The wakeup channel's kernel token: its slot with a generation that no
+ * registration has (the top bit flipped), so that the wait meets it on
+ * the rare path for stale tokens and never pays a test per event. */
+#define EPOLL__WAKE_GEN 0x80000000u
 
 static int epoll__init(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
   int rc;
   if (st == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
-  st->cap = xsock__grow_cap(0, 1);
-  st->evs = (struct epoll_event *)xsock__grow_array(NULL, st->cap,
-                                                    sizeof *st->evs);
-  if (st->evs == NULL) {
-    free(st);
-    return xsock__fail(XSOCK_ENOMEM, 0);
-  }
   st->epfd = epoll_create1(EPOLL_CLOEXEC);
   if (st->epfd < 0) {
     rc = xsock__errno_fail();
-    free(st->evs);
     free(st);
     return rc;
   }
   xsock__sel_own(sel, st->epfd);
   sel->impl = st;
+  sel->wake_in_wait = 1;
   return 0;
 }
 
 static void epoll__destroy(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   close(st->epfd);
-  free(st->evs);
   free(st);
   sel->impl = NULL;
+}
+
+/* The epoll events an interest asks for, by its READ/WRITE bits. */
+static const uint32_t epoll__events[4] = {
+    0, EPOLLIN | EPOLLRDHUP, EPOLLOUT, EPOLLIN | EPOLLRDHUP | EPOLLOUT};
+
+/* The error of a failed epoll_ctl (errno), out of line. */
+static XSOCK__NOINLINE int epoll__ctl_fail(void) {
+  if (errno == EPERM)
+    return xsock__fail(XSOCK_ENOTSUP, EPERM);
+  return xsock__errno_fail();
 }
 
 /* Gives the kernel one registration with the given interest. */
@@ -103,49 +130,37 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   const xsock__reg_t *reg = &sel->regs[slot];
   struct epoll_event ev;
-  ev.events = 0;
-  if (interest & XSOCK_READ)
-    ev.events |= EPOLLIN | EPOLLRDHUP;
-  if (interest & XSOCK_WRITE)
-    ev.events |= EPOLLOUT;
+  ev.events = epoll__events[interest & (XSOCK_READ | XSOCK_WRITE)];
   ev.data.u64 = xsock__reg_token(sel, slot);
-  if (XSOCK__OS(epoll_ctl)(st->epfd, op, reg->sock, op == EPOLL_CTL_DEL ? NULL : &ev) == 0)
+  if (XSOCK__UNLIKELY(reg->sock == sel->wake.rd))
+    ev.data.u64 ^= (uint64_t)EPOLL__WAKE_GEN << 32;
+  if (XSOCK__LIKELY(XSOCK__OS(epoll_ctl)(st->epfd, op, reg->sock,
+                                         op == EPOLL_CTL_DEL ? NULL : &ev) == 0))
     return 0;
-  if (errno == EPERM)
-    return xsock__fail(XSOCK_ENOTSUP, EPERM);
-  return xsock__errno_fail();
+  return epoll__ctl_fail();
 }
 
-/* Grows the event array so that one wait can collect an event for every
- * registration (the wakeup's included); a wait never allocates. Failure
- * is not an error: a smaller array only spreads events over more waits. */
-static void epoll__grow(epoll__state_t *st, uint32_t regs) {
-  struct epoll_event *evs;
-  uint32_t cap;
-  if (regs <= st->cap)
-    return;
-  cap = xsock__grow_cap(st->cap, regs);
-  evs = (struct epoll_event *)xsock__grow_array(st->evs, cap, sizeof *evs);
-  if (evs != NULL) {
-    st->evs = evs;
-    st->cap = cap;
-  }
-}
-
-/* Puts a registration into the kernel set with its current interest.
- * EEXIST means the kernel still holds this open file under an older
- * registration: it was closed while registered and a dup (or a fork) kept
- * it open, and now the same file is back under this number. Its
- * registration is taken over with MOD, so the old token (dropped as
- * stale) is replaced by this one. */
-static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
+/* Finishes putting a registration into the kernel set, given what its
+ * EPOLL_CTL_ADD returned. EEXIST means the kernel still holds this open
+ * file under an older registration: it was closed while registered and a
+ * dup (or a fork) kept it open, and now the same file is back under this
+ * number. Its registration is taken over with MOD, so the old token
+ * (dropped as stale) is replaced by this one. Any other failure is the
+ * caller's, never retried. */
+static int epoll__arm_after(struct xsock_selector *sel, uint32_t slot,
+                            int rc) {
   xsock__reg_t *reg = &sel->regs[slot];
-  int rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
   if (rc == XSOCK_EEXIST)
     rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
   if (rc == 0)
     reg->flags = EPOLL__IN_SET | reg->interest;
   return rc;
+}
+
+/* Puts a registration into the kernel set with its current interest. */
+static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
+  return epoll__arm_after(
+      sel, slot, epoll__ctl(sel, EPOLL_CTL_ADD, slot, sel->regs[slot].interest));
 }
 
 /* Takes a registration out of the kernel set. A handle closed while
@@ -166,8 +181,13 @@ static int epoll__leave(struct xsock_selector *sel, uint32_t slot) {
 
 static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
-  int rc;
-  if ((rc = epoll__arm(sel, slot)) < 0)
+  int rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
+  /* The common case first: a new descriptor with an interest. */
+  if (XSOCK__LIKELY(rc == 0) && XSOCK__LIKELY(reg->interest != 0)) {
+    reg->flags = (uint16_t)(EPOLL__IN_SET | reg->interest);
+    return 0;
+  }
+  if ((rc = epoll__arm_after(sel, slot, rc)) < 0)
     return rc;
   if (reg->interest == 0) {
     /* Checked like a real add (the kernel took it, so a descriptor epoll
@@ -177,17 +197,15 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
       return rc;
     reg->flags = 0;
   }
-  epoll__grow((epoll__state_t *)sel->impl, sel->regs_used + 1);
   return 0;
 }
 
-static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
-                         unsigned old) {
+/* A modify that reaches the kernel (see the notes): MOD, or ADD for a
+ * registration out of the set. Out of line, so that the modifies that
+ * make no system call stay a few instructions. */
+static int epoll__modify_kernel(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
-  (void)old;
-  if (reg->interest == 0)
-    return 0; /* deferred: see the notes */
   if (!(reg->flags & EPOLL__IN_SET))
     return epoll__arm(sel, slot);
   rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
@@ -199,6 +217,28 @@ static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
   if (rc == 0)
     reg->flags = EPOLL__IN_SET | reg->interest;
   return rc;
+}
+
+static XSOCK__NOINLINE int epoll__modify_slow(struct xsock_selector *sel,
+                                              uint32_t slot, unsigned old,
+                                              void *udata) {
+  return xsock__modified(sel, slot, old, udata,
+                         epoll__modify_kernel(sel, slot));
+}
+
+static int epoll__modify(struct xsock_selector *sel, uint32_t slot,
+                         unsigned old, void *udata) {
+  xsock__reg_t *reg = &sel->regs[slot];
+  if (reg->interest == 0 || /* deferred: see the notes */
+      ((reg->flags & EPOLL__FIRED) &&
+       (reg->flags & EPOLL__KERNEL) ==
+           (EPOLL__IN_SET | (reg->interest & EPOLL__KERNEL)))) {
+    if (reg->interest != 0) /* a one-shot re-arm, no system call */
+      reg->flags = (uint16_t)(EPOLL__IN_SET | reg->interest);
+    reg->udata = udata;
+    return 0;
+  }
+  return epoll__modify_slow(sel, slot, old, udata);
 }
 
 static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -250,50 +290,94 @@ static inline unsigned epoll__raw(uint32_t e) {
          ((e & (EPOLLHUP | EPOLLRDHUP)) ? XSOCK_HANGUP : 0u);
 }
 
+/* Everything but the common case of one kernel event: a stale token (the
+ * wakeup's, or an entry no registration names), a registration whose
+ * kernel entry is not exactly its interest (a deferred interest 0), and
+ * an error or hangup. Returns the events to store, or 0 to drop it. */
+static XSOCK__NOINLINE unsigned epoll__rare(struct xsock_selector *sel,
+                                            uint64_t token, uint32_t e,
+                                            int *stale) {
+  xsock__reg_t *reg = xsock__reg_by_token(sel, token);
+  if (reg == NULL) {
+    if ((uint32_t)token == sel->wake_slot &&
+        (uint32_t)(token >> 32) ==
+            (sel->regs[sel->wake_slot].gen ^ EPOLL__WAKE_GEN)) {
+      xsock__os_wakeup_drain(&sel->wake);
+      sel->woken = 1;
+    } else {
+      *stale = 1; /* an entry no registration names: see the notes */
+    }
+    return 0;
+  }
+  if (reg->interest == 0) {
+    /* A deferred interest 0 (see the notes): leave the set now. */
+    epoll__leave(sel, (uint32_t)token);
+    return 0;
+  }
+  return xsock__ready_events(epoll__raw(e), reg->interest);
+}
+
+/* Plain readiness (EPOLLIN 0x1 and EPOLLOUT 0x4 only, Linux's values) as
+ * XSOCK_* bits, looked up: one load instead of four operations. */
+static const unsigned char epoll__plain[8] = {
+    0, XSOCK_READ, 0, 0, XSOCK_WRITE, XSOCK_READ | XSOCK_WRITE, 0, 0};
+
+/* epoll_wait writes its events straight into the caller's array, which
+ * holds them (epoll__fits): at its end, max * (sizeof(xsock_event_t) -
+ * sizeof(struct epoll_event)) bytes in, so that converting them in place
+ * from the first to the last never overwrites one not read yet (event k
+ * of the output ends at byte 16(k+1), at or before where kernel event
+ * k+1 starts, 4 max + 12(k+1), since k < max; with 16-byte epoll events
+ * the two arrays coincide). A dropped event just leaves its place to the
+ * next. So a wait needs no buffer of its own, copies each event once,
+ * and its memory does not grow with the registrations. */
 static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                        int timeout_ms) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
-  const struct epoll_event *kev = st->evs;
-  int n, i, out = 0, stale = 0;
-  n = XSOCK__OS(epoll_wait)(st->epfd, st->evs, max < (int)st->cap ? max : (int)st->cap,
+  unsigned char *kev =
+      (unsigned char *)evs +
+      (size_t)max * (sizeof(xsock_event_t) - sizeof(struct epoll_event));
+  xsock__reg_t *regs = sel->regs; /* nothing here moves the table */
+  xsock_event_t *out = evs;
+  int n, i, stale = 0;
+  n = XSOCK__OS(epoll_wait)(st->epfd, (struct epoll_event *)(void *)kev, max,
                  timeout_ms);
   if (XSOCK__UNLIKELY(n < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {
-    xsock__reg_t *reg = xsock__reg_by_token(sel, kev[i].data.u64);
-    unsigned raw, ev;
-    if (XSOCK__UNLIKELY(reg == NULL)) {
-      stale = 1; /* an entry no registration names: see the notes */
+    struct epoll_event e;
+    xsock__reg_t *reg;
+    unsigned ev;
+    /* memcpy, not a cast: the array is the caller's xsock_event_t[]. */
+    memcpy(&e, kev + (size_t)i * sizeof e, sizeof e);
+    reg = &regs[(uint32_t)e.data.u64];
+    /* A live token (xsock__reg_by_token, inlined) of a registration with
+     * a nonzero interest, which the kernel then watches exactly (a nonzero
+     * interest is set only by add and modify, which give it to the kernel;
+     * the one exception, a handle rebuild could not add back, is in no
+     * kernel set), reporting plain readiness: whatever it says is wanted. */
+    if (XSOCK__LIKELY(reg->gen == (uint32_t)(e.data.u64 >> 32) &&
+                      reg->interest != 0 &&
+                      !(e.events & ~(uint32_t)(EPOLLIN | EPOLLOUT)))) {
+      ev = (EPOLLIN == 0x1 && EPOLLOUT == 0x4) ? epoll__plain[e.events]
+                                               : epoll__raw(e.events);
+    } else if ((ev = epoll__rare(sel, e.data.u64, e.events, &stale)) == 0) {
       continue;
     }
-    raw = epoll__raw(kev[i].events);
-    if (XSOCK__LIKELY(reg->flags == (EPOLL__IN_SET | reg->interest))) {
-      /* The kernel watches exactly the (nonzero) interest, so whatever it
-       * reports is wanted; only an error or hangup needs the full rule
-       * (which drops a hangup that a registration without READ does not
-       * see). */
-      ev = raw;
-      if (raw & (XSOCK_ERROR | XSOCK_HANGUP) &&
-          (ev = xsock__ready_events(raw, reg->interest)) == 0)
-        continue;
-    } else if (reg->interest == 0) {
-      /* A deferred interest 0 (see the notes): leave the set now. */
-      epoll__leave(sel, (uint32_t)(reg - sel->regs));
-      continue;
-    } else if ((ev = xsock__ready_events(raw, reg->interest)) == 0) {
-      continue;
-    }
-    evs[out].sock = reg->sock;
-    evs[out].events = ev;
-    evs[out].udata = reg->udata;
+    /* The slot is the descriptor (XSOCK_HAVE_SMALL_HANDLES). */
+    out->sock = (xsock_t)(uint32_t)e.data.u64;
+    out->events = ev;
+    out->udata = reg->udata;
     out++;
+    if (xsock__reg_fire(reg))
+      reg->flags |= EPOLL__FIRED;
   }
   if (XSOCK__UNLIKELY(stale)) {
     int rc = epoll__rebuild(sel);
-    if (rc < 0 && out == 0)
+    if (rc < 0 && out == evs)
       return rc;
   }
-  return out;
+  return (int)(out - evs);
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_epoll = {

@@ -12,6 +12,10 @@
  *    every modify hands the kernel EV_ADD for each filter it wants (which
  *    looks the number up again, so a new file under an old number is
  *    watched) and EV_DELETE for each filter it no longer wants.
+ *  - XSOCK_ONESHOT disarms lazily: the wait that reports a one-shot
+ *    registration leaves its knotes armed (KQUEUE__FIRED). A re-arm that
+ *    asks for the same filters then makes no system call; a report that
+ *    comes before the re-arm queues their deletes, like a modify to 0.
  *  - A change whose errno the caller must see (EV_ADD: add, and a modify
  *    that asks for a filter) goes to the kernel at once, with EV_RECEIPT:
  *    every change then comes back as an EV_ERROR entry whose data is its
@@ -265,14 +269,23 @@ static int kqueue__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int kqueue__modify(struct xsock_selector *sel, uint32_t slot,
-                          unsigned old) {
+                          unsigned old, void *udata) {
   xsock__reg_t *reg = &sel->regs[slot];
+  unsigned fired = reg->flags & KQUEUE__FIRED;
   int rc;
-  (void)old;
-  if (reg->interest != 0 && (rc = kqueue__arm(sel, slot, reg->interest)) < 0)
-    return rc;
+  if (fired) {
+    reg->flags &= ~KQUEUE__FIRED;
+    /* A one-shot re-arm that asks for the knotes still armed. */
+    if (reg->interest != 0 &&
+        (reg->flags & KQUEUE__BOTH) == (reg->interest & KQUEUE__BOTH))
+      return xsock__modified(sel, slot, old, udata, 0);
+  }
+  if (reg->interest != 0 && (rc = kqueue__arm(sel, slot, reg->interest)) < 0) {
+    reg->flags |= fired; /* the knotes are as they were */
+    return xsock__modified(sel, slot, old, udata, rc);
+  }
   kqueue__disarm_later(sel, slot, reg->flags & KQUEUE__BOTH & ~reg->interest);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int kqueue__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -355,10 +368,19 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
   }
   /* The merged bits through the one rule; an event left empty is dropped. */
   for (i = 0; i < out; i++) {
-    unsigned ev = xsock__ready_events(evs[i].events,
-                                      sel->regs[st->slots[i]].interest);
-    if (ev == 0)
+    xsock__reg_t *reg = &sel->regs[st->slots[i]];
+    unsigned ev = xsock__ready_events(evs[i].events, reg->interest);
+    if (ev == 0) {
+      /* A one-shot registration reported again before its re-arm: its
+       * knotes go now (with the next kevent()). */
+      if (reg->flags & KQUEUE__FIRED) {
+        kqueue__disarm_later(sel, st->slots[i], reg->flags & KQUEUE__BOTH);
+        reg->flags &= ~KQUEUE__FIRED;
+      }
       continue;
+    }
+    if (xsock__reg_fire(reg))
+      reg->flags |= KQUEUE__FIRED;
     evs[kept] = evs[i];
     evs[kept++].events = ev;
   }

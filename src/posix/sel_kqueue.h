@@ -16,6 +16,8 @@
  * handle is a datagram socket. */
 #define KQUEUE__BOTH (XSOCK_READ | XSOCK_WRITE)
 #define KQUEUE__DGRAM 0x100u
+/* A one-shot report set the interest to 0 and left the knotes armed. */
+#define KQUEUE__FIRED 0x200u
 
 /* Batching needs EV_RECEIPT, to tell each change's errno apart in a call
  * that carries older changes too. Without it every change goes at once. */

@@ -8,6 +8,8 @@
  *    so add, modify and remove are O(1).
  *  - POLLERR, POLLHUP and POLLNVAL are reported even when not asked for;
  *    interest 0 sets the entry's fd to -1, which poll skips entirely.
+ *  - A one-shot registration that is reported gets fd -1 at once: poll
+ *    has no kernel state, so disarming costs nothing.
  *  - POLLNVAL means the descriptor was closed while registered; it is
  *    reported as ERROR|HANGUP so that the caller removes it.
  *  - A peer's FIN is POLLRDHUP on Linux (asked for with POLLIN); elsewhere
@@ -87,11 +89,10 @@ static int poll__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int poll__modify(struct xsock_selector *sel, uint32_t slot,
-                        unsigned old) {
+                        unsigned old, void *udata) {
   poll__state_t *st = (poll__state_t *)sel->impl;
-  (void)old;
   poll__set(&st->fds[sel->regs[slot].pos], &sel->regs[slot]);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int poll__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -109,29 +110,42 @@ static int poll__remove(struct xsock_selector *sel, uint32_t slot) {
 static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                       int timeout_ms) {
   poll__state_t *st = (poll__state_t *)sel->impl;
-  uint32_t i, k;
-  int left, out = 0;
+  const struct pollfd *fds = st->fds;
+  uint32_t start = st->next < st->n ? st->next : 0, i, end;
+  int left, out = 0, pass;
   left = XSOCK__OS(poll)(st->fds, st->n, timeout_ms);
   if (XSOCK__UNLIKELY(left < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
-  i = st->next < st->n ? st->next : 0;
-  for (k = 0; k < st->n && left > 0; k++, i = i + 1 < st->n ? i + 1 : 0) {
-    short re = st->fds[i].revents;
-    const xsock__reg_t *reg;
-    if (re == 0)
-      continue;
-    if (out == max) {
-      st->next = i;
-      return out;
-    }
-    left--;
-    reg = &sel->regs[st->slots[i]];
-    evs[out].sock = reg->sock;
-    evs[out].events = xsock__ready_events(xsock__poll_raw(re), reg->interest);
-    evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
-  }
+  /* From where the last full scan stopped to the end, then the rest: two
+   * plain loops that stop after the last ready entry, with no wrap-around
+   * test per entry. */
   st->next = 0;
+  for (pass = 0; pass < 2 && left > 0; pass++) {
+    i = pass ? 0 : start;
+    end = pass ? start : st->n;
+    for (; i < end; i++) {
+      xsock__reg_t *reg;
+      unsigned ev;
+      if (XSOCK__LIKELY(fds[i].revents == 0))
+        continue;
+      if (out == max) {
+        st->next = i;
+        return out;
+      }
+      reg = &sel->regs[st->slots[i]];
+      ev = xsock__ready_events(xsock__poll_raw(fds[i].revents), reg->interest);
+      if (ev != 0) {
+        evs[out].sock = reg->sock;
+        evs[out].events = ev;
+        evs[out].udata = reg->udata;
+        out++;
+        if (xsock__reg_fire(reg))
+          st->fds[i].fd = -1; /* silent until modify sets it again */
+      }
+      if (--left == 0)
+        break;
+    }
+  }
   return out;
 }
 

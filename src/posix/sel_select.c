@@ -122,13 +122,13 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int select__modify(struct xsock_selector *sel, uint32_t slot,
-                          unsigned old) {
+                          unsigned old, void *udata) {
   select__state_t *st = (select__state_t *)sel->impl;
   const xsock__reg_t *reg = &sel->regs[slot];
   select__watch(st, reg);
   if (old && !reg->interest)
     select__lower_max(sel, reg->sock);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -153,7 +153,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
   if ((rc = XSOCK__OS(poll)(st->pfds, k, 0)) < 0 && errno == EINTR)
     return XSOCK_EINTR;
   for (i = 0; i < k; i++) {
-    const xsock__reg_t *reg = &sel->regs[st->pslots[i]];
+    xsock__reg_t *reg = &sel->regs[st->pslots[i]];
     int fd = reg->sock;
     unsigned raw = rc > 0 ? xsock__poll_raw(st->pfds[i].revents) : 0;
     if (from_select) {
@@ -163,41 +163,61 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     evs[out].sock = fd;
     evs[out].events = xsock__ready_events(raw, reg->interest);
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events == 0)
+      continue;
+    out++;
+    if (xsock__reg_fire(reg)) {
+      /* Silent until modified; maxfd may stay high, which costs nothing
+       * but a longer scan in the kernel. */
+      FD_CLR(fd, &st->rmaster);
+      FD_CLR(fd, &st->wmaster);
+    }
   }
   return out;
 }
 
+/* Puts entry j of the registration order into the classifying poll. */
+static void select__take(select__state_t *st, const xsock__reg_t *reg,
+                         uint32_t k, uint32_t slot) {
+  st->pfds[k].fd = reg->sock;
+  st->pfds[k].events = xsock__poll_events(reg->interest);
+  st->pfds[k].revents = 0;
+  st->pslots[k] = slot;
+}
+
 /* Collects into pfds, in registration order from st->next, at most max
  * watched entries: those select found ready (from_select, stopping after
- * the left ready bits), or all of them. Returns how many. */
+ * the left ready bits), or all of them. Returns how many. Two plain loops
+ * (from st->next to the end, then the rest), no wrap-around per entry. */
 static uint32_t select__collect(struct xsock_selector *sel, int max, int left,
                                 int from_select) {
   select__state_t *st = (select__state_t *)sel->impl;
-  uint32_t j = st->next < st->n ? st->next : 0, c, k = 0;
-  for (c = 0; c < st->n && (!from_select || left > 0);
-       c++, j = j + 1 < st->n ? j + 1 : 0) {
-    const xsock__reg_t *reg = &sel->regs[st->order[j]];
-    int hits = 0;
-    if (!reg->interest)
-      continue;
-    if (from_select) {
-      hits = (FD_ISSET(reg->sock, &st->rset) != 0) +
-             (FD_ISSET(reg->sock, &st->wset) != 0);
-      if (!hits)
-        continue;
-    }
-    if (k == (uint32_t)max) {
-      st->next = j;
-      return k;
-    }
-    left -= hits;
-    st->pfds[k].fd = reg->sock;
-    st->pfds[k].events = xsock__poll_events(reg->interest);
-    st->pfds[k].revents = 0;
-    st->pslots[k++] = st->order[j];
-  }
+  uint32_t start = st->next < st->n ? st->next : 0, j, end, k = 0;
+  int pass;
   st->next = 0;
+  for (pass = 0; pass < 2 && (!from_select || left > 0); pass++) {
+    j = pass ? 0 : start;
+    end = pass ? start : st->n;
+    for (; j < end; j++) {
+      const xsock__reg_t *reg = &sel->regs[st->order[j]];
+      int hits = 0;
+      if (!reg->interest)
+        continue;
+      if (from_select) {
+        hits = (FD_ISSET(reg->sock, &st->rset) != 0) +
+               (FD_ISSET(reg->sock, &st->wset) != 0);
+        if (XSOCK__LIKELY(!hits))
+          continue;
+      }
+      if (k == (uint32_t)max) {
+        st->next = j;
+        return k;
+      }
+      select__take(st, reg, k++, st->order[j]);
+      if (from_select && (left -= hits) <= 0)
+        break;
+    }
+  }
   return k;
 }
 

@@ -25,6 +25,9 @@
  *    registration's requests without a report; so does a request the
  *    driver refuses at submission (a closed handle). Only a modify that
  *    finds an open socket under the number again, or a remove, follows.
+ *  - A one-shot registration that is reported is simply not re-queued:
+ *    its request completed, so nothing is in flight until a modify queues
+ *    it again, without looking the socket up again (AFD__FIRED).
  *  - The native wakeup is a packet posted to the port with its own key;
  *    sel->wake.pending makes a storm of wakeups post one packet. */
 #include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
@@ -48,6 +51,7 @@
 /* A registration's flags. */
 #define AFD__STREAM 1u /* a stream (TCP) socket */
 #define AFD__CLOSED 2u /* closed under us: no request until modified */
+#define AFD__FIRED 4u  /* a one-shot report set the interest to 0 */
 
 typedef struct afd__state {
   xsock__afd_nt_t nt;
@@ -242,7 +246,7 @@ static int afd__add(struct xsock_selector *sel, uint32_t slot) {
   return 0;
 }
 
-static int afd__modify(struct xsock_selector *sel, uint32_t slot,
+static int afd__change(struct xsock_selector *sel, uint32_t slot,
                        unsigned old) {
   afd__state_t *st = (afd__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
@@ -257,12 +261,20 @@ static int afd__modify(struct xsock_selector *sel, uint32_t slot,
     return 0;
   }
   /* Nothing in flight: the number may name another socket by now (closed
-   * under us, or silent with interest 0), so look it up again. */
-  if ((old == 0 || (reg->flags & AFD__CLOSED)) &&
+   * under us, or silent with interest 0), so look it up again; a one-shot
+   * re-arm vouches for the handle (selector.h) and does not. */
+  if (((old == 0 && !(reg->flags & AFD__FIRED)) ||
+       (reg->flags & AFD__CLOSED)) &&
       (rc = afd__rebase(reg, req)) < 0)
     return rc;
+  reg->flags &= ~AFD__FIRED;
   afd__queue(sel, slot);
   return 0;
+}
+
+static int afd__modify(struct xsock_selector *sel, uint32_t slot,
+                       unsigned old, void *udata) {
+  return xsock__modified(sel, slot, old, udata, afd__change(sel, slot, old));
 }
 
 static int afd__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -318,12 +330,18 @@ static int afd__reap(struct xsock_selector *sel, ULONG n, xsock_event_t *evs,
     }
     if (status != XSOCK__AFD_STATUS_SUCCESS)
       got = XSOCK__AFD_ABORT; /* the driver failed the poll itself */
-    if (reg->interest)
-      afd__queue(sel, (uint32_t)req->token);
     evs[out].events = xsock__ready_events(xsock__afd_raw(got), reg->interest);
     evs[out].sock = reg->sock;
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events != 0) {
+      out++;
+      /* A reported one-shot registration is not re-armed: the request
+       * that just completed was its last until a modify. */
+      if (xsock__reg_fire(reg))
+        reg->flags |= AFD__FIRED;
+    }
+    if (reg->interest)
+      afd__queue(sel, (uint32_t)req->token);
   }
   return out;
 }

@@ -128,12 +128,9 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int select__modify(struct xsock_selector *sel, uint32_t slot,
-                          unsigned old) {
+                          unsigned old, void *udata) {
   /* The sets are built from the interest at each wait. */
-  (void)sel;
-  (void)slot;
-  (void)old;
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int select__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -224,7 +221,7 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     return 0;
   rc = XSOCK__OS(WSAPoll)(st->pfds, (ULONG)k, 0);
   for (i = 0; i < k; i++) {
-    const xsock__reg_t *reg = &sel->regs[st->order[st->pidx[i]]];
+    xsock__reg_t *reg = &sel->regs[st->order[st->pidx[i]]];
     unsigned m = st->mark[st->pidx[i]], raw = 0;
     if (rc != SOCKET_ERROR)
       raw = xsock__wsapoll_raw(st->pfds[i].revents,
@@ -238,7 +235,11 @@ static int select__classify(struct xsock_selector *sel, xsock_event_t *evs,
     evs[out].sock = reg->sock;
     evs[out].events = xsock__ready_events(raw, reg->interest);
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events == 0)
+      continue;
+    out++;
+    /* A one-shot registration leaves the next wait's sets by itself. */
+    (void)xsock__reg_fire(reg);
   }
   return out;
 }

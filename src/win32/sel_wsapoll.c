@@ -32,6 +32,9 @@
  *    failure is reported at every wait, level-triggered.
  *  - Nothing here reads SO_ERROR, so xsock_connect_result() still finds
  *    a refused connect's error.
+ *  - A one-shot registration that is reported is quieted in place the way
+ *    a parked writer is (below), since the scan is still walking the
+ *    array; its modify gives the entry its socket back, or unlinks it.
  *  - POLLHUP (the peer's FIN) comes whatever events asks for, but only a
  *    READ registration sees a hangup (src/common/readiness.h). A WRITE-only
  *    registration that WSAPoll names with POLLHUP and nothing else has a
@@ -224,6 +227,19 @@ static void wsapoll__update_candidate(struct xsock_selector *sel,
   }
 }
 
+/* Silences a one-shot registration that was just reported, in place, as a
+ * parked entry is (pointed at the wakeup socket with no events): the scan
+ * is still walking the array, so the entry cannot leave it now. A modify
+ * gives it its socket back or unlinks it. It is no connect candidate
+ * while its interest is 0. */
+static void wsapoll__quiet(struct xsock_selector *sel, xsock__reg_t *reg) {
+  wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
+  WSAPOLLFD *pfd = &st->pfds[reg->pos - 1];
+  pfd->fd = (SOCKET)sel->wake.rd;
+  pfd->events = 0;
+  wsapoll__update_candidate(sel, reg);
+}
+
 static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
@@ -242,10 +258,9 @@ static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
 }
 
 static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
-                           unsigned old) {
+                           unsigned old, void *udata) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
-  (void)old;
   if (reg->flags & WSAPOLL__PARKED)
     wsapoll__unpark(sel, reg);
   if (!reg->interest) {
@@ -254,10 +269,12 @@ static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,
   } else if (!reg->pos) {
     wsapoll__link(sel, slot);
   } else {
+    /* The socket too: a reported one-shot entry was quieted. */
+    st->pfds[reg->pos - 1].fd = (SOCKET)reg->sock;
     st->pfds[reg->pos - 1].events = xsock__wsapoll_events(reg->interest);
   }
   wsapoll__update_candidate(sel, reg);
-  return 0;
+  return xsock__modified(sel, slot, old, udata, 0);
 }
 
 static int wsapoll__remove(struct xsock_selector *sel, uint32_t slot) {
@@ -355,7 +372,11 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
         xsock__wsapoll_raw(re, (reg->flags & WSAPOLL__STREAM) != 0),
         reg->interest);
     evs[out].udata = reg->udata;
-    out += evs[out].events != 0;
+    if (evs[out].events == 0)
+      continue;
+    out++;
+    if (xsock__reg_fire(reg))
+      wsapoll__quiet(sel, reg);
   }
   st->next = 0;
   return out;

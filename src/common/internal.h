@@ -59,7 +59,19 @@
  * tree): the call itself in the shipped library, an entry of a table of
  * function pointers in the test build. */
 #ifdef XSOCK_TEST_HOOKS
+/* The last entries of both OS tables: every allocation the library makes
+ * (the selector and its arrays). */
+#define XSOCK__OS_CALLS_ALLOC                                                  \
+  void *(*calloc)(size_t count, size_t size);                                  \
+  void *(*realloc)(void *p, size_t size);
 #include "os_calls.h"
+/* The table the test build calls through; tests may change any entry.
+ * Plain extern, never XSOCK__INTERNAL: a test must reach it in the
+ * drop-in too, whose internal names are static. */
+extern xsock__os_calls_t xsock__os_calls;
+/* The wrappers of the real calls the table starts with, so that a fake
+ * can pass a call on. */
+extern const xsock__os_calls_t xsock__os_calls_real;
 #define XSOCK__OS(name) (xsock__os_calls.name)
 /* The real allocator, the table's first calloc and realloc entries
  * (src/common/grow.c). */

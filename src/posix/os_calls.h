@@ -65,19 +65,8 @@ typedef struct xsock__os_calls {
                 struct kevent *events, int nevents,
                 const struct timespec *timeout);
 #endif
-  /* Every allocation the library makes (the selector and its arrays). */
-  void *(*calloc)(size_t count, size_t size);
-  void *(*realloc)(void *p, size_t size);
+  XSOCK__OS_CALLS_ALLOC /* internal.h: the entries both OSes share */
 } xsock__os_calls_t;
-
-/* The table the test build calls through; tests may change any entry.
- * Plain extern, never XSOCK__INTERNAL: a test must reach it in the
- * drop-in too, whose internal names are static. */
-extern xsock__os_calls_t xsock__os_calls;
-
-/* The wrappers of the real calls the table starts with, so that a fake
- * can pass a call on. */
-extern const xsock__os_calls_t xsock__os_calls_real;
 
 #endif /* XSOCK_TEST_HOOKS */
 

@@ -50,7 +50,14 @@
  *    ready); that is XSOCK_ENOTSUP.
  *  - A refused connect reports EPOLLOUT|EPOLLERR|EPOLLHUP (plus EPOLLIN
  *    and EPOLLRDHUP); nothing here reads the pending error, so
- *    xsock_connect_result() still finds it. */
+ *    xsock_connect_result() still finds it.
+ *  - struct epoll_event is 12 bytes on x86 (packed) and 16 elsewhere
+ *    (64-bit data aligned to 8), while xsock_event_t is 16 bytes on 64-bit
+ *    targets and 12 on 32-bit ones. Where the kernel's event fits (x86-64,
+ *    i386, aarch64, s390x) the wait collects into the caller's array;
+ *    where it does not (32-bit ARM, PowerPC, MIPS, RISC-V) it collects into
+ *    a buffer grown in add to one event per registration, as kqueue's is
+ *    (see epoll__wait). */
 #include "config.h" /* before the guard: it defines XSOCK_HAVE_* */
 #if XSOCK_HAVE_EPOLL
 
@@ -73,16 +80,18 @@
 #define EPOLL__FIRED 0x200u
 #define EPOLL__KERNEL (EPOLL__IN_SET | XSOCK_READ | XSOCK_WRITE)
 
+/* True where one struct epoll_event fits in one xsock_event_t, so that
+ * the wait collects the kernel's events in the caller's own array (see
+ * epoll__wait). A constant: the other path is compiled out. */
+#define EPOLL__IN_PLACE (sizeof(struct epoll_event) <= sizeof(xsock_event_t))
+
 typedef struct epoll__state {
   int epfd;
+  /* Only where !EPOLL__IN_PLACE: the kernel's events, room for one per
+   * registration (the wakeup's included), grown in add. */
+  struct epoll_event *kevs;
+  uint32_t kevs_cap;
 } epoll__state_t;
-
-/* The kernel's events are collected in the caller's own array (see
- * epoll__wait), which must therefore hold one struct epoll_event in each
- * xsock_event_t (12 bytes in 16 on x86-64, 16 in 16 elsewhere). */
-typedef char epoll__fits[sizeof(struct epoll_event) <= sizeof(xsock_event_t)
-                             ? 1
-                             : -1];
 
 /* The wakeup channel's kernel token: its slot with a generation that no
  * registration has (the top bit flipped), so that the wait meets it on
@@ -109,6 +118,7 @@ static int epoll__init(struct xsock_selector *sel) {
 static void epoll__destroy(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   close(st->epfd);
+  free(st->kevs);
   free(st);
   sel->impl = NULL;
 }
@@ -179,9 +189,31 @@ static int epoll__leave(struct xsock_selector *sel, uint32_t slot) {
   return 0;
 }
 
+/* Where the kernel's events do not fit in the caller's array: room in
+ * the buffer for one more registration than there are, so that a wait
+ * collects every event the kernel set can hold (each registration has
+ * one entry there) and never allocates. Taken before the kernel is told,
+ * so a failure has nothing to undo. */
+static XSOCK__NOINLINE int epoll__grow(struct xsock_selector *sel) {
+  epoll__state_t *st = (epoll__state_t *)sel->impl;
+  uint32_t want = sel->regs_used + 1, cap;
+  void *p;
+  if (want <= st->kevs_cap)
+    return 0;
+  cap = xsock__grow_cap(st->kevs_cap, want);
+  if ((p = xsock__grow_array(st->kevs, cap, sizeof *st->kevs)) == NULL)
+    return xsock__fail(XSOCK_ENOMEM, 0);
+  st->kevs = (struct epoll_event *)p;
+  st->kevs_cap = cap;
+  return 0;
+}
+
 static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
-  int rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
+  int rc;
+  if (!EPOLL__IN_PLACE && (rc = epoll__grow(sel)) < 0)
+    return rc;
+  rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
   /* The common case first: a new descriptor with an interest. */
   if (XSOCK__LIKELY(rc == 0) && XSOCK__LIKELY(reg->interest != 0)) {
     reg->flags = (uint16_t)(EPOLL__IN_SET | reg->interest);
@@ -322,24 +354,35 @@ static XSOCK__NOINLINE unsigned epoll__rare(struct xsock_selector *sel,
 static const unsigned char epoll__plain[8] = {
     0, XSOCK_READ, 0, 0, XSOCK_WRITE, XSOCK_READ | XSOCK_WRITE, 0, 0};
 
-/* epoll_wait writes its events straight into the caller's array, which
- * holds them (epoll__fits): at its end, max * (sizeof(xsock_event_t) -
- * sizeof(struct epoll_event)) bytes in, so that converting them in place
- * from the first to the last never overwrites one not read yet (event k
- * of the output ends at byte 16(k+1), at or before where kernel event
- * k+1 starts, 4 max + 12(k+1), since k < max; with 16-byte epoll events
- * the two arrays coincide). A dropped event just leaves its place to the
- * next. So a wait needs no buffer of its own, copies each event once,
- * and its memory does not grow with the registrations. */
+/* Where EPOLL__IN_PLACE holds, epoll_wait writes its events straight
+ * into the caller's array: at its end, max * (X - E) bytes in (X and E
+ * the sizes of xsock_event_t and struct epoll_event), so that converting
+ * them in place from the first to the last never overwrites one not read
+ * yet (event k of the output ends at byte X(k+1), at or before where
+ * kernel event k+1 starts, max(X - E) + E(k+1), since k < max; where the
+ * sizes are equal the two arrays coincide). A dropped event just leaves
+ * its place to the next. So a wait needs no buffer of its own, copies
+ * each event once, and its memory does not grow with the registrations.
+ * Elsewhere the kernel fills the buffer epoll__grow keeps: at most one
+ * event per registration, which is every event the kernel set can report
+ * but those of entries no registration names (see the notes), so the
+ * caller sees the same events as where the array is used in place. */
 static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                        int timeout_ms) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
-  unsigned char *kev =
-      (unsigned char *)evs +
-      (size_t)max * (sizeof(xsock_event_t) - sizeof(struct epoll_event));
+  unsigned char *kev;
   xsock__reg_t *regs = sel->regs; /* nothing here moves the table */
   xsock_event_t *out = evs;
   int n, i, stale = 0;
+  if (EPOLL__IN_PLACE) {
+    kev = (unsigned char *)evs +
+          (size_t)max * (sizeof(xsock_event_t) - sizeof(struct epoll_event));
+  } else {
+    /* The wakeup's registration alone makes kevs_cap at least 1. */
+    kev = (unsigned char *)st->kevs;
+    if ((uint32_t)max > st->kevs_cap)
+      max = (int)st->kevs_cap;
+  }
   n = XSOCK__OS(epoll_wait)(st->epfd, (struct epoll_event *)(void *)kev, max,
                  timeout_ms);
   if (XSOCK__UNLIKELY(n < 0))
@@ -348,7 +391,7 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     struct epoll_event e;
     xsock__reg_t *reg;
     unsigned ev;
-    /* memcpy, not a cast: the array is the caller's xsock_event_t[]. */
+    /* memcpy, not a cast: the array may be the caller's xsock_event_t[]. */
     memcpy(&e, kev + (size_t)i * sizeof e, sizeof e);
     reg = &regs[(uint32_t)e.data.u64];
     /* A live token (xsock__reg_by_token, inlined) of a registration with

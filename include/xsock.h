@@ -31,6 +31,27 @@
  *    calls that create a handle (xsock_socket, xsock_socketpair,
  *    xsock_selector_open, xsock_resolve, xsock_create_connection,
  *    xsock_create_server) give XSOCK_ENOTINIT before it, on every OS.
+ *
+ * ABI: the layouts a caller depends on, in bytes (size/alignment), on
+ * every target; tests/test_sizes.c asserts them, at compile time too.
+ * Only the pointer size and the OS change them: no public struct holds a
+ * 64-bit integer, whose alignment differs between 32-bit ABIs.
+ *
+ * | type                  | POSIX 64 | POSIX 32 | Windows 64 | Windows 32 |
+ * |-----------------------|----------|----------|------------|------------|
+ * | xsock_t               | 4/4      | 4/4      | 8/8        | 4/4        |
+ * | xsock_ssize_t         | 8        | 4        | 8          | 4          |
+ * | xsock_event_t         | 16/8     | 12/4     | 24/8       | 12/4       |
+ * | xsock_addr_t          | 120/4    | 120/4    | 120/4      | 120/4      |
+ * | xsock_iovec_t         | 16/8     | 8/4      | 16/8       | 8/4        |
+ * | xsock_frame_decoder_t | 88/8     | 52/4     | 88/8       | 52/4       |
+ * | xsock_frame_encoder_t | 56/8     | 32/4     | 56/8       | 32/4       |
+ *
+ * POSIX 64 is Linux on x86_64, aarch64 and s390x (glibc or musl), macOS
+ * and the BSDs; POSIX 32 is Linux on armhf, i386 and powerpc; Windows is
+ * MinGW-w64 (gcc or clang) and MSVC. The fields of each struct come in the
+ * order declared, with no padding but at the end (and, in xsock_event_t
+ * on Windows 64, before udata).
  */
 #ifndef XSOCK_H
 #define XSOCK_H

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: MIT
+# Cross-compiling xsock for Linux on 32-bit PowerPC (big-endian) with Debian's cross compiler
+# (packages gcc-powerpc-linux-gnu and libc6-dev-powerpc-cross), the tests run under
+# qemu-user (qemu-ppc). Use:
+#   cmake -S . -B build-powerpc \
+#         -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/powerpc-linux-gnu.cmake \
+#         -DXSOCK_CMOCKA_SOURCE_DIR=<CMocka source tree>
+# ci/qemu.sh powerpc does all of this.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR powerpc)
+set(XSOCK_CROSS_TRIPLE powerpc-linux-gnu)
+set(XSOCK_QEMU_ARCH ppc)
+# The 32-bit big-endian target: byte order and 32-bit sizes together.
+include("${CMAKE_CURRENT_LIST_DIR}/qemu-linux-common.cmake")

@@ -9,7 +9,9 @@
 # checks that are not CMocka suites (tests/bare) the backend mask or the
 # layout verdict they print, and for the example tests (tests/examples)
 # the driver's verdict "driver: <example> passed", and for the soak tests
-# (tests/soak) "soak: passed". So a program which
+# (tests/soak) "soak: passed", and for the vendoring check (tests/vendor,
+# native builds only) its program's "vendored xsock VERSION works". So a
+# program which
 # exits 0 without running (a 32-bit .exe under a 64-bit Wine, a missing
 # DLL, a binary for the wrong machine) is never counted as tested.
 count_run() { # dir log ctest-exit label
@@ -26,7 +28,7 @@ count_run() { # dir log ctest-exit label
   if [ -f "$last" ]; then
     silent=$(awk '
       /^[0-9]+\/[0-9]+ Test: / { name = $3; seen = 0; next }
-      /\[  PASSED  \]|\[  FAILED  \]|backend mask 0x[0-9a-f]+:|source layout: ok|^driver: [a-z_]+ passed|^soak: passed/ { seen = 1 }
+      /\[  PASSED  \]|\[  FAILED  \]|backend mask 0x[0-9a-f]+:|source layout: ok|^driver: [a-z_]+ passed|^soak: passed|^vendored xsock [0-9.]+ works/ { seen = 1 }
       /^Test Passed\./ { if (!seen) { print name > "/dev/stderr"; n++ } }
       END { print n + 0 }
     ' "$last")

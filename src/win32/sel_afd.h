@@ -67,6 +67,20 @@ typedef struct xsock__afd_poll {
   LONG status;
 } xsock__afd_poll_t;
 
+/* The layouts the driver reads, checked at compile time for 32- and
+ * 64-bit Windows (a 32-bit build cannot run here, so it must not build
+ * wrong): IO_STATUS_BLOCK is two words; AFD_POLL_INFO is 32 bytes either
+ * way, its 8-byte aligned timeout padding the 32-bit one's end. */
+typedef char xsock__afd_iosb_size[sizeof(xsock__afd_iosb_t) ==
+                                          2 * sizeof(void *)
+                                      ? 1
+                                      : -1];
+typedef char xsock__afd_poll_size[sizeof(xsock__afd_poll_t) == 32 &&
+                                          offsetof(xsock__afd_poll_t,
+                                                   handle) == 16
+                                      ? 1
+                                      : -1];
+
 /* The ntdll entry points, found at run time with GetProcAddress so that
  * no import library for ntdll is needed (MinGW, clang and MSVC alike).
  * Each selector keeps its own copy: the library has no global state. */

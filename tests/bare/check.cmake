@@ -7,7 +7,9 @@
 #   MODE=single_tu  (test single_tu) every source glued into one translation
 #                   unit, as an amalgamated drop-in file is: two files that
 #                   define the same static name or macro fail here.
-# Other inputs: SRC (the xsock tree), BIN (a scratch folder), CC, PLATFORM
+# Other inputs: SRC (the xsock tree), BIN (a scratch folder), CC, CC_ARGS
+# (a list: what the toolchain gives the compiler on every command, such as
+# clang's --target, --sysroot and linker choice), PLATFORM
 # (posix | win32), LIBS (a list, e.g. ws2_32;iphlpapi), EMULATOR (a list,
 # empty when native), BACKENDS (the names CMake expects), and for bare
 # CMAKE_SMOKE (the CMake-built smoke program).
@@ -42,7 +44,7 @@ if(cc_name STREQUAL "cl")
     list(APPEND cmd "${lib}.lib")
   endforeach()
 else()
-  set(cmd "${CC}" -std=c99 -O2 -Wall -Wextra -Werror)
+  set(cmd "${CC}" ${CC_ARGS} -std=c99 -O2 -Wall -Wextra -Werror)
   foreach(dir IN LISTS incs)
     list(APPEND cmd "-I${dir}")
   endforeach()

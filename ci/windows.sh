@@ -1,20 +1,35 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The Windows leg, run on Linux: cross-compile xsock and its tests with
-# MinGW-w64 (x86_64), Debug and Release (in BUILD_DIR/release), and run the
-# tests of both under Wine through ctest.
+# The Windows legs, run on Linux: cross-compile xsock, its tests and the
+# examples with MinGW-w64, Debug and Release (in BUILD_DIR/release), with
+# warnings as errors, and run the tests of both under Wine through ctest.
 #
-#   ci/windows.sh [BUILD_DIR]      (default: build-mingw in the repository)
+#   ci/windows.sh [BUILD_DIR] [TARGET]   (default: build-mingw, x86_64)
+#     TARGET  x86_64  MinGW-w64 gcc, 64-bit: leg windows-wine
+#             clang   clang and lld for x86_64-w64-mingw32 (llvm-mingw,
+#                     MSYS2 CLANG64): leg windows-clang-wine
+#             i686    MinGW-w64 gcc, 32-bit: leg windows-i686, built and
+#                     checked but not run (see below)
 #
-# Installs gcc-mingw-w64-x86-64 and wine64 with apt-get when they are
-# missing, fetches CMocka's source (ci/cmocka-source.sh), configures with
-# cmake/toolchains/mingw-w64-x86_64.cmake, builds with warnings as errors,
-# runs ctest under Wine, then runs the echo demo (examples/) under Wine on
-# every Windows backend. The last line is
-#   windows-wine: N tests, M passed
+# Installs the compiler and wine64 with apt-get when they are missing,
+# fetches CMocka's source (ci/cmocka-source.sh), configures with the
+# target's file in cmake/toolchains, builds, runs ctest under Wine, then
+# runs the echo demo (examples/) under Wine on every Windows backend. The
+# last line is
+#   LEG: N tests, M passed          (x86_64, clang)
+#   windows-i686: N checks, M passed
 # Exit status: 0 all passed; 1 a failure (build, test, timeout); 3 the leg
 # could not run here (no apt-get, install failed, no Wine) -- but 1 when
 # CI=true, where "not run" must fail the job.
+#
+# 32-bit Windows programs cannot run here: this machine's Wine is 64-bit
+# only (wine32 cannot be installed beside it, and once installed it breaks
+# the wine command for 64-bit programs too), and a 32-bit .exe under it
+# exits 0 having run nothing. So the i686 leg builds the library, every
+# test and every example, checks that each is a 32-bit x86 program, and
+# counts as its checks the two builds (whose tests/test_sizes.c asserts
+# the 32-bit layouts at compile time) and the programs checked; the tests
+# run on Windows itself in the CI matrix (MSYS2 MINGW32, MSVC Win32).
 #
 # Wine is prepared (ci/wine.sh) the way that measured fast and hang-free:
 # a private prefix in the build directory, WINEDEBUG=-all, no mono/gecko, a
@@ -27,25 +42,38 @@ set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$repo/build-mingw}
+target=${2:-x86_64}
+# Per target: the leg's name, the toolchain file, the compiler and its
+# Debian package, and the COFF machine of every program (8664 x86-64,
+# 014c i386).
+case $target in
+  x86_64) leg=windows-wine toolchain=mingw-w64-x86_64 cc=x86_64-w64-mingw32-gcc
+          cc_pkgs=gcc-mingw-w64-x86-64 machine=8664 ;;
+  clang) leg=windows-clang-wine toolchain=clang-mingw-w64-x86_64 cc=clang
+         cc_pkgs="clang lld gcc-mingw-w64-x86-64" machine=8664 ;;
+  i686) leg=windows-i686 toolchain=mingw-w64-i686 cc=i686-w64-mingw32-gcc
+        cc_pkgs=gcc-mingw-w64-i686 machine=014c ;;
+  *) echo "usage: ci/windows.sh [BUILD_DIR] [x86_64|clang|i686]" >&2; exit 2 ;;
+esac
 # Wine wants an absolute WINEPREFIX, and the prefix lives in the build dir.
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 leg_timeout=${XSOCK_WINE_LEG_TIMEOUT:-2400}
 ctest_timeout=${XSOCK_WINE_CTEST_TIMEOUT:-1200}
 
-log() { printf 'windows-wine: %s\n' "$*" >&2; }
+log() { printf '%s: %s\n' "$leg" "$*" >&2; }
 
 not_run() {
   log "============================================================"
   log "NOT RUN: $*"
   log "============================================================"
-  printf 'windows-wine: not run (%s)\n' "$*"
+  printf '%s: not run (%s)\n' "$leg" "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
   exit 3
 }
 
 fail() {
   log "FAILED: $*"
-  printf 'windows-wine: failed (%s)\n' "$*"
+  printf '%s: failed (%s)\n' "$leg" "$*"
   exit 1
 }
 
@@ -55,7 +83,7 @@ if [ -z "${XSOCK_WINE_LEG_INNER:-}" ]; then
   command -v timeout >/dev/null 2>&1 || not_run "timeout(1) is missing"
   export XSOCK_WINE_LEG_INNER=1
   set +e
-  timeout --kill-after=30 "$leg_timeout" "$0" "$build"
+  timeout --kill-after=30 "$leg_timeout" "$0" "$build" "$target"
   rc=$?
   set -e
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
@@ -69,10 +97,14 @@ fi
 # ---- tools ---------------------------------------------------------------
 
 need_install=""
-command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need_install="$need_install gcc-mingw-w64-x86-64"
+for p in $cc_pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+    need_install="$need_install $p"
+done
 # Debian's wine64 holds the 64-bit loader; the `wine` command that runs it
 # comes with the package wine, which --no-install-recommends leaves out.
-if ! command -v wine >/dev/null 2>&1 && ! command -v wine64 >/dev/null 2>&1; then
+# Never wine32 (see above).
+if [ "$target" != i686 ] && ! command -v wine >/dev/null 2>&1 && ! command -v wine64 >/dev/null 2>&1; then
   need_install="$need_install wine wine64"
 fi
 if [ -n "$need_install" ]; then
@@ -89,11 +121,13 @@ if [ -n "$need_install" ]; then
   $sudo apt-get install -y -qq --no-install-recommends $need_install >&2 ||
     not_run "apt-get install$need_install failed"
 fi
-command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || not_run "x86_64-w64-mingw32-gcc not found"
+command -v "$cc" >/dev/null 2>&1 || not_run "$cc not found"
 command -v cmake >/dev/null 2>&1 || not_run "cmake not found"
 command -v ctest >/dev/null 2>&1 || not_run "ctest not found"
-. "$repo/ci/wine.sh"
-xs_wine_find
+if [ "$target" != i686 ]; then
+  . "$repo/ci/wine.sh"
+  xs_wine_find
+fi
 
 # ---- CMocka source --------------------------------------------------------
 
@@ -108,8 +142,8 @@ fi
 # Every test runs under Wine in both.
 
 # A 32-bit .exe under a 64-bit-only Wine exits 0 and prints nothing: it
-# would count as a pass without running. So only x86_64 is built, and every
-# test program must be PE32+ for x86-64 (machine 0x8664 in the COFF header).
+# would count as a pass without running. So every program must be for the
+# target's machine (the COFF header's Machine), and only x86-64 ones run.
 pe_machine() {
   # e_lfanew at 0x3c (little-endian 32-bit), then "PE\0\0", then Machine.
   off=$(od -An -tu4 -j60 -N4 "$1" | tr -d ' ')
@@ -121,21 +155,29 @@ build_type() { # dir type
   local soak=""
   [ "$2" = Debug ] || soak=-DXSOCK_SOAK_BACKENDS=OFF
   cmake -S "$repo" -B "$1" \
-    -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/mingw-w64-x86_64.cmake" \
+    -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/toolchains/$toolchain.cmake" \
     -DCMAKE_BUILD_TYPE="$2" -DXSOCK_WERROR=ON \
     -DXSOCK_CMOCKA_SOURCE_DIR="$cmocka" $soak >&2 || fail "cmake configure ($2)"
   cmake --build "$1" -j2 >&2 || fail "build ($2)"
   found_exe=0
-  for exe in "$1"/tests/*.exe; do
+  for exe in "$1"/tests/*.exe "$1"/examples/*.exe; do
     [ -f "$exe" ] || continue
-    found_exe=1
-    [ "$(pe_machine "$exe")" = 8664 ] || fail "$exe is not an x86-64 program"
+    found_exe=$((found_exe + 1))
+    [ "$(pe_machine "$exe")" = "$machine" ] || fail "$exe is not a program for machine $machine"
   done
-  [ "$found_exe" = 1 ] || fail "no test programs were built in $1/tests"
+  [ -f "$1/tests/test_sizes.exe" ] || fail "no test programs were built in $1/tests"
+  checked=$((checked + found_exe))
 }
+checked=0
 release="$build/release"
 build_type "$build" Debug
 build_type "$release" Release
+
+if [ "$target" = i686 ]; then
+  log "Debug and Release built with -Werror; $checked programs checked as 32-bit x86"
+  printf '%s: %s checks, %s passed\n' "$leg" "$((checked + 2))" "$((checked + 2))"
+  exit 0
+fi
 
 # ---- run under Wine ------------------------------------------------------
 
@@ -153,8 +195,8 @@ run_ctest() { # dir log
   set -e
   cat "$2"
 }
-logf="$build/windows-wine-ctest.log"
-rlogf="$build/windows-wine-ctest-release.log"
+logf="$build/$leg-ctest.log"
+rlogf="$build/$leg-ctest-release.log"
 run_ctest "$build" "$logf"
 rc=$ctest_rc
 run_ctest "$release" "$rlogf"
@@ -212,7 +254,7 @@ if [ -n "$demo_failed" ]; then
 else
   log "echo demo passed on every Windows backend"
 fi
-printf 'windows-wine: %s tests, %s passed\n' "$total" "$passed"
+printf '%s: %s tests, %s passed\n' "$leg" "$total" "$passed"
 if [ "$rc" -ne 0 ] || [ "$rrc" -ne 0 ] || [ "$passed" -ne "$total" ] || [ -n "$demo_failed" ]; then
   exit 1
 fi

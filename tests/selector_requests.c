@@ -85,8 +85,9 @@ static void test_remove_while_waiting(void **state) {
 
 /* A socket closed while a request is out. afd is told by the driver
  * (LOCAL_CLOSE) and drops the registration silently, as epoll and kqueue
- * do; poll, WSAPoll and select report the dead handle as ERROR|HANGUP.
- * Either way remove succeeds, and the other registration is unharmed
+ * do; poll, WSAPoll and select report the dead handle as
+ * READ|ERROR|HANGUP (its interest, and E|H) at every wait. Either way
+ * remove succeeds, and the other registration is unharmed
  * (docs/semantics.md, "Socket closed while registered"). */
 static void test_closed_while_waiting(void **state) {
   xsock_selector_t *sel = xt_selector();
@@ -106,22 +107,24 @@ static void test_closed_while_waiting(void **state) {
         xt_backend == XSOCK_BACKEND_KQUEUE)
       assert_int_equal(ev, 0);
     else
-      assert_true(ev == 0 || ev == (XSOCK_READ | XSOCK_ERROR | XSOCK_HANGUP));
+      assert_int_equal(ev, XSOCK_READ | XSOCK_ERROR | XSOCK_HANGUP);
   }
-  /* Interest that grows asks the OS again: afd looks the socket up anew
-   * and epoll's kernel call fails, both with EBADF; the others keep the
-   * dead entry as it was. */
+  /* Interest that grows asks the OS again: afd looks the socket up anew,
+   * and epoll's and kqueue's kernel calls fail, all with EBADF; poll,
+   * WSAPoll and select keep the dead entry as it was. */
   rc = xsock_selector_modify(sel, p[0], RW, &tag_b);
-  if (xt_backend == XSOCK_BACKEND_AFD || xt_backend == XSOCK_BACKEND_EPOLL)
+  if (xt_libkqueue())
+    /* libkqueue opens descriptors of its own (docs/semantics.md,
+     * libkqueue rows), and one of them, not a socket, takes the closed
+     * number when it is free again: the add's check of the handle then
+     * gives ENOTSOCK (measured every run here). Should libkqueue not have
+     * taken it yet, the number is closed: EBADF, as a BSD kernel gives. */
+    assert_true(rc == XSOCK_ENOTSOCK || rc == XSOCK_EBADF);
+  else if (xt_backend == XSOCK_BACKEND_AFD || xt_backend == XSOCK_BACKEND_EPOLL ||
+           xt_backend == XSOCK_BACKEND_KQUEUE)
     xt_err(rc, XSOCK_EBADF);
-  else if (xt_libkqueue())
-    /* libkqueue opens descriptors of its own, so the closed number may
-     * now be one of them, which its EV_ADD may take or refuse with
-     * another errno (docs/semantics.md, libkqueue rows); a BSD kernel
-     * gives EBADF. Any refusal is a code, never a crash. */
-    assert_true(rc <= 0);
   else
-    assert_true(rc == 0 || rc == XSOCK_EBADF);
+    xt_ok(rc);
   xt_ok(xsock_send(q[1], "z", 1));
   assert_int_equal(xt_expect_events(sel, q[0], XSOCK_READ, REQ_BOUND),
                    XSOCK_READ);

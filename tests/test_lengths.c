@@ -68,18 +68,18 @@ static void test_stream_receives(void **state) {
       len_fill(p[1]);
       assert_true(xsock_wait(p[0], XSOCK_READ, 5000) > 0);
       got = xsock_recv(p[0], b, n);
-      assert_true(got >= 0 && (size_t)got <= n);
+      assert_int_equal(got, (xsock_ssize_t)n);
       len_check_guard(b, n, guarded);
       len_drain(p[0]);
       /* peek */
       len_fill(p[1]);
       assert_true(xsock_wait(p[0], XSOCK_READ, 5000) > 0);
       got = xsock_peek(p[0], b, n);
-      assert_true(got >= 0 && (size_t)got <= n);
+      assert_int_equal(got, (xsock_ssize_t)n);
       len_check_guard(b, n, guarded);
       /* recv_exact on a non-blocking socket: at most n */
       got = xsock_recv_exact(p[0], b, n);
-      assert_true(got >= 0 && (size_t)got <= n);
+      assert_int_equal(got, (xsock_ssize_t)n);
       len_check_guard(b, n, guarded);
       len_drain(p[0]);
       /* recvv over two pieces of n/2 and n - n/2 bytes; b's guard for the
@@ -93,7 +93,7 @@ static void test_stream_receives(void **state) {
       len_fill(p[1]);
       assert_true(xsock_wait(p[0], XSOCK_READ, 5000) > 0);
       got = xsock_recvv(p[0], iov, 2);
-      assert_true(got >= 0 && (size_t)got <= n);
+      assert_int_equal(got, (xsock_ssize_t)n);
       len_check_guard(b, half, guarded);
       len_check_guard(c, n - half, guarded);
       len_drain(p[0]);
@@ -136,7 +136,11 @@ static void test_datagram_receives(void **state) {
       /* Longer than n: truncated to n on POSIX, XSOCK_EMSGSIZE on
        * Windows (docs/semantics.md); never more than n written. */
       got = xsock_recvfrom(a, buf, n, &from);
-      assert_true((got >= 0 && (size_t)got <= n) || got == XSOCK_EMSGSIZE);
+#ifdef _WIN32
+      xt_err(got, XSOCK_EMSGSIZE);
+#else
+      assert_int_equal(got, (xsock_ssize_t)n);
+#endif
       len_check_guard(buf, n, guarded);
       free(buf);
     }
@@ -147,19 +151,45 @@ static void test_datagram_receives(void **state) {
 
 static void test_text_outputs(void **state) {
   xsock_addr_t a;
+  char full[XSOCK_ADDRSTRLEN], msg[512];
+  int flen, mlen;
   size_t n;
   int guarded;
   (void)state;
   xt_ok(xsock_addr_parse(&a, "[fe80::1234:5678:9abc:def0%1]:65535"));
+  /* The whole texts first, from buffers that hold them. */
+  flen = xsock_addr_format(&a, full, sizeof full);
+  assert_int_equal(flen, (int)strlen("[fe80::1234:5678:9abc:def0%1]:65535"));
+  assert_string_equal(full, "[fe80::1234:5678:9abc:def0%1]:65535");
+  mlen = xsock_os_strerror(1, msg, sizeof msg);
+  assert_true(mlen > 0 && (size_t)mlen == strlen(msg));
   for (guarded = 0; guarded < 2; guarded++) {
     for (n = 0; n <= LEN_MAX; n++) {
-      /* A NULL-free buffer of n bytes; n = 0 is refused without a write. */
+      /* A NULL-free buffer of n bytes. */
       unsigned char *b = len_buf(n, guarded);
       int rc = xsock_addr_format(&a, (char *)b, n);
-      assert_true(rc < 0 || (size_t)rc < n);
+      if (n > (size_t)flen) {
+        /* It fits: the whole text and its NUL. */
+        assert_int_equal(rc, flen);
+        assert_memory_equal(b, full, (size_t)flen + 1);
+      } else {
+        /* It does not: ENOSPC, an empty string when there is a byte
+         * for it, and nothing at all when n is 0. */
+        xt_err(rc, XSOCK_ENOSPC);
+        if (n > 0)
+          assert_int_equal(b[0], 0);
+      }
       len_check_guard(b, n, guarded);
       rc = xsock_os_strerror(1, (char *)b, n);
-      assert_true(rc < 0 || (size_t)rc < n);
+      if (n == 0) {
+        xt_err(rc, XSOCK_EINVAL);
+      } else {
+        /* Truncated to fit, always NUL-terminated. */
+        int want = (size_t)mlen < n ? mlen : (int)(n - 1);
+        assert_int_equal(rc, want);
+        assert_memory_equal(b, msg, (size_t)want);
+        assert_int_equal(b[want], 0);
+      }
       len_check_guard(b, n, guarded);
       free(b);
     }

@@ -19,6 +19,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
+. "$repo/ci/exit-status.sh"
 build="$repo/build/bench-mingw"
 out=""
 reps=5
@@ -34,7 +35,7 @@ done
 case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 [ -n "$out" ] || out="$build/results.txt"
 
-not_run() { echo "run-wine: cannot run: $*" >&2; exit 3; }
+not_run() { echo "run-wine: cannot run: $*" >&2; exit "$XS_EXIT_NOT_RUN"; }
 command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || not_run "no MinGW-w64 gcc"
 . "$repo/ci/wine.sh"
 xs_wine_find

@@ -71,7 +71,7 @@ if ! xs_need_pkgs "${pkgs[@]}"; then
   if [ "$quick" = 1 ] && ! xs_have_pkgs cmake gcc libc6-dev; then
     echo "bench-quick: not run (could not install cmake/gcc)"
     [ "$ci" = true ] && exit 1
-    exit 3
+    exit "$XS_EXIT_NOT_RUN"
   fi
   missing "could not install all of ${pkgs[*]}"
 fi
@@ -131,14 +131,14 @@ if [ "$quick" = 1 ]; then
       printf "bench-quick: %d checks, %d passed\n", total, passed + 0
       if (absent != "") {
         printf "bench-quick: not run (no binaries for%s: see bench/peers.cmake)\n", absent
-        exit 3
+        exit 3 # XS_EXIT_NOT_RUN: awk cannot read the shell's name
       }
       exit !(total > 0 && passed == total)
     }' "$out"
   rc=$?
   # A missing peer family is a failure under CI=true (ci/test.sh counts
   # the "not run" line as one there too).
-  [ "$rc" = 3 ] && [ "$ci" = true ] && exit 1
+  [ "$rc" = "$XS_EXIT_NOT_RUN" ] && [ "$ci" = true ] && exit 1
   exit "$rc"
 fi
 

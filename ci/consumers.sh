@@ -27,8 +27,8 @@
 # the version the build system found (the CMake package's version file,
 # pkg-config's --modversion, or the vendored project(VERSION)) agree.
 # The last line is "consumers: N checks, M passed", or
-# "consumers: not run (...)" when cmake or a compiler is missing (exit 3,
-# or 1 under CI=true). Everything is written under BUILD_DIR.
+# "consumers: not run (...)" when cmake or a compiler is missing (exit
+# XS_EXIT_NOT_RUN, or 1 under CI=true; ci/exit-status.sh). Everything is written under BUILD_DIR.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=ci/lib.sh
@@ -43,7 +43,7 @@ log() { printf 'consumers: %s\n' "$*" >&2; }
 not_run() {
   printf 'consumers: not run (%s)\n' "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 }
 
 xs_need_pkgs cmake gcc g++ pkg-config git >&2 || not_run "could not install cmake, gcc, g++, pkg-config, git"

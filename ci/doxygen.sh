@@ -22,7 +22,7 @@ out=${1:-build/doxygen}
 if ! xs_need_pkgs doxygen; then
   printf 'doxygen: not run (%s)\n' "doxygen could not be installed"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 fi
 
 # A fresh directory each time, so that an old page or log cannot pass for

@@ -38,7 +38,7 @@ not_run() {
   log "NOT RUN: $*"
   printf 'dropin: not run (%s)\n' "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 }
 fail() { # a step that leaves nothing to count: the leg ends here
   log "FAILED: $*"

@@ -38,10 +38,10 @@ not_run() { # status reason
 }
 
 src=${XSOCK_LIBKQUEUE_SOURCE:-}
-[ -n "$src" ] || not_run 4 "XSOCK_LIBKQUEUE_SOURCE is not set"
-[ -f "$src" ] || not_run 3 "XSOCK_LIBKQUEUE_SOURCE names no file: $src"
+[ -n "$src" ] || not_run "$XS_EXIT_NOT_ASKED" "XSOCK_LIBKQUEUE_SOURCE is not set"
+[ -f "$src" ] || not_run "$XS_EXIT_NOT_RUN" "XSOCK_LIBKQUEUE_SOURCE names no file: $src"
 xs_need_pkgs cmake make gcc libc6-dev libcmocka-dev tar gzip ||
-  not_run 3 "could not install cmake/gcc/libcmocka-dev"
+  not_run "$XS_EXIT_NOT_RUN" "could not install cmake/gcc/libcmocka-dev"
 
 # libkqueue, built once per tarball: a stamp holds the tarball's checksum.
 prefix=$build/libkqueue
@@ -51,7 +51,7 @@ if [ "$(cat "$prefix/.stamp" 2>/dev/null || true)" != "$sum" ]; then
   rm -rf "$build/libkqueue-src" "$build/libkqueue-build" "$prefix"
   mkdir -p "$build/libkqueue-src"
   tar -xzf "$src" -C "$build/libkqueue-src" --strip-components=1 ||
-    not_run 3 "cannot unpack $src"
+    not_run "$XS_EXIT_NOT_RUN" "cannot unpack $src"
   { cmake -S "$build/libkqueue-src" -B "$build/libkqueue-build" \
       -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
       -DCMAKE_INSTALL_LIBDIR=lib -DENABLE_STATIC=OFF >/dev/null &&
@@ -59,7 +59,7 @@ if [ "$(cat "$prefix/.stamp" 2>/dev/null || true)" != "$sum" ]; then
     cmake --install "$build/libkqueue-build" >/dev/null; } 2>&1 |
     grep -v 'not a git repository' || true
   [ -f "$prefix/lib/libkqueue.so" ] && [ -f "$prefix/include/kqueue/sys/event.h" ] ||
-    not_run 3 "libkqueue did not build"
+    not_run "$XS_EXIT_NOT_RUN" "libkqueue did not build"
   echo "$sum" >"$prefix/.stamp"
 fi
 

@@ -3,6 +3,9 @@
 # Helpers sourced by the ci/ scripts: installing missing Debian packages,
 # and reporting a leg that cannot run (a failure under CI=true).
 
+# The named exit statuses (XS_EXIT_NOT_RUN, XS_EXIT_NOT_ASKED).
+. "$(dirname "${BASH_SOURCE[0]}")/exit-status.sh"
+
 xs_log() { printf '\n=== %s\n' "$*"; }
 
 # True when every named Debian package is installed.
@@ -41,14 +44,4 @@ xs_need_pkgs() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     "${missing[@]}" >/dev/null || {
     echo "apt-get install ${missing[*]} failed" >&2; return 1; }
-}
-
-# Reads ctest's summary line from a log: prints "TOTAL FAILED".
-xs_ctest_counts() {
-  local line total failed
-  line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -n 1)
-  if [ -z "$line" ]; then echo "0 0"; return; fi
-  failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
-  total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
-  echo "$total $failed"
 }

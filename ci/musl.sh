@@ -41,7 +41,7 @@ not_run() {
   log "============================================================"
   printf '%s: not run (%s)\n' "$leg" "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 }
 
 fail() {

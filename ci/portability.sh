@@ -34,7 +34,7 @@ not_run() {
   log "NOT RUN: $*"
   printf 'portability: not run (%s)\n' "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 }
 
 xs_need_pkgs clang mingw-w64-x86-64-dev || not_run "clang or mingw-w64-x86-64-dev could not be installed"

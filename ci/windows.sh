@@ -41,6 +41,7 @@
 set -eu
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/ci/exit-status.sh"
 build=${1:-$repo/build-mingw}
 target=${2:-x86_64}
 # Per target: the leg's name, the toolchain file, the compiler and its
@@ -68,7 +69,7 @@ not_run() {
   log "============================================================"
   printf '%s: not run (%s)\n' "$leg" "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 }
 
 fail() {

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Sourced by the legs that run tests under Wine (POSIX sh): finds Wine and
 # prepares it the way that measured fast and hang-free. The sourcing script
-# defines not_run (the leg cannot run here: exit 3, or 1 under CI=true).
+# defines not_run (the leg cannot run here: exit XS_EXIT_NOT_RUN, or 1
+# under CI=true; ci/exit-status.sh).
 #
 #   xs_wine_find          sets wine to the command that runs a program
 #   xs_wine_start DIR     a private prefix in DIR/wineprefix, WINEDEBUG=-all,

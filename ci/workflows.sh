@@ -36,7 +36,7 @@ not_run() {
   log "NOT RUN: $*"
   printf 'workflows: not run (%s)\n' "$*"
   if [ "${CI:-}" = true ]; then exit 1; fi
-  exit 3
+  exit "$XS_EXIT_NOT_RUN"
 }
 
 shopt -s nullglob

@@ -286,15 +286,23 @@ static int addr__fill(xsock_addr_t *addr, int family, int port,
   return 0;
 }
 
-int xsock_addr_loopback(xsock_addr_t *addr, int family, int port) {
+int xsock__addr_loopback(xsock_addr_t *addr, int family, int port) {
   static const uint8_t v4[4] = {127, 0, 0, 1};
   static const uint8_t v6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   return addr__fill(addr, family, port, v4, v6);
 }
 
-int xsock_addr_any(xsock_addr_t *addr, int family, int port) {
+int xsock__addr_any(xsock_addr_t *addr, int family, int port) {
   static const uint8_t zeros[16] = {0};
   return addr__fill(addr, family, port, zeros, zeros);
+}
+
+int xsock_addr_loopback(xsock_addr_t *addr, int family, int port) {
+  return xsock__addr_loopback(addr, family, port);
+}
+
+int xsock_addr_any(xsock_addr_t *addr, int family, int port) {
+  return xsock__addr_any(addr, family, port);
 }
 
 int xsock_addr_unix(xsock_addr_t *addr, const char *path) {
@@ -348,6 +356,10 @@ int xsock_addr_family(const xsock_addr_t *addr) {
 }
 
 int xsock_addr_equal(const xsock_addr_t *a, const xsock_addr_t *b) {
+  return xsock__addr_equal(a, b);
+}
+
+int xsock__addr_equal(const xsock_addr_t *a, const xsock_addr_t *b) {
   if (a == NULL || b == NULL || a->family != b->family)
     return 0;
   switch (a->family) {

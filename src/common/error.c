@@ -19,6 +19,8 @@ int xsock__os_fail(int os_error) {
   return xsock__map_os_error(os_error);
 }
 
+int xsock__last_os_error(void) { return error__last_os; }
+
 int xsock_last_os_error(void) { return error__last_os; }
 
 const char *xsock_err_name(int err) {

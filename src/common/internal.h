@@ -91,6 +91,18 @@ XSOCK__INTERNAL int xsock__os_fail(int os_error);
  * unchanged: for failures whose code the caller already knows. */
 XSOCK__INTERNAL int xsock__fail(int err, int os_error);
 
+/* The calling thread's last raw OS error, as xsock_last_os_error() gives
+ * it: for the OS trees, which never call the public API. */
+XSOCK__INTERNAL int xsock__last_os_error(void);
+
+/* ---- addresses (src/common/addr.c) ---- */
+
+/* What xsock_addr_loopback(), xsock_addr_any() and xsock_addr_equal() do,
+ * under the names the OS trees call (they never call the public API). */
+XSOCK__INTERNAL int xsock__addr_loopback(xsock_addr_t *addr, int family, int port);
+XSOCK__INTERNAL int xsock__addr_any(xsock_addr_t *addr, int family, int port);
+XSOCK__INTERNAL int xsock__addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
+
 /* ---- platform hooks (src/posix, src/win32) ---- */
 
 /* Maps a raw OS error code to XSOCK_E*; XSOCK_EUNKNOWN when unmapped. */

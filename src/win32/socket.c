@@ -126,7 +126,7 @@ int xsock__os_socket(xsock_t *out, int family, int type, int nonblock) {
 }
 
 void xsock__win_discard(SOCKET s) {
-  int os = xsock_last_os_error();
+  int os = xsock__last_os_error();
   closesocket(s);
   /* Keep the error of the step that failed, not the cleanup's. */
   xsock__fail(0, os);

@@ -12,9 +12,13 @@
  * soon as the pair stands. Failures are returned, never asserted.
  *
  * Only XSOCK_STREAM: a UDP "pair" could receive datagrams from anyone.
- * src/common/sock_api.c has checked the type; the steps below go through
- * the public calls, so each is checked there too. */
+ * src/common/sock_api.c has checked the type and that xsock is started.
+ * The steps call this tree's own halves of the socket calls, never the
+ * public API, whose checks would run again and could overwrite the
+ * thread's last OS error: the arguments are known to be good here. */
 #include "os.h"
+
+#include <string.h>
 
 #ifdef XSOCK_TEST_HOOKS
 /* Only in the test build of the library (never in the shipped one): when
@@ -44,11 +48,12 @@ static int socketpair__accept_ours(xsock_t l, const xsock_addr_t *want, xsock_t 
   int i;
   for (i = 0; i < SOCKETPAIR__ACCEPTS; i++) {
     xsock_addr_t peer;
-    xsock_t a;
-    int rc = xsock_accept(l, &a, &peer, 0);
-    if (rc < 0)
+    xsock_t a = XSOCK_INVALID;
+    int rc;
+    memset(&peer, 0, sizeof peer);
+    if ((rc = xsock__os_accept(l, &a, &peer, 0)) < 0)
       return rc;
-    if (xsock_addr_equal(&peer, want)) {
+    if (xsock__addr_equal(&peer, want)) {
       *out = a;
       return 0;
     }
@@ -66,31 +71,37 @@ static int socketpair__try(xsock_t pair[2]) {
   xsock_addr_t laddr, caddr, cpeer;
   int rc;
 
-  rc = xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0);
+  memset(&caddr, 0, sizeof caddr);
+  memset(&cpeer, 0, sizeof cpeer);
+  rc = xsock__os_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0);
+  if (rc < 0)
+    l = XSOCK_INVALID;
   if (rc == 0)
-    rc = xsock_addr_loopback(&laddr, XSOCK_AF_INET, 0);
+    rc = xsock__addr_loopback(&laddr, XSOCK_AF_INET, 0);
   if (rc == 0)
-    rc = xsock_bind(l, &laddr);
+    rc = xsock__os_bind(l, &laddr);
   if (rc == 0)
-    rc = xsock_listen(l, 1);
-  if (rc == 0)
-    rc = xsock_getsockname(l, &laddr);
+    rc = xsock__os_listen(l, 1);
+  if (rc == 0) {
+    memset(&laddr, 0, sizeof laddr);
+    rc = xsock__os_getsockname(l, &laddr);
+  }
 #ifdef XSOCK_TEST_HOOKS
   if (rc == 0 && xsock__socketpair_before_connect != NULL)
     xsock__socketpair_before_connect(&laddr);
 #endif
+  if (rc == 0 && (rc = xsock__os_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0)) < 0)
+    c = XSOCK_INVALID;
   if (rc == 0)
-    rc = xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0);
+    rc = xsock__os_connect(c, &laddr);
   if (rc == 0)
-    rc = xsock_connect(c, &laddr);
-  if (rc == 0)
-    rc = xsock_getsockname(c, &caddr);
+    rc = xsock__os_getsockname(c, &caddr);
   if (rc == 0)
     rc = socketpair__accept_ours(l, &caddr, &a);
   socketpair__close(&l);
   if (rc == 0)
-    rc = xsock_getpeername(c, &cpeer);
-  if (rc == 0 && !xsock_addr_equal(&cpeer, &laddr))
+    rc = xsock__os_getpeername(c, &cpeer);
+  if (rc == 0 && !xsock__addr_equal(&cpeer, &laddr))
     rc = xsock__fail(XSOCK_ECONNABORTED, 0);
   if (rc < 0) {
     socketpair__close(&c);

@@ -4,7 +4,7 @@
  * itself.
  *
  * Winsock has no pipe or eventfd that WSAPoll and select can watch, so the
- * channel is a connected loopback TCP pair (xsock_socketpair, which checks
+ * channel is a connected loopback TCP pair (socketpair.c, which checks
  * that the accepted peer is really the connecting socket). Both ends are
  * non-blocking: a signal never blocks on a full buffer and a drain never
  * blocks on an empty one. The write end has TCP_NODELAY, otherwise Nagle
@@ -29,11 +29,11 @@ int xsock__os_wakeup_open(xsock__wakeup_t *w) {
   int rc;
   w->rd = w->wr = XSOCK_INVALID;
   w->pending = 0;
-  if ((rc = xsock_socketpair(XSOCK_STREAM, pair)) < 0)
+  if ((rc = xsock__os_socketpair(XSOCK_STREAM, pair)) < 0)
     return rc;
-  if ((rc = xsock_set_nonblocking(pair[0], 1)) < 0 ||
-      (rc = xsock_set_nonblocking(pair[1], 1)) < 0 ||
-      (rc = xsock_set_option(pair[1], XSOCK_OPT_NODELAY, 1)) < 0) {
+  if ((rc = xsock__os_set_nonblocking(pair[0], 1)) < 0 ||
+      (rc = xsock__os_set_nonblocking(pair[1], 1)) < 0 ||
+      (rc = xsock__os_set_option(pair[1], XSOCK_OPT_NODELAY, 1)) < 0) {
     closesocket((SOCKET)pair[0]);
     closesocket((SOCKET)pair[1]);
     return rc;

@@ -179,9 +179,12 @@ static inline void xsock__sel_own(struct xsock_selector *sel, xsock_t h) {
 }
 
 /* ---- array growth (src/common/grow.c) ----
- * Every growing array of the selector (the registration table, the handle
- * map, a backend's arrays) follows one policy: capacity doubles from
- * XSOCK__GROW_MIN, and no selector holds more than XSOCK__MAX_REGS
+ * The selector's arrays grow only in add (or init), from XSOCK__GROW_MIN.
+ * A backend's arrays, and on Windows the registration table and the
+ * handle map (a power of two, as masking needs), double, through
+ * xsock__grow_cap(). The POSIX registration table, indexed by descriptor,
+ * grows by half instead (handle_map.c), which keeps the bytes per
+ * registration low. No selector holds more than XSOCK__MAX_REGS
  * registrations, which xsock_selector_add checks once; so no array needs
  * a cap of its own. */
 #define XSOCK__GROW_MIN 64u

@@ -21,7 +21,7 @@ int xsock__os_fail(int os_error) {
 
 int xsock__last_os_error(void) { return error__last_os; }
 
-int xsock_last_os_error(void) { return error__last_os; }
+int xsock_last_os_error(void) { return xsock__last_os_error(); }
 
 const char *xsock_err_name(int err) {
   switch (err) {

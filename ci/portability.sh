@@ -8,7 +8,7 @@
 #     shipped and as built for the tests (XSOCK_TEST_HOOKS): a GNU-only
 #     construct there would break MSVC;
 #   - the public header compiles alone in strict C99, for Windows and for
-#     this machine;
+#     this machine, and so does include/xsock/frame.h (and in C++);
 #   - no C11 feature (atomics, threads, _Static_assert, _Generic, ...) in
 #     the public header or in the C examples of README.md and docs/*.md.
 #
@@ -74,13 +74,23 @@ if clang "${strict[@]}" -Iinclude -xc - <<<"$hdr_test" >&2; then
 else
   check fail "include/xsock.h alone in strict C99 on this machine"
 fi
+# The framing header alone, without -Iinclude (it finds xsock.h itself),
+# first of the two in a C++ unit too, where its extern "C" must hold.
+frame_test='#include "xsock/frame.h"
+int main(void) { return xsock_frame_bufsize(XSOCK_FRAME_LEN8, 1) == 0 && xsock_version() == 0; }'
+if clang "${strict[@]}" -I include -xc - <<<"$frame_test" >&2 &&
+   clang++ -std=c++11 -Wall -Wextra -Werror -fsyntax-only -I include -xc++ - <<<"$frame_test" >&2; then
+  check ok "include/xsock/frame.h alone, C99 and C++"
+else
+  check fail "include/xsock/frame.h alone in strict C99 and in C++"
+fi
 
 # C11 and later, by name: what a C99 compiler would not know.
 c11='stdatomic\.h|_Atomic|atomic_(load|store|fetch|exchange|compare|flag|init|thread_fence)|threads\.h|thrd_|mtx_|_Static_assert|static_assert|_Generic|_Noreturn|_Alignas|_Alignof|_Thread_local|aligned_alloc|quick_exit'
-if grep -nE "$c11" include/xsock.h >&2; then
-  check fail "include/xsock.h uses a post-C99 feature"
+if grep -nE "$c11" include/xsock.h include/xsock/*.h >&2; then
+  check fail "a public header uses a post-C99 feature"
 else
-  check ok "include/xsock.h: no post-C99 feature"
+  check ok "the public headers: no post-C99 feature"
 fi
 for md in README.md docs/*.md; do
   # Only the C code blocks (```c ... ```) are examples.

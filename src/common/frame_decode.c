@@ -11,7 +11,7 @@
  * enough for one whole message, that copy always fits, and nothing ever
  * grows: a stream that announces or sends more than max is refused as
  * soon as it does. */
-#include "frame.h"
+#include "frame_format.h"
 
 #include <string.h>
 

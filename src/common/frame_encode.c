@@ -4,7 +4,7 @@
  * Framing at queue time, not at send time, keeps flush a plain loop over
  * one contiguous run of bytes that can stop and resume anywhere, which is
  * what a non-blocking socket needs. */
-#include "frame.h"
+#include "frame_format.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* What the framing decoder (frame_decode.c) and encoder (frame_encode.c)
  * share: the reading of a format value, checked once for both. */
-#ifndef XSOCK_COMMON_FRAME_H
-#define XSOCK_COMMON_FRAME_H
+#ifndef XSOCK_COMMON_FRAME_FORMAT_H
+#define XSOCK_COMMON_FRAME_FORMAT_H
 
 #include "internal.h"
 
@@ -20,4 +20,4 @@ typedef struct xsock__frame_fmt {
 XSOCK__INTERNAL size_t xsock__frame_fmt(int format, size_t max,
                                         xsock__frame_fmt_t *f);
 
-#endif /* XSOCK_COMMON_FRAME_H */
+#endif /* XSOCK_COMMON_FRAME_FORMAT_H */

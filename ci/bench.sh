@@ -131,7 +131,7 @@ if [ "$quick" = 1 ]; then
       printf "bench-quick: %d checks, %d passed\n", total, passed + 0
       if (absent != "") {
         printf "bench-quick: not run (no binaries for%s: see bench/peers.cmake)\n", absent
-        exit 3 # XS_EXIT_NOT_RUN: awk cannot read the shell's name
+        exit 3 # XS_EXIT_NOT_RUN, by number: awk has no shell variables
       }
       exit !(total > 0 && passed == total)
     }' "$out"

@@ -6,6 +6,7 @@
 #  - src/posix and src/win32 hold the same file names, except the selector
 #    backends that exist on one OS only (sel_<name>.c and its parts).
 #  - No private header shares a basename with a public one.
+#  - No file of src/posix or src/win32 calls a public xsock_* function.
 # Input: SRC.
 cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
 set(problems "")
@@ -36,6 +37,24 @@ foreach(header IN LISTS public)
   if(base IN_LIST common OR base IN_LIST posix OR base IN_LIST win32)
     list(APPEND problems "a private header is named like the public ${base}")
   endif()
+endforeach()
+# The OS trees report raw facts to the front end and never call the public
+# API: a call of xsock_<name>( (one underscore) in src/posix or src/win32,
+# outside comments, is a layer calling back up.
+foreach(tree posix win32)
+  foreach(name IN LISTS ${tree})
+    file(READ "${SRC}/src/${tree}/${name}" text)
+    # Comments out (a /* */ comment ends at the first */ after its start),
+    # then string literals.
+    string(REGEX REPLACE "/\\*([^*]|\\*+[^*/])*\\*+/" " " text "${text}")
+    string(REGEX REPLACE "//[^\n]*" " " text "${text}")
+    string(REGEX REPLACE "\"([^\"\\\\\n]|\\\\.)*\"" "\"\"" text "${text}")
+    string(REGEX MATCHALL "xsock_[a-z0-9][a-z0-9_]*[ \t\n]*\\(" calls "${text}")
+    foreach(call IN LISTS calls)
+      string(REGEX REPLACE "[ \t\n]*\\($" "" call "${call}")
+      list(APPEND problems "src/${tree}/${name} calls the public ${call}()")
+    endforeach()
+  endforeach()
 endforeach()
 if(problems)
   list(JOIN problems "\n  " text)

@@ -37,71 +37,14 @@
  * address text far below XSOCK_ADDRSTRLEN. */
 #define XSOCK__ZONE_MAX 63
 
-static int addr__is_digit(char c) { return c >= '0' && c <= '9'; }
-
-/* Reads exactly n decimal digits, 1 <= n <= max_digits, with no sign and
- * no leading zero unless the number is "0" itself. Returns 0 and the
- * value, or -1. */
-static int addr__decimal(const char *s, size_t n, size_t max_digits,
-                         uint64_t *value) {
-  uint64_t v = 0;
-  size_t i;
-  if (n == 0 || n > max_digits || (n > 1 && s[0] == '0'))
-    return -1;
-  for (i = 0; i < n; i++) {
-    if (!addr__is_digit(s[i]))
-      return -1;
-    v = v * 10u + (uint64_t)(s[i] - '0');
-  }
-  *value = v;
-  return 0;
-}
-
 /* A port is "0".."65535". Like the IPv4 parts it has no leading zero
  * ("080" is refused), so every accepted port is already canonical. */
 static int addr__parse_port(const char *s, size_t n, uint16_t *port) {
   uint64_t v;
-  if (addr__decimal(s, n, 5, &v) != 0 || v > 65535u)
+  if (xsock__decimal(s, n, 5, &v) != 0 || v > 65535u)
     return -1;
   *port = (uint16_t)v;
   return 0;
-}
-
-int xsock__ip4_parse(const char *s, size_t n, uint8_t out[4]) {
-  size_t i = 0;
-  int part;
-  for (part = 0; part < 4; part++) {
-    size_t start = i;
-    uint64_t v;
-    while (i < n && s[i] != '.')
-      i++;
-    if (addr__decimal(s + start, i - start, 3, &v) != 0 || v > 255u)
-      return -1;
-    out[part] = (uint8_t)v;
-    if (part < 3) {
-      if (i == n)
-        return -1; /* fewer than four parts */
-      i++;         /* skip the '.' */
-    }
-  }
-  return i == n ? 0 : -1; /* a fifth part is trailing text */
-}
-
-size_t xsock__ip4_format(const uint8_t ip[4], char *out) {
-  size_t n = 0;
-  int k;
-  for (k = 0; k < 4; k++) {
-    unsigned v = ip[k];
-    if (k > 0)
-      out[n++] = '.';
-    if (v >= 100)
-      out[n++] = (char)('0' + v / 100);
-    if (v >= 10)
-      out[n++] = (char)('0' + v / 10 % 10);
-    out[n++] = (char)('0' + v % 10);
-  }
-  out[n] = '\0';
-  return n;
 }
 
 /* Reads the zone after '%': a numeric index, or an interface name looked
@@ -115,7 +58,7 @@ static int addr__parse_zone(const char *s, size_t n, uint32_t *scope) {
     return -1;
   for (i = 0; i < n; i++) {
     char c = s[i];
-    if (addr__is_digit(c))
+    if (XSOCK__IS_DIGIT(c))
       continue;
     numeric = 0;
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
@@ -124,7 +67,7 @@ static int addr__parse_zone(const char *s, size_t n, uint32_t *scope) {
   }
   if (numeric) {
     /* Zone 0 means "none" and is never written, so "%0" is refused. */
-    if (addr__decimal(s, n, 10, &v) != 0 || v == 0 || v > 0xffffffffu)
+    if (xsock__decimal(s, n, 10, &v) != 0 || v == 0 || v > 0xffffffffu)
       return -1;
     *scope = (uint32_t)v;
     return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Private helpers of the address text code, shared by addr.c (whole
- * addresses, ports, IPv4, zones) and addr_ip6.c (the IPv6 text form). */
+/* Private helpers of the address text code: addr_ip4.c (decimal numbers
+ * and the IPv4 text form) serves addr.c (whole addresses, ports, zones)
+ * and addr_ip6.c (the IPv6 text form, which addr.c uses). */
 #ifndef XSOCK_COMMON_ADDR_H
 #define XSOCK_COMMON_ADDR_H
 
@@ -12,6 +13,15 @@
 /* Longest IPv6 text without zone or brackets, plus the NUL:
  * "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" is 45 characters. */
 #define XSOCK__IP6_TEXT_MAX 46
+
+/* True for an ASCII decimal digit. */
+#define XSOCK__IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+
+/* Reads exactly n decimal digits, 1 <= n <= max_digits, with no sign and
+ * no leading zero unless the number is "0" itself. Returns 0 and the
+ * value, or -1. */
+XSOCK__INTERNAL int xsock__decimal(const char *s, size_t n, size_t max_digits,
+                                   uint64_t *value);
 
 /* Parses exactly n bytes of s as a strict dotted quad into out (network
  * order). Returns 0, or -1 when the text is not one. */

@@ -43,7 +43,7 @@
 #define XSOCK_HAVE_KQUEUE 0
 #define XSOCK_HAVE_POLL 0
 /* SOCKETs are opaque numbers: the selector finds a registration through
- * a hash map (src/common/handle_map.c). */
+ * a hash map (src/win32/handle_map.c). */
 #define XSOCK_HAVE_SMALL_HANDLES 0
 
 #else /* POSIX */

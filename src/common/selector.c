@@ -2,9 +2,9 @@
 /* The selector front end: the public xsock_selector_* calls. It checks
  * arguments once, opens the first backend that starts (or the one asked
  * for), refuses the selector's own handles, and fills in the registration
- * table, whose slots handle_map.c hands out (on POSIX the slot is the
- * descriptor itself; on Windows a free list and a handle -> slot map find
- * it). It owns the generic wakeup channel, a registration the caller can
+ * table, whose slots each OS tree's handle_map.c hands out (on POSIX the
+ * slot is the descriptor itself; on Windows a free list and a handle ->
+ * slot map find it). It owns the generic wakeup channel, a registration the caller can
  * never name, whose event it takes out of every wait; and it runs the
  * wait loop that turns a backend's single kernel wait into the promised
  * semantics: EINTR resumes with the time left, and a positive timeout

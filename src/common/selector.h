@@ -309,7 +309,7 @@ XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_wsapoll;
 XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_afd;
 #endif
 
-/* ---- slots and the handle -> slot map (src/common/handle_map.c) ----
+/* ---- slots and the handle -> slot map (handle_map.c of each OS tree) ----
  * POSIX (XSOCK_HAVE_SMALL_HANDLES): the slot of descriptor s is s, the
  * table grows to hold the highest descriptor registered, and there is no
  * map and no free list. Windows: slots are taken from a free list, lowest
@@ -317,6 +317,15 @@ XSOCK__INTERNAL_DATA const xsock__backend_t xsock__backend_afd;
  * backward-shift deletion (no tombstones, so lookups never slow down after
  * many removes); an entry holds slot + 1, its key is sel->regs[slot].sock.
  * Only add/modify/remove use these, never wait. */
+
+/* Resets a slot's fields for a new registration (or a free slot). */
+static inline void xsock__reg_clear(xsock__reg_t *reg) {
+  reg->sock = XSOCK_INVALID;
+  reg->interest = 0;
+  reg->udata = NULL;
+  reg->pos = 0;
+  reg->flags = 0;
+}
 
 /* The slot of the caller's registration of s, or XSOCK__NO_SLOT (never the
  * wakeup's). */

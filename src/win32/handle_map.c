@@ -1,12 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The selector's registration slots and its handle -> slot map (contract
- * in selector.h).
- *
- * POSIX descriptors are the lowest free small integers, so the table is
- * indexed by the descriptor: no map, no free list, and a lookup is one
- * bounds check. It grows by half (not by doubling) to the highest
- * descriptor registered, which keeps the bytes per registration low; it
- * only grows in add, never in a wait.
+/* The selector's registration slots and its handle -> slot map on Windows
+ * (contract in src/common/selector.h, "slots and the handle -> slot map").
  *
  * Windows SOCKETs are opaque numbers (multiples of four, but not dense),
  * so slots come from a free list and a hash map finds them: handles are
@@ -18,69 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Resets a slot's fields for a new registration (or a free slot). */
-static void map__clear(xsock__reg_t *reg) {
-  reg->sock = XSOCK_INVALID;
-  reg->interest = 0;
-  reg->udata = NULL;
-  reg->pos = 0;
-  reg->flags = 0;
-}
-
-#if XSOCK_HAVE_SMALL_HANDLES
-
-int xsock__map_init(struct xsock_selector *sel) {
-  sel->regs = NULL;
-  sel->regs_cap = 0;
-  return 0;
-}
-
-int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s, uint32_t *slot) {
-  uint32_t want, cap, i;
-  xsock__reg_t *regs;
-  if (s < 0)
-    return xsock__fail(XSOCK_EBADF, 0);
-  if ((uint32_t)s >= XSOCK__MAX_REGS) {
-    /* Beyond any table a selector allocates. A number that names nothing
-     * is still XSOCK_EBADF, as for every closed handle. */
-    int family, type;
-    if (xsock__socket_kind(s, &family, &type) == XSOCK_EBADF)
-      return XSOCK_EBADF;
-    return xsock__fail(XSOCK_ENOMEM, 0);
-  }
-  want = (uint32_t)s + 1;
-  if (want > sel->regs_cap) {
-    cap = sel->regs_cap ? sel->regs_cap : XSOCK__GROW_MIN;
-    while (cap < want)
-      cap += cap / 2;
-    regs = (xsock__reg_t *)xsock__grow_array(sel->regs, cap, sizeof *regs);
-    if (regs == NULL)
-      return xsock__fail(XSOCK_ENOMEM, 0);
-    for (i = sel->regs_cap; i < cap; i++) {
-      map__clear(&regs[i]);
-      regs[i].gen = 0;
-    }
-    sel->regs = regs;
-    sel->regs_cap = cap;
-  }
-  *slot = (uint32_t)s;
-  map__clear(&sel->regs[*slot]);
-  return 0;
-}
-
-void xsock__slot_free(struct xsock_selector *sel, uint32_t slot) {
-  map__clear(&sel->regs[slot]);
-  sel->regs[slot].gen++;
-}
-
-void xsock__map_free(struct xsock_selector *sel) {
-  free(sel->regs);
-  sel->regs = NULL;
-  sel->regs_cap = 0;
-}
-
-#else /* !XSOCK_HAVE_SMALL_HANDLES */
 
 static uint32_t map__home(const struct xsock_selector *sel, xsock_t s) {
   /* The conversion is well defined for an unsigned SOCKET. */
@@ -154,7 +85,7 @@ int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s, uint32_t *slot) {
       return xsock__fail(XSOCK_ENOMEM, 0);
     /* New slots go on the free list lowest first, so slots stay dense. */
     for (i = cap; i-- > sel->regs_cap;) {
-      map__clear(&regs[i]);
+      xsock__reg_clear(&regs[i]);
       regs[i].gen = 0;
       regs[i].mem = NULL;
       regs[i].next_free = sel->free_head;
@@ -166,14 +97,14 @@ int xsock__slot_alloc(struct xsock_selector *sel, xsock_t s, uint32_t *slot) {
   *slot = sel->free_head;
   sel->free_head = sel->regs[*slot].next_free;
   /* The backend's fields start empty for every registration. */
-  map__clear(&sel->regs[*slot]);
+  xsock__reg_clear(&sel->regs[*slot]);
   sel->regs[*slot].mem = NULL;
   return 0;
 }
 
 void xsock__slot_free(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
-  map__clear(reg);
+  xsock__reg_clear(reg);
   reg->gen++;
   reg->next_free = sel->free_head;
   sel->free_head = slot;
@@ -208,5 +139,3 @@ void xsock__map_free(struct xsock_selector *sel) {
   sel->regs = NULL;
   sel->regs_cap = 0;
 }
-
-#endif /* XSOCK_HAVE_SMALL_HANDLES */

@@ -114,7 +114,7 @@ XSOCK__INTERNAL int xsock__os_message(int os_error, char *buf, size_t len);
 /* A monotonic clock in nanoseconds. */
 XSOCK__INTERNAL uint64_t xsock__now_ns(void);
 
-/* The lookup behind xsock_resolve (src/common/resolve_gai.c, compiled for
+/* The lookup behind xsock_resolve (src/common/resolve_bsd.c, compiled for
  * each OS): getaddrinfo(host, service) for stream
  * sockets of family (XSOCK_AF_UNSPEC, _INET or _INET6; host NULL means the
  * passive any-address), storing at most max converted addresses in out and
@@ -131,8 +131,8 @@ XSOCK__INTERNAL int xsock__os_resolve(const char *host, const char *service,
 XSOCK__INTERNAL int xsock__socket_kind(xsock_t s, int *family, int *type);
 
 /* Sets / gets an option (not XSOCK_OPT_TYPE) through the OS
- * (src/common/options_sockopt.c, compiled for each OS). src/common/
- * options.c has checked the option, the value and the socket's kind; the
+ * (src/common/options_bsd.c, compiled for each OS). src/common/
+ * options_api.c has checked the option, the value and the socket's kind; the
  * getter returns the OS's raw value (booleans are normalised by the
  * caller). */
 XSOCK__INTERNAL int xsock__os_set_option(xsock_t s, int option, int value);

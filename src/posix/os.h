@@ -14,9 +14,9 @@
 static inline int xsock__errno_fail(void) { return xsock__os_fail(errno); }
 
 /* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
- * written once for both OSes (src/common/addr_sockaddr.c), and through it
+ * written once for both OSes (src/common/addr_bsd.c), and through it
  * this tree's os_sockets.h. */
-#include "addr_sockaddr.h"
+#include "addr_bsd.h"
 
 /* 0 if fd is open and can be watched by poll/select, XSOCK_EBADF if it is
  * not open, XSOCK_ENOTSUP for a regular file or directory (always "ready",

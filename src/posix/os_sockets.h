@@ -2,8 +2,8 @@
 /* What the Berkeley-socket code shared by both OSes needs from POSIX: the
  * socket headers, the length type and the few spellings that differ.
  * src/win32/os_sockets.h is its Windows mirror. The shared files are
- * src/common/addr_sockaddr.c (sockaddr conversions), options_sockopt.c
- * (the option table) and resolve_gai.c (the getaddrinfo loop); they are
+ * src/common/addr_bsd.c (sockaddr conversions), options_bsd.c
+ * (the option table) and resolve_bsd.c (the getaddrinfo loop); they are
  * compiled once for each OS and include this header, never an OS header
  * of their own, so that they hold no #ifdef on the OS. */
 #ifndef XSOCK_POSIX_OS_SOCKETS_H

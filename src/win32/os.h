@@ -27,9 +27,9 @@ static inline int xsock__win_interrupted(void) {
 }
 
 /* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
- * written once for both OSes (src/common/addr_sockaddr.c), and through it
+ * written once for both OSes (src/common/addr_bsd.c), and through it
  * this tree's os_sockets.h. */
-#include "addr_sockaddr.h"
+#include "addr_bsd.h"
 
 /* 0 if s is an open socket, XSOCK_EBADF for XSOCK_INVALID or a closed or
  * foreign handle (src/win32/socket.c). */

@@ -7,7 +7,7 @@
  * An AF_UNIX path is read only up to the end of its field: a caller may
  * hand in an xsock_addr_t it filled itself, and a path with no NUL in the
  * field is refused (XSOCK_EINVAL) instead of being read past the end. */
-#include "addr_sockaddr.h"
+#include "addr_bsd.h"
 
 #include <string.h>
 

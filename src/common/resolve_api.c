@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* xsock_resolve's checks and promises, written once; the lookup itself is
- * xsock__os_resolve (the getaddrinfo loop in resolve_gai.c), so every OS
+ * xsock__os_resolve (the getaddrinfo loop in resolve_bsd.c), so every OS
  * refuses the same inputs and returns the same shape of answer. */
 #include "internal.h"
 

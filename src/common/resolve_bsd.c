@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The getaddrinfo loop behind xsock_resolve, for every OS (the checks and
- * promises are in resolve.c). The headers and the one OS difference in
+ * promises are in resolve_api.c). The headers and the one OS difference in
  * the error codes come from the platform tree's os_sockets.h.
  *
  * Notes on the OSes:
@@ -11,7 +11,7 @@
  *  - The port goes in as text with AI_NUMERICSERV so that no services
  *    database is consulted; AI_ADDRCONFIG is deliberately not used, since
  *    it hides ::1 and 127.0.0.1 on a machine with no configured network. */
-#include "addr_sockaddr.h"
+#include "addr_bsd.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The portable xsock_addr_t <-> the OS's struct sockaddr, written once in
- * addr_sockaddr.c and compiled for each OS. The socket calls of both
+ * addr_bsd.c and compiled for each OS. The socket calls of both
  * platform trees use these two (their os.h includes this header). */
-#ifndef XSOCK_COMMON_ADDR_SOCKADDR_H
-#define XSOCK_COMMON_ADDR_SOCKADDR_H
+#ifndef XSOCK_COMMON_ADDR_BSD_H
+#define XSOCK_COMMON_ADDR_BSD_H
 
 #include "os_sockets.h"
 
@@ -22,4 +22,4 @@ XSOCK__INTERNAL int xsock__addr_from_os(xsock_addr_t *addr,
                                         const struct sockaddr *sa,
                                         xsock__socklen_t len);
 
-#endif /* XSOCK_COMMON_ADDR_SOCKADDR_H */
+#endif /* XSOCK_COMMON_ADDR_BSD_H */

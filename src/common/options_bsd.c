@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The option level/name table and the setsockopt/getsockopt calls behind
- * xsock_set_option / xsock_get_option, for every OS. src/common/options.c
+ * xsock_set_option / xsock_get_option, for every OS. src/common/options_api.c
  * has already decided that the option fits the socket and the value; this
  * file only translates the request. What differs between the OSes (the
  * length type, the linger option's name, XSOCK_OPT_REUSEADDR being
@@ -19,7 +19,7 @@
  *  - Every plain option takes an int-sized value (a BOOL or DWORD on
  *    Windows). Some Winsock providers write a one-byte BOOLEAN for a
  *    boolean option, so the value read starts at 0 and the unwritten
- *    bytes read as zero; options.c folds booleans to 0/1. */
+ *    bytes read as zero; options_api.c folds booleans to 0/1. */
 #include "os_sockets.h"
 
 #include <string.h>

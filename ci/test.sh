@@ -22,8 +22,9 @@
 #      (Debug and Release), every test under qemu-user; and musl libc
 #      natively (ci/musl.sh)
 #   8. the CI matrix files: schema and names (ci/workflows.sh), every
-#      xsock_/XSOCK_ name the docs use exists (ci/docs-names.sh), and
-#      strict C99 for Windows (ci/portability.sh)
+#      xsock_/XSOCK_ name the docs use exists (ci/docs-names.sh), the
+#      commit style of CONTRIBUTING.md (ci/commit-style.sh), and strict
+#      C99 for Windows (ci/portability.sh)
 #   9. tests/consumer built and run every way xsock is taken in: install,
 #      find_package, pkg-config, add_subdirectory, FetchContent, MinGW
 #      static and DLL under Wine (ci/consumers.sh)
@@ -231,6 +232,7 @@ done
 
 run_leg workflows bash ci/workflows.sh "$BUILD/workflows"
 run_leg docs-names bash ci/docs-names.sh
+run_leg commit-style bash ci/commit-style.sh
 run_leg portability bash ci/portability.sh
 run_leg doxygen bash ci/doxygen.sh "$BUILD/doxygen"
 run_leg dropin bash ci/dropin.sh "$BUILD/dropin"
@@ -338,7 +340,7 @@ esac
 for leg in "${fuzz_names[@]}"; do report_fuzz "$leg"; done
 for leg in windows-wine windows-clang-wine windows-i686 musl; do report "$leg" line; done
 for a in "${qemu_arches[@]}"; do report "qemu-$a" line; done
-for leg in workflows docs-names portability doxygen dropin consumers bench-quick; do
+for leg in workflows docs-names commit-style portability doxygen dropin consumers bench-quick; do
   report "$leg" line
 done
 

@@ -142,8 +142,8 @@ XSOCK__INTERNAL int xsock__os_get_option(xsock_t s, int option, int *value);
  * unknown. */
 XSOCK__INTERNAL uint32_t xsock__if_index(const char *name);
 
-/* ---- socket front end -> per-OS calls (src/common/sock_api.c,
- * src/common/io_api.c -> src/posix, src/win32) ----
+/* ---- socket front ends -> per-OS calls (src/common/X_api.c ->
+ * src/posix/X.c, src/win32/X.c) ----
  *
  * The public socket, I/O, name and lifecycle calls check their arguments
  * once in src/common (arguments first, then the handle; out-parameters set
@@ -159,7 +159,7 @@ XSOCK__INTERNAL uint32_t xsock__if_index(const char *name);
  * socketpair, selector open, resolve) asks it first; the I/O path never. */
 XSOCK__INTERNAL int xsock__check_init(void);
 
-/* Front-end helpers shared by sock_api.c and io_api.c: the address check
+/* Front-end helpers in socket_api.c: the address check
  * of bind, connect and sendto (non-NULL, family INET, INET6 or UNIX, else
  * XSOCK_EINVAL), and the code of their failure rc, which becomes
  * XSOCK_EAFNOSUPPORT when addr's family is not the socket's. */

@@ -5,7 +5,7 @@
  * has no message boundaries, so a whole record takes a loop). */
 #include "internal.h"
 
-/* The order of checks of every socket call (see sock_api.c): the
+/* The order of checks of every socket call (see socket_api.c): the
  * arguments, then the handle. The total must fit the signed result. */
 static int stream__check(xsock_t s, const void *buf, size_t len) {
   if (buf == NULL || len > (size_t)PTRDIFF_MAX)

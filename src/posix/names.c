@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A socket's own address and its peer's on POSIX. src/common/sock_api.c
+/* A socket's own address and its peer's on POSIX. src/common/names_api.c
  * has checked the arguments and zeroed *addr.
  *
  * Notes: an unbound socket has a name on POSIX (the any-address of its

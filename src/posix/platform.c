@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The lifecycle hooks of src/common/sock_api.c and the small platform
+/* The lifecycle hooks of src/common/platform_api.c and the small platform
  * hooks of src/common/internal.h. */
 #include "os.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Creating, shutting down and closing POSIX sockets, and their blocking
- * mode (bind, listen and accept are in listen.c). src/common/sock_api.c has
+ * mode (bind, listen and accept are in listen.c). src/common/socket_api.c has
  * checked the arguments.
  *
  * Notes on the OS quirks handled here:

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A connected pair of AF_UNIX sockets (src/common/sock_api.c has checked
+/* A connected pair of AF_UNIX sockets (src/common/socket_api.c has checked
  * the type).
  *
  * Notes: socketpair() takes SOCK_CLOEXEC on Linux and the BSDs; macOS gets

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Binding, listening and accepting on Winsock. src/common/sock_api.c has
+/* Binding, listening and accepting on Winsock. src/common/listen_api.c has
  * checked the arguments.
  *
  * Notes on Windows:

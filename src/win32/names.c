@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A socket's own address and its peer's on Winsock. src/common/sock_api.c
+/* A socket's own address and its peer's on Winsock. src/common/names_api.c
  * has checked the arguments and zeroed *addr.
  *
  * Notes on Windows: getsockname on a socket that is not bound fails with

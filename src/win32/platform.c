@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The lifecycle hooks of src/common/sock_api.c (WSAStartup/WSACleanup and
+/* The lifecycle hooks of src/common/platform_api.c (WSAStartup/WSACleanup and
  * the lock of the xsock_init() count) and the small platform hooks of
  * src/common/internal.h on Windows.
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Socket creation, shutdown, close and blocking mode on Winsock (bind,
- * listen and accept are in listen.c). src/common/sock_api.c has checked
+ * listen and accept are in listen.c). src/common/socket_api.c has checked
  * the arguments.
  *
  * Notes on Windows:

@@ -12,7 +12,7 @@
  * soon as the pair stands. Failures are returned, never asserted.
  *
  * Only XSOCK_STREAM: a UDP "pair" could receive datagrams from anyone.
- * src/common/sock_api.c has checked the type and that xsock is started.
+ * src/common/socket_api.c has checked the type and that xsock is started.
  * The steps call this tree's own halves of the socket calls, never the
  * public API, whose checks would run again and could overwrite the
  * thread's last OS error: the arguments are known to be good here. */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* The front end of bind, listen and accept (their OS halves: listen.c
+ * of src/posix and src/win32). The order of the checks is the one written
+ * at the top of socket_api.c. */
+#include "internal.h"
+
+#include <string.h>
+
+int xsock_bind(xsock_t s, const xsock_addr_t *addr) {
+  int rc = xsock__sock_check_addr(addr);
+  if (rc < 0)
+    return rc;
+  if (s == XSOCK_INVALID)
+    return xsock__fail(XSOCK_EBADF, 0);
+  rc = xsock__os_bind(s, addr);
+  return rc < 0 ? xsock__sock_addr_fail(s, addr, rc) : rc;
+}
+
+int xsock_listen(xsock_t s, int backlog) {
+  if (s == XSOCK_INVALID)
+    return xsock__fail(XSOCK_EBADF, 0);
+  return xsock__os_listen(s, backlog);
+}
+
+int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
+                 int flags) {
+  int rc;
+  if (out == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  *out = XSOCK_INVALID;
+  if (peer != NULL)
+    memset(peer, 0, sizeof *peer);
+  if ((flags & ~XSOCK_NONBLOCK) != 0)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (listener == XSOCK_INVALID)
+    return xsock__fail(XSOCK_EBADF, 0);
+  rc = xsock__os_accept(listener, out, peer, (flags & XSOCK_NONBLOCK) != 0);
+  if (rc < 0) {
+    *out = XSOCK_INVALID;
+    if (peer != NULL)
+      memset(peer, 0, sizeof *peer);
+  }
+  return rc;
+}

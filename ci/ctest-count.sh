@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
-# Sourced by the cross legs (ci/windows.sh, ci/qemu.sh; POSIX sh): counts
-# the Debug and Release ctest runs of one leg. The sourcing script defines
-# log (a message to stderr), fail (exit 1 with a message) and
-# ctest_timeout.
+# Sourced by the cross legs (ci/windows.sh, ci/qemu.sh, ci/musl.sh; POSIX
+# sh) and by ci/test.sh: counts the Debug and Release ctest runs of one
+# leg, and for the legs that only run ctest, runs them too. The sourcing
+# script defines log (a message to stderr), fail (exit 1 with a message)
+# and ctest_timeout, and for run_debug_release leg and jobs.
 
 # Reads one ctest run: sets total and passed. Every test that CTest counted
 # as passed must have shown that it ran: CMocka's own summary, or for the
@@ -49,4 +50,25 @@ count_debug_release() { # debug-dir debug-log debug-exit release-dir release-log
   log "Debug: $dtotal tests, $dpassed passed; Release: $total tests, $passed passed"
   total=$((dtotal + total))
   passed=$((dpassed + passed))
+}
+
+# Runs ctest (jobs at a time, under timeout(1)) in a leg's Debug build and
+# its Release build, each into a log of its own, counts both, prints the
+# leg's closing line "LEG: N tests, M passed" and exits: 0 when both runs
+# passed every test.
+run_debug_release() { # debug-dir release-dir
+  run_rc=0
+  (cd "$1" && timeout --kill-after=30 "$ctest_timeout" ctest -j"$jobs" --output-on-failure) \
+    >"$1/$leg-ctest.log" 2>&1 || run_rc=$?
+  cat "$1/$leg-ctest.log" >&2
+  run_rrc=0
+  (cd "$2" && timeout --kill-after=30 "$ctest_timeout" ctest -j"$jobs" --output-on-failure) \
+    >"$1/$leg-ctest-release.log" 2>&1 || run_rrc=$?
+  cat "$1/$leg-ctest-release.log" >&2
+  count_debug_release "$1" "$1/$leg-ctest.log" "$run_rc" "$2" "$1/$leg-ctest-release.log" "$run_rrc"
+  printf '%s: %s tests, %s passed\n' "$leg" "$total" "$passed"
+  if [ "$run_rc" -ne 0 ] || [ "$run_rrc" -ne 0 ] || [ "$passed" -ne "$total" ]; then
+    exit 1
+  fi
+  exit 0
 }

@@ -35,14 +35,7 @@ jobs=${XSOCK_MUSL_JOBS:-2}
 
 log() { printf '%s: %s\n' "$leg" "$*" >&2; }
 
-not_run() {
-  log "============================================================"
-  log "NOT RUN: $*"
-  log "============================================================"
-  printf '%s: not run (%s)\n' "$leg" "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run "$leg" "$*"; }
 
 fail() {
   log "FAILED: $*"
@@ -115,24 +108,5 @@ build_type "$release" Release
 
 # ---- run -------------------------------------------------------------------
 
-run_ctest() { # dir log
-  ctest_rc=0
-  (cd "$1" && timeout --kill-after=30 "$ctest_timeout" ctest -j"$jobs" --output-on-failure) \
-    >"$2" 2>&1 || ctest_rc=$?
-  cat "$2" >&2
-}
-logf="$build/$leg-ctest.log"
-rlogf="$build/$leg-ctest-release.log"
-run_ctest "$build" "$logf"
-rc=$ctest_rc
-run_ctest "$release" "$rlogf"
-rrc=$ctest_rc
-
 . "$repo/ci/ctest-count.sh"
-count_debug_release "$build" "$logf" "$rc" "$release" "$rlogf" "$rrc"
-
-printf '%s: %s tests, %s passed\n' "$leg" "$total" "$passed"
-if [ "$rc" -ne 0 ] || [ "$rrc" -ne 0 ] || [ "$passed" -ne "$total" ]; then
-  exit 1
-fi
-exit 0
+run_debug_release "$build" "$release"

@@ -19,12 +19,7 @@ cd "$(dirname "$0")/.."
 . ci/lib.sh
 
 log() { printf 'commit-style: %s\n' "$*" >&2; }
-not_run() {
-  log "NOT RUN: $*"
-  printf 'commit-style: not run (%s)\n' "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run commit-style "$*"; }
 
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || not_run "not a git checkout"
 base=$(git log --diff-filter=A --format=%H -- CONTRIBUTING.md | tail -n 1)

@@ -40,11 +40,7 @@ consumer="$repo/tests/consumer"
 toolchain="$repo/cmake/toolchains/mingw-w64-x86_64.cmake"
 
 log() { printf 'consumers: %s\n' "$*" >&2; }
-not_run() {
-  printf 'consumers: not run (%s)\n' "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run consumers "$*"; }
 
 xs_need_pkgs cmake gcc g++ pkg-config git >&2 || not_run "could not install cmake, gcc, g++, pkg-config, git"
 for tool in cmake cc c++ pkg-config git; do

@@ -34,12 +34,7 @@ dropin="$build/dropin"
 nchecks=0 npassed=0
 
 log() { printf 'dropin: %s\n' "$*" >&2; }
-not_run() {
-  log "NOT RUN: $*"
-  printf 'dropin: not run (%s)\n' "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run dropin "$*"; }
 fail() { # a step that leaves nothing to count: the leg ends here
   log "FAILED: $*"
   printf 'dropin: %s checks, %s passed\n' "$((nchecks + 1))" "$npassed"

@@ -30,12 +30,7 @@ check() { # ok|fail what
   checks=$((checks + 1))
   if [ "$1" = ok ]; then passed=$((passed + 1)); else log "FAILED: $2"; fi
 }
-not_run() {
-  log "NOT RUN: $*"
-  printf 'portability: not run (%s)\n' "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run portability "$*"; }
 
 xs_need_pkgs clang mingw-w64-x86-64-dev || not_run "clang or mingw-w64-x86-64-dev could not be installed"
 command -v clang >/dev/null 2>&1 || not_run "clang not found"

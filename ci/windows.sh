@@ -63,14 +63,7 @@ ctest_timeout=${XSOCK_WINE_CTEST_TIMEOUT:-1200}
 
 log() { printf '%s: %s\n' "$leg" "$*" >&2; }
 
-not_run() {
-  log "============================================================"
-  log "NOT RUN: $*"
-  log "============================================================"
-  printf '%s: not run (%s)\n' "$leg" "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run "$leg" "$*"; }
 
 fail() {
   log "FAILED: $*"

@@ -32,12 +32,7 @@ check() { # ok|fail what
   checks=$((checks + 1))
   if [ "$1" = ok ]; then passed=$((passed + 1)); log "ok: $2"; else log "FAILED: $2"; fi
 }
-not_run() {
-  log "NOT RUN: $*"
-  printf 'workflows: not run (%s)\n' "$*"
-  if [ "${CI:-}" = true ]; then exit 1; fi
-  exit "$XS_EXIT_NOT_RUN"
-}
+not_run() { xs_not_run workflows "$*"; }
 
 shopt -s nullglob
 files=(.github/workflows/*.yml .github/workflows/*.yaml)

@@ -19,11 +19,7 @@ set(CMAKE_RC_COMPILER ${XSOCK_MINGW_TRIPLE}-windres)
 # The MinGW-w64 headers and import libraries: with the sysroot clang looks
 # there alone, never in the machine's own /usr/include.
 set(CMAKE_SYSROOT /usr/${XSOCK_MINGW_TRIPLE})
-set(CMAKE_FIND_ROOT_PATH /usr/${XSOCK_MINGW_TRIPLE})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+include("${CMAKE_CURRENT_LIST_DIR}/mingw-w64-common.cmake")
 
 # clang's MinGW driver finds libgcc in a GCC tree named by version
 # (lib/gcc/<triple>/12), while Debian names it 12-win32 or 12-posix: the

@@ -6,8 +6,9 @@
 # xsock itself is C; the C++ compiler is named for projects that use this
 # file to build C++ against xsock (tests/consumer does).
 #
-# Only x86_64 is built: under a 64-bit-only Wine a 32-bit .exe exits 0
-# without running anything, which would look like a passing test.
+# ctest runs the tests under Wine. 32-bit Windows has its own file,
+# mingw-w64-i686.cmake, which names no emulator: under a 64-bit-only Wine
+# a 32-bit .exe exits 0 without running anything.
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 
@@ -16,12 +17,7 @@ set(CMAKE_C_COMPILER ${XSOCK_MINGW_TRIPLE}-gcc)
 set(CMAKE_CXX_COMPILER ${XSOCK_MINGW_TRIPLE}-g++)
 set(CMAKE_RC_COMPILER ${XSOCK_MINGW_TRIPLE}-windres)
 
-# Debian installs the MinGW headers and libraries under /usr/<triple>.
-set(CMAKE_FIND_ROOT_PATH /usr/${XSOCK_MINGW_TRIPLE})
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+include("${CMAKE_CURRENT_LIST_DIR}/mingw-w64-common.cmake")
 
 # ctest runs every test .exe through Wine. ci/windows.sh prepares a private,
 # pre-started Wine prefix so that this is fast and cannot hang.

@@ -167,6 +167,12 @@ XSOCK__INTERNAL int xsock__sock_check_addr(const xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
                                           int rc);
 
+/* The checks of every I/O call that takes one buffer (io_api.c, iov_api.c,
+ * stream.c): buf not NULL and len at most PTRDIFF_MAX, which the signed
+ * result can report, else XSOCK_EINVAL; then the handle, XSOCK_EBADF for
+ * XSOCK_INVALID (src/common/io_api.c). */
+XSOCK__INTERNAL int xsock__io_check(xsock_t s, const void *buf, size_t len);
+
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and
  * the OS start-up run when that count leaves / returns to 0 (WSAStartup /

@@ -35,9 +35,7 @@ int xsock_connect_result(xsock_t s) {
   return xsock__os_connect_result(s);
 }
 
-/* The checks every I/O call shares: a buffer and a length that fits the
- * signed result, then a handle. */
-static int io__check(xsock_t s, const void *buf, size_t len) {
+int xsock__io_check(xsock_t s, const void *buf, size_t len) {
   if (buf == NULL || len > (size_t)PTRDIFF_MAX)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
@@ -46,14 +44,14 @@ static int io__check(xsock_t s, const void *buf, size_t len) {
 }
 
 xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
-  int rc = io__check(s, buf, len);
+  int rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
   return xsock__os_send(s, buf, len);
 }
 
 xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
-  int rc = io__check(s, buf, len);
+  int rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
   return xsock__os_recv(s, buf, len);
@@ -63,12 +61,10 @@ xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
                            const xsock_addr_t *to) {
   xsock_ssize_t n;
   int rc;
-  if (buf == NULL || len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((rc = xsock__sock_check_addr(to)) < 0)
+  /* Both arguments are XSOCK_EINVAL, so their order does not show. */
+  if ((rc = xsock__sock_check_addr(to)) < 0 ||
+      (rc = xsock__io_check(s, buf, len)) < 0)
     return rc;
-  if (s == XSOCK_INVALID)
-    return xsock__fail(XSOCK_EBADF, 0);
   n = xsock__os_sendto(s, buf, len, to);
   return n < 0 ? xsock__sock_addr_fail(s, to, (int)n) : n;
 }
@@ -79,7 +75,7 @@ xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
   int rc;
   if (from != NULL)
     memset(from, 0, sizeof *from);
-  if ((rc = io__check(s, buf, len)) < 0)
+  if ((rc = xsock__io_check(s, buf, len)) < 0)
     return rc;
   n = xsock__os_recvfrom(s, buf, len, from);
   if (n < 0 && from != NULL)

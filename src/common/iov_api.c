@@ -46,9 +46,8 @@ xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
 }
 
 xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len) {
-  if (buf == NULL || len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s == XSOCK_INVALID)
-    return xsock__fail(XSOCK_EBADF, 0);
+  int rc = xsock__io_check(s, buf, len);
+  if (rc < 0)
+    return rc;
   return xsock__os_peek(s, buf, len);
 }

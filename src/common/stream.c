@@ -2,23 +2,14 @@
 /* The looping stream calls, sendall and recv_exact, written once on top
  * of xsock_send / xsock_recv: they hold no OS call of their own, so every
  * platform shares them and behaves the same (the seed's lesson: a stream
- * has no message boundaries, so a whole record takes a loop). */
+ * has no message boundaries, so a whole record takes a loop). They check
+ * their arguments as xsock_send does, with the same xsock__io_check. */
 #include "internal.h"
-
-/* The order of checks of every socket call (see socket_api.c): the
- * arguments, then the handle. The total must fit the signed result. */
-static int stream__check(xsock_t s, const void *buf, size_t len) {
-  if (buf == NULL || len > (size_t)PTRDIFF_MAX)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (s == XSOCK_INVALID)
-    return xsock__fail(XSOCK_EBADF, 0);
-  return 0;
-}
 
 xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
   const char *p = (const char *)buf;
   size_t done = 0;
-  int rc = stream__check(s, buf, len);
+  int rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
   while (done < len) {
@@ -37,7 +28,7 @@ xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {
 xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len) {
   char *p = (char *)buf;
   size_t done = 0;
-  int rc = stream__check(s, buf, len);
+  int rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
   while (done < len) {

@@ -417,34 +417,45 @@ XSOCK_API int xsock_connect_result(xsock_t s);
 
 /** Sends up to len bytes; returns how many were queued (may be fewer than
  * len), or XSOCK_EAGAIN (non-blocking and the send buffer is full),
+ * XSOCK_ETIMEDOUT (blocking, and XSOCK_OPT_SNDTIMEO ran out),
  * XSOCK_EPIPE or XSOCK_ECONNRESET (peer gone, or shut down for writing; no
  * SIGPIPE), XSOCK_ENOTCONN or XSOCK_EPIPE (a stream socket never connected:
  * which one depends on the OS), ...
- * For every I/O call below: a NULL buffer gives XSOCK_EINVAL even when len
- * is 0, and a len above PTRDIFF_MAX gives XSOCK_EINVAL (the result could
- * not represent it; such a length is a caller's bug, never clamped). A
- * valid len may still move fewer bytes in one call (Windows takes at most
- * INT_MAX per call). */
+ * For every I/O call below, the same on every OS:
+ *  - A NULL buffer gives XSOCK_EINVAL even when len is 0, and a len above
+ *    PTRDIFF_MAX gives XSOCK_EINVAL (the result could not represent it;
+ *    such a length is a caller's bug, never clamped). A valid len may
+ *    still move fewer bytes in one call (Windows takes at most INT_MAX
+ *    per call).
+ *  - A blocking call whose timeout (XSOCK_OPT_RCVTIMEO for the receives,
+ *    XSOCK_OPT_SNDTIMEO for the sends) runs out gives XSOCK_ETIMEDOUT; a
+ *    non-blocking call that would have to wait gives XSOCK_EAGAIN,
+ *    whatever timeout is set.
+ *  - An interrupted system call is made again: XSOCK_EINTR never comes
+ *    out. */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 
 /** Receives up to len bytes; returns how many arrived, 0 at end of stream
- * (the peer closed gracefully), XSOCK_EAGAIN (non-blocking, nothing there),
- * XSOCK_ECONNRESET (the peer reset the connection), ... */
+ * (the peer closed gracefully, or this side shut down for reading),
+ * XSOCK_EAGAIN (non-blocking, nothing there), XSOCK_ETIMEDOUT
+ * (blocking, and XSOCK_OPT_RCVTIMEO ran out), XSOCK_ECONNRESET (the peer
+ * reset the connection), ... */
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
 
 /** Sends all len bytes, looping over partial sends. Returns len on success.
  * On a non-blocking socket whose buffer fills up it returns the number of
  * bytes sent so far (less than len; send the rest when the selector says
- * writable), or XSOCK_EAGAIN if nothing could be sent. On an error it
- * returns the error code; the connection is then broken and how much of
- * the data reached the peer is unknown. */
+ * writable), or XSOCK_EAGAIN if nothing could be sent. On an error
+ * (XSOCK_ETIMEDOUT included) it returns the error code; the connection is
+ * then broken and how much of the data reached the peer is unknown. */
 XSOCK_API xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len);
 
 /** Receives exactly len bytes, looping over partial receives (a stream has
  * no message boundaries: this is how a fixed-size record is read). Returns
  * len on success; fewer than len (possibly 0) when the peer closed first;
  * on a non-blocking socket the bytes received before it would block (or
- * XSOCK_EAGAIN if none); on an error the error code. */
+ * XSOCK_EAGAIN if none); on an error the error code (XSOCK_ETIMEDOUT too,
+ * even after some bytes: see XSOCK_OPT_RCVTIMEO). */
 XSOCK_API xsock_ssize_t xsock_recv_exact(xsock_t s, void *buf, size_t len);
 
 /** Datagram send to addr; returns the bytes sent or XSOCK_EMSGSIZE, ... */
@@ -538,8 +549,9 @@ enum xsock_option {
   XSOCK_OPT_TYPE = 9,      /**< get only: XSOCK_STREAM or XSOCK_DGRAM */
   XSOCK_OPT_RCVTIMEO = 10, /**< milliseconds, 0 (the default) for none: how
                               long a blocking receive (recv, recvfrom,
-                              recv_exact) may wait. When it runs out the
-                              call gives XSOCK_ETIMEDOUT on every OS (POSIX
+                              recvv, peek, recv_exact, frame_recv) may
+                              wait. When it runs out the call gives
+                              XSOCK_ETIMEDOUT on every OS (POSIX
                               itself says EAGAIN there, and xsock turns that
                               into XSOCK_ETIMEDOUT only on a blocking socket
                               with a timeout set; a non-blocking socket
@@ -563,12 +575,13 @@ enum xsock_option {
                               cut it short with SNDTIMEO): use
                               xsock_create_connection() for that. */
   XSOCK_OPT_SNDTIMEO = 11  /**< milliseconds, 0 (the default) for none: how
-                              long a blocking send (send, sendto, sendall)
-                              may wait for room in the send buffer; the same
-                              rules as XSOCK_OPT_RCVTIMEO. A send that moved
-                              some bytes before the time ran out returns
-                              that count on POSIX; on Windows how much was
-                              sent is unknown: close the socket. */
+                              long a blocking send (send, sendto, sendv,
+                              sendall, frame_flush) may wait for room in
+                              the send buffer; the same rules as
+                              XSOCK_OPT_RCVTIMEO. A send that moved some
+                              bytes before the time ran out returns that
+                              count on POSIX; on Windows how much was sent
+                              is unknown: close the socket. */
 };
 
 /** @{ */

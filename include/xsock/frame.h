@@ -137,9 +137,10 @@ XSOCK_API int xsock_frame_commit(xsock_frame_decoder_t *d, size_t n);
  * ended, as after xsock_frame_finish(), and a later call returns 0 again
  * without reading); in both cases take messages with xsock_frame_next()
  * until it returns 0 or an error. XSOCK_EAGAIN when nothing is there
- * (non-blocking); the recv's error (XSOCK_ECONNRESET, ...: d is not failed
- * by it, the socket is); the errors of xsock_frame_space(); XSOCK_EBADF
- * for XSOCK_INVALID (checked after d's own error). */
+ * (non-blocking); the recv's error (XSOCK_ETIMEDOUT, XSOCK_ECONNRESET,
+ * ...: d is not failed by it, the socket is); the errors of
+ * xsock_frame_space(); XSOCK_EBADF for XSOCK_INVALID (checked after d's
+ * own error). */
 XSOCK_API xsock_ssize_t xsock_frame_recv(xsock_frame_decoder_t *d, xsock_t s);
 
 /** Tells d that the stream has ended, for a caller that feeds its own
@@ -183,9 +184,10 @@ XSOCK_API int xsock_frame_queue(xsock_frame_encoder_t *e, const void *msg,
  * would block. Returns the number of bytes still queued: 0 when all went
  * out, more when the send buffer is full (ask for XSOCK_WRITE and flush
  * again when the selector reports it; drop WRITE when this returns 0). On
- * a send error (XSOCK_EPIPE, XSOCK_ECONNRESET, ...) returns it and keeps
- * the unsent bytes queued; XSOCK_EINVAL for a NULL e, XSOCK_EBADF for
- * XSOCK_INVALID. A blocking socket sends everything or fails. */
+ * a send error (XSOCK_EPIPE, XSOCK_ECONNRESET, XSOCK_ETIMEDOUT when
+ * XSOCK_OPT_SNDTIMEO ran out, ...) returns it and keeps the unsent bytes
+ * queued; XSOCK_EINVAL for a NULL e, XSOCK_EBADF for XSOCK_INVALID. A
+ * blocking socket sends everything or fails. */
 XSOCK_API xsock_ssize_t xsock_frame_flush(xsock_frame_encoder_t *e, xsock_t s);
 
 /** The number of bytes queued in e and not yet sent (0 for NULL). */

@@ -45,6 +45,9 @@
 /* SOCKETs are opaque numbers: the selector finds a registration through
  * a hash map (src/win32/handle_map.c). */
 #define XSOCK_HAVE_SMALL_HANDLES 0
+/* The most bytes one send or receive takes: Winsock counts in int. The
+ * I/O front end clamps to it (src/common/io_api.c). */
+#define XSOCK__OS_IO_MAX ((size_t)0x7fffffff)
 
 #else /* POSIX */
 
@@ -133,6 +136,11 @@
 /* Descriptors are the lowest free small integers: the selector's
  * registration table is indexed by the descriptor itself. */
 #define XSOCK_HAVE_SMALL_HANDLES 1
+/* The most bytes one send or receive takes: SSIZE_MAX, which is
+ * PTRDIFF_MAX on every POSIX system (src/posix/iov.c checks that ssize_t
+ * is as wide as ptrdiff_t), so the front end's clamp never cuts a length
+ * it accepted. Expanded where stdint.h is included. */
+#define XSOCK__OS_IO_MAX ((size_t)PTRDIFF_MAX)
 
 #endif /* POSIX */
 

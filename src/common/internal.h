@@ -167,12 +167,6 @@ XSOCK__INTERNAL int xsock__sock_check_addr(const xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
                                           int rc);
 
-/* The checks of every I/O call that takes one buffer (io_api.c, iov_api.c,
- * stream.c): buf not NULL and len at most PTRDIFF_MAX, which the signed
- * result can report, else XSOCK_EINVAL; then the handle, XSOCK_EBADF for
- * XSOCK_INVALID (src/common/io_api.c). */
-XSOCK__INTERNAL int xsock__io_check(xsock_t s, const void *buf, size_t len);
-
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and
  * the OS start-up run when that count leaves / returns to 0 (WSAStartup /
@@ -200,28 +194,72 @@ XSOCK__INTERNAL int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect_result(xsock_t s);
+
+/* ---- I/O front ends -> raw per-OS calls (src/common/io_api.c, iov_api.c
+ * -> src/posix and src/win32 io.c, iov.c) ----
+ *
+ * Every rule that makes an I/O result the same on every OS is applied
+ * once, in the front end (io_api.c says which and why): the argument
+ * checks, the clamp of a length to XSOCK__OS_IO_MAX, the retry of an
+ * interrupted call, and what a failure means (a timeout that ran out, a
+ * receive after shutdown, a datagram's reset).
+ * The calls below make exactly one OS call each and report what it said,
+ * without retrying, recording or reinterpreting it: the count (>= 0), or
+ * the OS's raw error code in *err and its XSOCK_E* mapping
+ * (xsock__map_os_error) as the result. They receive a handle that is not
+ * XSOCK_INVALID, non-NULL buffers, and at most XSOCK__OS_IO_MAX bytes in
+ * all. */
 XSOCK__INTERNAL xsock_ssize_t xsock__os_send(xsock_t s, const void *buf,
-                                             size_t len);
-XSOCK__INTERNAL xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len);
+                                             size_t len, int *err);
+XSOCK__INTERNAL xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len,
+                                             int *err);
+/* A recv that leaves the bytes queued (MSG_PEEK). */
+XSOCK__INTERNAL xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len,
+                                             int *err);
+/* An address to that the OS cannot take (an AF_UNIX path too long for
+ * its sun_path, AF_UNIX on Windows) gives its XSOCK_E* code, recorded,
+ * with *err 0. */
 XSOCK__INTERNAL xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf,
                                                size_t len,
-                                               const xsock_addr_t *to);
+                                               const xsock_addr_t *to,
+                                               int *err);
 /* from may be NULL; when not, it arrives zeroed and stays so for a sender
  * xsock cannot express. */
 XSOCK__INTERNAL xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf,
                                                  size_t len,
-                                                 xsock_addr_t *from);
-
-/* Scatter/gather and peek (src/common/iov_api.c -> src/posix/iov.c,
- * src/win32/iov.c). iov is not NULL, 0 <= iovcnt <= XSOCK_IOV_MAX, every
- * base is not NULL and the lengths sum to at most PTRDIFF_MAX. */
+                                                 xsock_addr_t *from, int *err);
+/* 0 <= iovcnt <= XSOCK_IOV_MAX, every base is not NULL. */
 XSOCK__INTERNAL xsock_ssize_t xsock__os_sendv(xsock_t s,
                                               const xsock_iovec_t *iov,
-                                              int iovcnt);
+                                              int iovcnt, int *err);
 XSOCK__INTERNAL xsock_ssize_t xsock__os_recvv(xsock_t s,
                                               const xsock_iovec_t *iov,
-                                              int iovcnt);
-XSOCK__INTERNAL xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len);
+                                              int iovcnt, int *err);
+
+/* Whether a call on s that failed with XSOCK_EAGAIN did so because the
+ * socket is blocking and its receive (receiving 1: SO_RCVTIMEO) or send
+ * (receiving 0: SO_SNDTIMEO) timeout ran out: 1 or 0, nothing recorded.
+ * Asked by the front end after an XSOCK_EAGAIN only, never on the path of
+ * a call that succeeds (src/posix/io.c, src/win32/io.c). */
+XSOCK__INTERNAL int xsock__os_eagain_timed_out(xsock_t s, int receiving);
+
+/* The front end's own helpers, shared by io_api.c, iov_api.c and
+ * stream.c (src/common/io_api.c): the checks of one buffer (buf not NULL,
+ * len at most PTRDIFF_MAX, else XSOCK_EINVAL; then the handle,
+ * XSOCK_EBADF for XSOCK_INVALID), and the result of a call whose raw OS
+ * call failed with code and the raw err: the one place that decides what
+ * a failure means for every I/O call. It returns XSOCK_EINTR (not
+ * recorded) when the call is to be made again, else the call's result,
+ * recorded. */
+XSOCK__INTERNAL int xsock__io_check(xsock_t s, const void *buf, size_t len);
+XSOCK__INTERNAL xsock_ssize_t xsock__io_fail(xsock_t s, xsock_ssize_t code,
+                                             int err, int receiving);
+
+/* The length one OS call is given: len clamped to XSOCK__OS_IO_MAX
+ * (config.h), so that the call moves fewer bytes and reports the count. */
+static inline size_t xsock__io_clamp(size_t len) {
+  return len > XSOCK__OS_IO_MAX ? XSOCK__OS_IO_MAX : len;
+}
 
 /* One wait of xsock_wait (src/posix/wait.c, src/win32/wait.c): events is
  * a nonzero subset of XSOCK_READ|XSOCK_WRITE, timeout_ms < 0 forever.

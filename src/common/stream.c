@@ -3,7 +3,9 @@
  * of xsock_send / xsock_recv: they hold no OS call of their own, so every
  * platform shares them and behaves the same (the seed's lesson: a stream
  * has no message boundaries, so a whole record takes a loop). They check
- * their arguments as xsock_send does, with the same xsock__io_check. */
+ * their arguments as xsock_send does, with the same xsock__io_check, and
+ * get every other rule (the retry, what a timeout gives) from the calls
+ * they loop over. */
 #include "internal.h"
 
 xsock_ssize_t xsock_sendall(xsock_t s, const void *buf, size_t len) {

@@ -13,7 +13,10 @@
  *  - The total may not exceed SSIZE_MAX (sendmsg/recvmsg fail with
  *    EINVAL); it cannot, because ssize_t is as wide as ptrdiff_t on every
  *    POSIX system, which is also checked below.
- *  - SIGPIPE, EINTR and datagram truncation are handled as in io.c. */
+ *  - ssize_t being as wide as ptrdiff_t is also what lets the front end's
+ *    clamp (XSOCK__OS_IO_MAX, config.h) be PTRDIFF_MAX on POSIX.
+ *  - SIGPIPE is handled as in io.c; every rule on the result (the retry,
+ *    a timeout) is the front end's, as for io.c. */
 #include "os.h"
 
 #include <stddef.h>
@@ -48,36 +51,25 @@ static void iov__msg(struct msghdr *msg, const xsock_iovec_t *iov, int iovcnt) {
   msg->msg_iovlen = iovcnt;
 }
 
-xsock_ssize_t xsock__os_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
+xsock_ssize_t xsock__os_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt,
+                              int *err) {
   struct msghdr msg;
   ssize_t n;
   iov__msg(&msg, iov, iovcnt);
-  do {
-    n = XSOCK__OS(sendmsg)(s, &msg, IOV__SEND_FLAGS);
-  } while (n == -1 && errno == EINTR);
-  if (n == -1)
-    return xsock__errno_fail();
-  return (xsock_ssize_t)n;
+  n = XSOCK__OS(sendmsg)(s, &msg, IOV__SEND_FLAGS);
+  return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
 }
 
-xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
+xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt,
+                              int *err) {
   struct msghdr msg;
   ssize_t n;
   iov__msg(&msg, iov, iovcnt);
-  do {
-    n = XSOCK__OS(recvmsg)(s, &msg, 0);
-  } while (n == -1 && errno == EINTR);
-  if (n == -1)
-    return xsock__errno_fail();
-  return (xsock_ssize_t)n;
+  n = XSOCK__OS(recvmsg)(s, &msg, 0);
+  return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
 }
 
-xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len) {
-  ssize_t n;
-  do {
-    n = XSOCK__OS(recv)(s, buf, len, MSG_PEEK);
-  } while (n == -1 && errno == EINTR);
-  if (n == -1)
-    return xsock__errno_fail();
-  return (xsock_ssize_t)n;
+xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len, int *err) {
+  ssize_t n = XSOCK__OS(recv)(s, buf, len, MSG_PEEK);
+  return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
 }

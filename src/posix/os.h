@@ -13,6 +13,13 @@
 /* Fails with the current errno (recorded and mapped). */
 static inline int xsock__errno_fail(void) { return xsock__os_fail(errno); }
 
+/* The report of a raw I/O call that failed (internal.h): errno in *err
+ * and its XSOCK_E* mapping as the result, nothing recorded. */
+static inline xsock_ssize_t xsock__errno_io(int *err) {
+  *err = errno;
+  return xsock__map_os_error(*err);
+}
+
 /* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
  * written once for both OSes (src/common/addr_bsd.c), and through it
  * this tree's os_sockets.h. */

@@ -18,9 +18,18 @@
  * mapped). */
 static inline int xsock__wsa_fail(void) { return xsock__os_fail(WSAGetLastError()); }
 
+/* The report of a raw I/O call that failed (internal.h): the calling
+ * thread's last Winsock error in *err and its XSOCK_E* mapping as the
+ * result, nothing recorded. */
+static inline xsock_ssize_t xsock__wsa_io(int *err) {
+  *err = WSAGetLastError();
+  return xsock__map_os_error(*err);
+}
+
 /* Whether the Winsock call that just failed was interrupted (WSAEINTR: a
- * blocking call cancelled, as when another thread closes the socket). The
- * data calls and accept retry it, as the POSIX tree retries EINTR, so
+ * blocking call cancelled, as when another thread closes the socket).
+ * accept retries it, as the POSIX tree retries EINTR, and the data calls'
+ * front end retries XSOCK_EINTR for both OSes (src/common/io_api.c), so
  * that XSOCK_EINTR never comes out of them on either OS. */
 static inline int xsock__win_interrupted(void) {
   return WSAGetLastError() == WSAEINTR;
@@ -38,8 +47,11 @@ XSOCK__INTERNAL int xsock__win_check_socket(SOCKET s);
 /* Fails a call on s that Winsock refused with err. When s is not an open
  * socket the result is XSOCK_EBADF whatever err says: Winsock providers
  * (Wine, for one) check some arguments, such as the address, before the
- * handle, and a closed handle must give the same code on every OS. */
+ * handle, and a closed handle must give the same code on every OS.
+ * xsock__win_sock_error is its raw form: WSAENOTSOCK for a socket that is
+ * not open, else err. */
 XSOCK__INTERNAL int xsock__win_sock_fail(SOCKET s, int err);
+XSOCK__INTERNAL int xsock__win_sock_error(SOCKET s, int err);
 
 /* The socket's OS address family (AF_INET, AF_INET6) and type
  * (SOCK_STREAM, SOCK_DGRAM); XSOCK_EBADF for a handle that is not an open
@@ -49,14 +61,10 @@ XSOCK__INTERNAL int xsock__win_socket_kind(SOCKET s, int *af, int *type);
 /* Makes a socket handle non-inheritable (a child process never gets it). */
 XSOCK__INTERNAL int xsock__win_no_inherit(SOCKET s);
 
-/* The code of a failed recv/recvfrom/WSARecv on s with Winsock error err:
- * a datagram socket's WSAECONNRESET (an earlier send met a closed port)
- * becomes XSOCK_ECONNREFUSED, as on POSIX (src/win32/io.c). */
-XSOCK__INTERNAL int xsock__win_recv_fail(SOCKET s, int err);
-/* One recv() with flags (0, MSG_PEEK), its length clamped to INT_MAX, its
- * failure mapped as every receive's (src/win32/io.c). */
+/* One raw recv() with flags (0, MSG_PEEK), for xsock__os_recv and
+ * xsock__os_peek (src/win32/io.c). */
 XSOCK__INTERNAL xsock_ssize_t xsock__win_recv(SOCKET s, void *buf, size_t len,
-                                              int flags);
+                                              int flags, int *err);
 
 /* ---- socket calls (src/win32/socket.c) ---- */
 

@@ -43,14 +43,18 @@ int xsock__win_check_socket(SOCKET s) {
   return 0;
 }
 
-int xsock__win_sock_fail(SOCKET s, int err) {
+int xsock__win_sock_error(SOCKET s, int err) {
   int type;
   int len = (int)sizeof type;
   if (err != WSAENOTSOCK && err != WSAEWOULDBLOCK && err != WSANOTINITIALISED &&
       getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) != 0 &&
       WSAGetLastError() == WSAENOTSOCK)
-    return xsock__fail(XSOCK_EBADF, WSAENOTSOCK);
-  return xsock__os_fail(err);
+    return WSAENOTSOCK;
+  return err;
+}
+
+int xsock__win_sock_fail(SOCKET s, int err) {
+  return xsock__os_fail(xsock__win_sock_error(s, err));
 }
 
 int xsock__win_socket_kind(SOCKET s, int *af, int *type) {

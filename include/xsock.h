@@ -431,13 +431,18 @@ XSOCK_API int xsock_connect_result(xsock_t s);
  *    XSOCK_OPT_SNDTIMEO for the sends) runs out gives XSOCK_ETIMEDOUT; a
  *    non-blocking call that would have to wait gives XSOCK_EAGAIN,
  *    whatever timeout is set.
+ *  - A call of 0 bytes never waits. A receive of 0 bytes (len 0, or
+ *    xsock_recvv() with iovcnt 0 or only empty buffers) returns 0 at once
+ *    and takes nothing, not even a datagram; a send of 0 bytes returns 0
+ *    at once on a stream socket and sends an empty datagram on a datagram
+ *    socket. Only the handle is checked (XSOCK_EBADF for a closed one).
  *  - An interrupted system call is made again: XSOCK_EINTR never comes
  *    out. */
 XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
 
 /** Receives up to len bytes; returns how many arrived, 0 at end of stream
- * (the peer closed gracefully, or this side shut down for reading),
- * XSOCK_EAGAIN (non-blocking, nothing there), XSOCK_ETIMEDOUT
+ * (the peer closed gracefully, or this side shut down for reading) or for
+ * len 0, XSOCK_EAGAIN (non-blocking, nothing there), XSOCK_ETIMEDOUT
  * (blocking, and XSOCK_OPT_RCVTIMEO ran out), XSOCK_ECONNRESET (the peer
  * reset the connection), ... */
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
@@ -499,12 +504,15 @@ typedef struct xsock_iovec {
  * Returns the bytes moved (a partial count is possible, as for
  * xsock_send(): the caller resumes after the last byte moved), 0 at end of
  * stream for xsock_recvv(), or xsock_send() / xsock_recv()'s errors.
- * Buffers of length 0 are allowed anywhere and skipped; iovcnt 0 moves
- * nothing. Neither call allocates memory. XSOCK_EINVAL for iov NULL (even
- * with iovcnt 0), iovcnt below 0 or above XSOCK_IOV_MAX, a buffer whose
- * base is NULL (even with len 0), or lengths whose sum is above
- * PTRDIFF_MAX; checked before the handle (XSOCK_EBADF). A valid total may
- * still move fewer bytes in one call (Windows moves at most INT_MAX). */
+ * Buffers of length 0 are allowed anywhere and skipped. iovcnt 0 (or only
+ * empty buffers) is a call of 0 bytes, as xsock_send() says: xsock_recvv()
+ * returns 0 at once, and so does xsock_sendv() on a stream socket (on a
+ * datagram socket it sends an empty datagram). Neither call allocates
+ * memory. XSOCK_EINVAL for iov NULL (even with iovcnt 0), iovcnt below 0
+ * or above XSOCK_IOV_MAX, a buffer whose base is NULL (even with len 0),
+ * or lengths whose sum is above PTRDIFF_MAX; checked before the handle
+ * (XSOCK_EBADF). A valid total may still move fewer bytes in one call
+ * (Windows moves at most INT_MAX). */
 XSOCK_API xsock_ssize_t xsock_sendv(xsock_t s, const xsock_iovec_t *iov,
                                     int iovcnt);
 XSOCK_API xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov,

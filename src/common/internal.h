@@ -201,8 +201,8 @@ XSOCK__INTERNAL int xsock__os_connect_result(xsock_t s);
  * Every rule that makes an I/O result the same on every OS is applied
  * once, in the front end (io_api.c says which and why): the argument
  * checks, the clamp of a length to XSOCK__OS_IO_MAX, the retry of an
- * interrupted call, and what a failure means (a timeout that ran out, a
- * receive after shutdown, a datagram's reset).
+ * interrupted call, the call of 0 bytes, and what a failure means (a
+ * timeout that ran out, a receive after shutdown, a datagram's reset).
  * The calls below make exactly one OS call each and report what it said,
  * without retrying, recording or reinterpreting it: the count (>= 0), or
  * the OS's raw error code in *err and its XSOCK_E* mapping
@@ -254,6 +254,11 @@ XSOCK__INTERNAL int xsock__os_eagain_timed_out(xsock_t s, int receiving);
 XSOCK__INTERNAL int xsock__io_check(xsock_t s, const void *buf, size_t len);
 XSOCK__INTERNAL xsock_ssize_t xsock__io_fail(xsock_t s, xsock_ssize_t code,
                                              int err, int receiving);
+/* What a call of 0 bytes on s does (io_api.c): 0, its result, at once;
+ * 1 for a send on a datagram socket, which the OS must make (an empty
+ * datagram); or the failure of the check of the handle (XSOCK_EBADF for
+ * a closed one). */
+XSOCK__INTERNAL xsock_ssize_t xsock__io_nothing(xsock_t s, int receiving);
 
 /* The length one OS call is given: len clamped to XSOCK__OS_IO_MAX
  * (config.h), so that the call moves fewer bytes and reports the count. */

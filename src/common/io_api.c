@@ -22,6 +22,17 @@
  *  - A valid length above what one OS call takes (XSOCK__OS_IO_MAX:
  *    INT_MAX on Windows) is clamped to it: the call moves fewer bytes and
  *    returns that count, as a stream call may anyway.
+ *  - A call of 0 bytes never waits. A receive of 0 bytes returns 0 at
+ *    once and takes nothing, not even a datagram; a send of 0 bytes
+ *    returns 0 at once on a stream socket, and on a datagram socket sends
+ *    an empty datagram, a message of its own. The OSes disagree there: a
+ *    blocking receive of 0 bytes waits for data or its timeout, then
+ *    gives 0 on a Linux TCP socket, XSOCK_ETIMEDOUT or XSOCK_EAGAIN
+ *    elsewhere, and takes a datagram (XSOCK_EMSGSIZE on Windows); Wine
+ *    makes a blocking send of 0 bytes wait for room. So no OS call moves
+ *    0 bytes, but for the empty datagram. The handle is still checked as
+ *    every call checks it (XSOCK_EBADF for a closed one), by asking the
+ *    socket's kind, which cannot block, on that path alone.
  *  - An OS call interrupted before it moved anything (EINTR; WSAEINTR, a
  *    blocking Winsock call cancelled) is made again, so XSOCK_EINTR never
  *    comes out. One interrupted after moving some bytes returns that
@@ -70,6 +81,13 @@ int xsock__io_check(xsock_t s, const void *buf, size_t len) {
   return 0;
 }
 
+xsock_ssize_t xsock__io_nothing(xsock_t s, int receiving) {
+  int family, type, rc = xsock__socket_kind(s, &family, &type);
+  if (rc < 0)
+    return rc;
+  return !receiving && type == XSOCK_DGRAM ? 1 : 0;
+}
+
 /* Whether s is a datagram socket; asked after a failure only. */
 static int io__datagram(xsock_t s) {
   int family, type;
@@ -100,6 +118,8 @@ xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len) {
   int err = 0, rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
+  if (len == 0 && (n = xsock__io_nothing(s, 0)) <= 0)
+    return n;
   do
     n = xsock__os_send(s, buf, xsock__io_clamp(len), &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 0)) == XSOCK_EINTR);
@@ -111,6 +131,8 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
   int err = 0, rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
+  if (len == 0 && (n = xsock__io_nothing(s, 1)) <= 0)
+    return n;
   do
     n = xsock__os_recv(s, buf, xsock__io_clamp(len), &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
@@ -125,6 +147,8 @@ xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
   if ((rc = xsock__sock_check_addr(to)) < 0 ||
       (rc = xsock__io_check(s, buf, len)) < 0)
     return rc;
+  if (len == 0 && (n = xsock__io_nothing(s, 0)) <= 0)
+    return n;
   do
     n = xsock__os_sendto(s, buf, xsock__io_clamp(len), to, &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 0)) == XSOCK_EINTR);
@@ -139,6 +163,8 @@ xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
     memset(from, 0, sizeof *from);
   if ((rc = xsock__io_check(s, buf, len)) < 0)
     return rc;
+  if (len == 0 && (n = xsock__io_nothing(s, 1)) <= 0)
+    return n;
   do
     n = xsock__os_recvfrom(s, buf, xsock__io_clamp(len), from, &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);

@@ -2,8 +2,8 @@
 /* The front end of the scatter/gather calls and of peek, in the order of
  * checks that sock_api.c describes: the arguments (XSOCK_EINVAL), then the
  * handle (XSOCK_EBADF), then one xsock__os_<call>, under the rules of
- * every send and receive that io_api.c states (the clamp, the retry,
- * what a failure means).
+ * every send and receive that io_api.c states (the clamp, the call of 0
+ * bytes, the retry, what a failure means).
  *
  * The buffer count is capped at XSOCK_IOV_MAX on every OS, below every
  * OS's own limit, so a program that works on one OS never meets an
@@ -72,10 +72,13 @@ static XSOCK__NOINLINE xsock_ssize_t iovapi__clamped(xsock_t s,
 }
 
 xsock_ssize_t xsock_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
+  xsock_ssize_t n;
   size_t total = 0;
   int rc = iovapi__check(s, iov, iovcnt, &total);
   if (rc < 0)
     return rc;
+  if (total == 0 && (n = xsock__io_nothing(s, 0)) <= 0)
+    return n; /* a call of 0 bytes (io_api.c) */
   if (XSOCK__UNLIKELY(total > XSOCK__OS_IO_MAX))
     return iovapi__clamped(s, iov, iovcnt, 0);
   return iovapi__move(s, iov, iovcnt, 0);
@@ -86,6 +89,8 @@ xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   int rc = iovapi__check(s, iov, iovcnt, &total);
   if (rc < 0)
     return rc;
+  if (total == 0)
+    return xsock__io_nothing(s, 1); /* a call of 0 bytes (io_api.c) */
   if (XSOCK__UNLIKELY(total > XSOCK__OS_IO_MAX))
     return iovapi__clamped(s, iov, iovcnt, 1);
   return iovapi__move(s, iov, iovcnt, 1);
@@ -96,6 +101,8 @@ xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len) {
   int err = 0, rc = xsock__io_check(s, buf, len);
   if (rc < 0)
     return rc;
+  if (len == 0)
+    return xsock__io_nothing(s, 1); /* a call of 0 bytes (io_api.c) */
   do
     n = xsock__os_peek(s, buf, xsock__io_clamp(len), &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);

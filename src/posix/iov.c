@@ -16,7 +16,7 @@
  *  - ssize_t being as wide as ptrdiff_t is also what lets the front end's
  *    clamp (XSOCK__OS_IO_MAX, config.h) be PTRDIFF_MAX on POSIX.
  *  - SIGPIPE is handled as in io.c; every rule on the result (the retry,
- *    a timeout) is the front end's, as for io.c. */
+ *    a timeout, a call of 0 bytes) is the front end's, as for io.c. */
 #include "os.h"
 
 #include <stddef.h>

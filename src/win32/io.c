@@ -2,10 +2,10 @@
 /* Sending and receiving on Winsock: one OS call each, reported as it
  * came (internal.h). Every rule that makes the result the same on every
  * OS is the front end's, written once in src/common/io_api.c: the clamp
- * to INT_MAX (XSOCK__OS_IO_MAX), the retry of WSAEINTR, and what a
- * failure means, such as WSAESHUTDOWN from a receive (0, end of stream,
- * as on POSIX) or WSAECONNRESET from a datagram receive
- * (XSOCK_ECONNREFUSED, as on POSIX).
+ * to INT_MAX (XSOCK__OS_IO_MAX), the call of 0 bytes, the retry of
+ * WSAEINTR, and what a failure means, such as WSAESHUTDOWN from a receive
+ * (0, end of stream, as on POSIX) or WSAECONNRESET from a datagram
+ * receive (XSOCK_ECONNREFUSED, as on POSIX).
  *
  * Notes on Windows:
  *  - Lengths are int: the front end never passes more than INT_MAX.

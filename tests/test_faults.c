@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Fault injection over the socket calls: the OS refuses a new handle, a
- * send moves fewer bytes than asked, a blocking call is interrupted. Every
- * failure must come back as the right XSOCK_E* code, leave no handle open
- * and lose no byte; an interrupted call must finish as if nothing
- * happened. The faults come from tests/fault/xfault.c, through the
- * library's table of OS calls (test build only), on every OS.
+ * send moves fewer bytes than asked, a blocking call is interrupted, a
+ * send or receive says its timeout ran out, that it would block, or what
+ * Winsock alone says (a receive after shutdown, a datagram's reset). Every
+ * failure must come back as the right XSOCK_E* code, the same from every
+ * I/O call on every OS, leave no handle open and lose no byte; an
+ * interrupted call must finish as if nothing happened; a call of 0 bytes
+ * makes no OS call. The faults come from tests/fault/xfault.c, through
+ * the library's table of OS calls (test build only), on every OS.
  *
  * The selector's failures (a kernel registration, a wait, an allocation in
  * growth) are in selector_faults.c, on every backend. */
@@ -292,6 +295,231 @@ static void test_io_errors_mapped(void **state) {
   xt_close(&b);
 }
 
+/* ---- the rules of every I/O call (src/common/io_api.c) ---- */
+
+/* One I/O call on s; to is s's peer for sendto (a UDP pair). */
+typedef xsock_ssize_t (*io_call_fn)(xsock_t s, const xsock_addr_t *to);
+
+static char io_buf[64];
+static unsigned char io_queue[256], io_dbuf[64];
+
+static xsock_ssize_t io_send(xsock_t s, const xsock_addr_t *to) {
+  (void)to;
+  return xsock_send(s, io_buf, sizeof io_buf);
+}
+static xsock_ssize_t io_sendto(xsock_t s, const xsock_addr_t *to) {
+  return xsock_sendto(s, io_buf, sizeof io_buf, to);
+}
+static xsock_ssize_t io_sendv(xsock_t s, const xsock_addr_t *to) {
+  xsock_iovec_t iov[2];
+  (void)to;
+  iov[0].base = io_buf;
+  iov[0].len = 10;
+  iov[1].base = io_buf + 10;
+  iov[1].len = 10;
+  return xsock_sendv(s, iov, 2);
+}
+static xsock_ssize_t io_sendall(xsock_t s, const xsock_addr_t *to) {
+  (void)to;
+  return xsock_sendall(s, io_buf, sizeof io_buf);
+}
+/* A non-blocking flush that sends nothing gives the bytes still queued
+ * (8: the message and its header), reported here as XSOCK_EAGAIN, which
+ * is what the other calls give. */
+static xsock_ssize_t io_frame_flush(xsock_t s, const xsock_addr_t *to) {
+  xsock_frame_encoder_t e;
+  xsock_ssize_t n;
+  (void)to;
+  xt_ok(xsock_frame_encoder_init(&e, XSOCK_FRAME_LEN8, 16, io_queue,
+                                 sizeof io_queue));
+  xt_ok(xsock_frame_queue(&e, "message", 7));
+  n = xsock_frame_flush(&e, s);
+  assert_int_equal(xsock_frame_queued(&e), 8);
+  return n == 8 ? XSOCK_EAGAIN : n;
+}
+static xsock_ssize_t io_recv(xsock_t s, const xsock_addr_t *to) {
+  (void)to;
+  return xsock_recv(s, io_buf, sizeof io_buf);
+}
+static xsock_ssize_t io_recvfrom(xsock_t s, const xsock_addr_t *to) {
+  xsock_addr_t from;
+  (void)to;
+  return xsock_recvfrom(s, io_buf, sizeof io_buf, &from);
+}
+static xsock_ssize_t io_recvv(xsock_t s, const xsock_addr_t *to) {
+  xsock_iovec_t iov[2];
+  (void)to;
+  iov[0].base = io_buf;
+  iov[0].len = 10;
+  iov[1].base = io_buf + 10;
+  iov[1].len = 10;
+  return xsock_recvv(s, iov, 2);
+}
+static xsock_ssize_t io_peek(xsock_t s, const xsock_addr_t *to) {
+  (void)to;
+  return xsock_peek(s, io_buf, sizeof io_buf);
+}
+static xsock_ssize_t io_recv_exact(xsock_t s, const xsock_addr_t *to) {
+  (void)to;
+  return xsock_recv_exact(s, io_buf, sizeof io_buf);
+}
+static xsock_ssize_t io_frame_recv(xsock_t s, const xsock_addr_t *to) {
+  xsock_frame_decoder_t d;
+  (void)to;
+  xt_ok(xsock_frame_decoder_init(&d, XSOCK_FRAME_LEN8, 16, io_dbuf,
+                                 sizeof io_dbuf));
+  return xsock_frame_recv(&d, s);
+}
+
+static const struct {
+  const char *name;
+  io_call_fn call;
+  xf_call_t kind;
+  int receive;
+  int dgram; /* runs on a UDP pair, the others on a socketpair */
+} io_calls[] = {
+    {"send", io_send, XF_SEND, 0, 0},
+    {"sendto", io_sendto, XF_SEND, 0, 1},
+    {"sendv", io_sendv, XF_SEND, 0, 0},
+    {"sendall", io_sendall, XF_SEND, 0, 0},
+    {"frame_flush", io_frame_flush, XF_SEND, 0, 0},
+    {"recv", io_recv, XF_RECV, 1, 0},
+    {"recvfrom", io_recvfrom, XF_RECV, 1, 1},
+    {"recvv", io_recvv, XF_RECV, 1, 0},
+    {"peek", io_peek, XF_RECV, 1, 0},
+    {"recv_exact", io_recv_exact, XF_RECV, 1, 0},
+    {"frame_recv", io_frame_recv, XF_RECV, 1, 0},
+};
+#define IO_CALLS (sizeof io_calls / sizeof io_calls[0])
+
+/* Two blocking UDP sockets connected to each other; *to is p[0]'s peer. */
+static void io_udp_pair(xsock_t p[2], xsock_addr_t *to) {
+  xsock_addr_t a0;
+  size_t i;
+  for (i = 0; i < 2; i++) {
+    xt_ok(xsock_socket(&p[i], XSOCK_AF_INET, XSOCK_DGRAM, 0));
+    xt_ok(xsock_addr_loopback(&a0, XSOCK_AF_INET, 0));
+    xt_ok(xsock_bind(p[i], &a0));
+  }
+  xt_ok(xsock_getsockname(p[1], to));
+  xt_ok(xsock_getsockname(p[0], &a0));
+  xt_ok(xsock_connect(p[0], to));
+  xt_ok(xsock_connect(p[1], &a0));
+}
+
+/* A blocking pair for io_calls[c] with both of p[0]'s timeouts set: a UDP
+ * pair for the datagram calls, else a socketpair (*to then unused). */
+static void io_pair(size_t c, xsock_t p[2], xsock_addr_t *to) {
+  if (io_calls[c].dgram) {
+    io_udp_pair(p, to);
+  } else {
+    xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+    memset(to, 0, sizeof *to);
+  }
+  xt_ok(xsock_set_option(p[0], XSOCK_OPT_RCVTIMEO, 1000));
+  xt_ok(xsock_set_option(p[0], XSOCK_OPT_SNDTIMEO, 1000));
+}
+
+/* The OS's own code for each case, injected into every I/O call, so that
+ * nothing waits: a blocking call's run-out timeout is XSOCK_ETIMEDOUT, a
+ * non-blocking socket's "would block" XSOCK_EAGAIN (flush: the bytes
+ * still queued), and a would-block on a blocking socket without a timeout
+ * (an OS that says EAGAIN there) stays XSOCK_EAGAIN. One rule, written
+ * once in the front end, for every call on every OS. */
+static void test_timeout_rule_every_call(void **state) {
+  size_t c;
+  (void)state;
+  for (c = 0; c < IO_CALLS; c++) {
+    xsock_t p[2];
+    xsock_addr_t to;
+    print_message("  %s\n", io_calls[c].name);
+    io_pair(c, p, &to);
+    xf_fail(io_calls[c].kind, 0, 1, XF_ETIMEO);
+    xt_err(io_calls[c].call(p[0], &to), XSOCK_ETIMEDOUT);
+    assert_int_equal(xsock_last_os_error(), XF_ETIMEO);
+    assert_int_equal(xf_injected(io_calls[c].kind), 1);
+    xt_ok(xsock_set_nonblocking(p[0], 1));
+    xf_fail(io_calls[c].kind, 0, 1, XF_EWOULDBLOCK);
+    xt_err(io_calls[c].call(p[0], &to), XSOCK_EAGAIN);
+    xt_ok(xsock_set_nonblocking(p[0], 0));
+    xt_ok(xsock_set_option(p[0], XSOCK_OPT_RCVTIMEO, 0));
+    xt_ok(xsock_set_option(p[0], XSOCK_OPT_SNDTIMEO, 0));
+    xf_fail(io_calls[c].kind, 0, 1, XF_EWOULDBLOCK);
+    xt_err(io_calls[c].call(p[0], &to), XSOCK_EAGAIN);
+    assert_int_equal(xf_injected(io_calls[c].kind), 3);
+    xt_close(&p[0]);
+    xt_close(&p[1]);
+    xf_reset();
+  }
+}
+
+/* Winsock's failures of a receive that POSIX reports otherwise, injected
+ * into every receiving call on both OSes: a receive after
+ * shutdown(SD_RECEIVE) is the end of the stream (0), and a reset on a
+ * datagram socket is an earlier send's refused port. */
+static void test_receive_rules_every_call(void **state) {
+  size_t c;
+  (void)state;
+  for (c = 0; c < IO_CALLS; c++) {
+    xsock_t p[2], u[2];
+    xsock_addr_t to;
+    if (!io_calls[c].receive)
+      continue;
+    print_message("  %s\n", io_calls[c].name);
+    io_pair(c, p, &to);
+    xf_fail(XF_RECV, 0, 1, XF_ESHUTDOWN);
+    assert_int_equal(io_calls[c].call(p[0], &to), 0);
+    xf_fail(XF_RECV, 0, 1, XF_ECONNRESET);
+    xt_err(io_calls[c].call(p[0], &to),
+           io_calls[c].dgram ? XSOCK_ECONNREFUSED : XSOCK_ECONNRESET);
+    xt_close(&p[0]);
+    xt_close(&p[1]);
+    if (io_calls[c].dgram)
+      continue;
+    /* The stream calls over a datagram pair too. */
+    io_udp_pair(u, &to);
+    xf_fail(XF_RECV, 0, 1, XF_ECONNRESET);
+    xt_err(io_calls[c].call(u[0], &to), XSOCK_ECONNREFUSED);
+    xt_close(&u[0]);
+    xt_close(&u[1]);
+  }
+}
+
+/* A call of 0 bytes makes no receive and no send, but the send of an empty
+ * datagram (src/common/io_api.c). */
+static void test_zero_bytes_no_os_call(void **state) {
+  xsock_t p[2], u[2];
+  xsock_addr_t to, from;
+  xsock_iovec_t none;
+  char b[1];
+  (void)state;
+  none.base = b;
+  none.len = 0;
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  assert_int_equal(xsock_recv(p[0], b, 0), 0);
+  assert_int_equal(xsock_peek(p[0], b, 0), 0);
+  assert_int_equal(xsock_recvfrom(p[0], b, 0, &from), 0);
+  assert_int_equal(xsock_recvv(p[0], &none, 0), 0);
+  assert_int_equal(xsock_recvv(p[0], &none, 1), 0);
+  assert_int_equal(xsock_send(p[0], b, 0), 0);
+  assert_int_equal(xsock_sendv(p[0], &none, 0), 0);
+  assert_int_equal(xsock_sendv(p[0], &none, 1), 0);
+  assert_int_equal(xf_calls(XF_RECV), 0);
+  assert_int_equal(xf_calls(XF_SEND), 0);
+  xt_close(&p[0]);
+  xt_close(&p[1]);
+  io_udp_pair(u, &to);
+  assert_int_equal(xsock_recv(u[0], b, 0), 0);
+  assert_int_equal(xsock_recvv(u[0], &none, 0), 0);
+  assert_int_equal(xf_calls(XF_RECV), 0);
+  assert_int_equal(xsock_send(u[0], b, 0), 0);
+  assert_int_equal(xsock_sendto(u[0], b, 0, &to), 0);
+  assert_int_equal(xsock_sendv(u[0], &none, 0), 0);
+  assert_int_equal(xf_calls(XF_SEND), 3);
+  xt_close(&u[0]);
+  xt_close(&u[1]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_socket_refused, xf_setup, xf_teardown),
@@ -303,6 +531,12 @@ int main(void) {
                                       xf_teardown),
       cmocka_unit_test_setup_teardown(test_interrupted_calls_finish, xf_setup, xf_teardown),
       cmocka_unit_test_setup_teardown(test_io_errors_mapped, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_timeout_rule_every_call, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_receive_rules_every_call, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_zero_bytes_no_os_call, xf_setup,
+                                      xf_teardown),
   };
   int rc;
   if (xsock_init() != 0)

@@ -21,6 +21,10 @@
 #define XF_EMFILE WSAEMFILE
 #define XF_ENOBUFS WSAENOBUFS
 #define XF_ENOMEM ERROR_NOT_ENOUGH_MEMORY
+#define XF_EWOULDBLOCK WSAEWOULDBLOCK
+#define XF_ETIMEO WSAETIMEDOUT
+#define XF_ESHUTDOWN WSAESHUTDOWN
+#define XF_ECONNRESET WSAECONNRESET
 #else
 #include <errno.h>
 #define XF_EINTR EINTR
@@ -28,7 +32,17 @@
 #define XF_ENFILE ENFILE
 #define XF_ENOBUFS ENOBUFS
 #define XF_ENOMEM ENOMEM
+#define XF_EWOULDBLOCK EAGAIN
+#define XF_ETIMEO EAGAIN
+#define XF_ESHUTDOWN ESHUTDOWN
+#define XF_ECONNRESET ECONNRESET
 #endif
+/* XF_EWOULDBLOCK is what a non-blocking socket with nothing to do says;
+ * XF_ETIMEO what a blocking call whose SO_RCVTIMEO / SO_SNDTIMEO ran out
+ * says: the same EAGAIN on POSIX, so the socket must be blocking with the
+ * timeout set for it to mean that; WSAETIMEDOUT on Windows.
+ * XF_ESHUTDOWN is Winsock's refusal of a receive after shutdown(SD_RECEIVE)
+ * (POSIX returns 0 there, and never fails a receive with ESHUTDOWN). */
 /* For connect only: the fake makes the real call, then reports EINTR, as
  * when a signal arrives after the kernel started the handshake. */
 #define XF_EINTR_LATE (-1)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The front end of connect, connect_result and the I/O calls, in the
- * order of checks that sock_api.c describes: out-parameters, then the
+ * order of checks that socket_api.c describes: out-parameters, then the
  * other arguments (XSOCK_EINVAL), then the handle (XSOCK_EBADF), then one
  * xsock__os_<call>. sendall and recv_exact loop over these in stream.c.
  *

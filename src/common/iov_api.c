@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The front end of the scatter/gather calls and of peek, in the order of
- * checks that sock_api.c describes: the arguments (XSOCK_EINVAL), then the
+ * checks that socket_api.c describes: the arguments (XSOCK_EINVAL), then the
  * handle (XSOCK_EBADF), then one xsock__os_<call>, under the rules of
  * every send and receive that io_api.c states (the clamp, the call of 0
  * bytes, the retry, what a failure means).

@@ -193,7 +193,23 @@ XSOCK__INTERNAL int xsock__os_shutdown(xsock_t s, int how);
 XSOCK__INTERNAL int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
-XSOCK__INTERNAL int xsock__os_connect_result(xsock_t s);
+/* What the OS says about s's connection, for xsock_connect_result() and
+ * for a send that meets a failed connect (src/common/io_api.c decides
+ * what each caller reports from it). Returns one of XSOCK__CONN_* or a
+ * recorded failure (XSOCK_EBADF for a closed handle). *os_error is the
+ * raw pending error (SO_ERROR) with XSOCK__CONN_FAILED, else 0. POSIX
+ * clears that error when it is read, here or by a send or recv; Windows
+ * keeps a failed connect's error until the socket is closed. */
+enum {
+  XSOCK__CONN_UP = 0,      /* connected: the socket has a peer */
+  XSOCK__CONN_PENDING = 1, /* a connect is in progress */
+  XSOCK__CONN_FAILED = 2,  /* an error is pending: a failed connect (or,
+                              on POSIX, a reset not yet read) */
+  XSOCK__CONN_NONE = 3     /* no connection and none in progress: never
+                              connected, or (POSIX, which forgets it) a
+                              failed connect whose error was read */
+};
+XSOCK__INTERNAL int xsock__os_connect_state(xsock_t s, int *os_error);
 
 /* ---- I/O front ends -> raw per-OS calls (src/common/io_api.c, iov_api.c
  * -> src/posix and src/win32 io.c, iov.c) ----

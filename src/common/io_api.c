@@ -67,10 +67,31 @@ int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
   return rc < 0 ? xsock__sock_addr_fail(s, addr, rc) : rc;
 }
 
+/* The outcome of a connect, decided here from what the OS says
+ * (xsock__os_connect_state), by one rule for every OS: a pending error is
+ * the outcome; a socket with a peer is connected; one with a connect in
+ * progress is pending; any other is not connected. What differs is how
+ * long the OS keeps the error: POSIX clears it once read (by this call, a
+ * send or a recv), after which the socket is simply not connected;
+ * Windows keeps a failed connect's error until the socket is closed
+ * (docs/semantics.md). */
 int xsock_connect_result(xsock_t s) {
+  int os_error = 0, state;
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
-  return xsock__os_connect_result(s);
+  state = xsock__os_connect_state(s, &os_error);
+  switch (state) {
+  case XSOCK__CONN_UP:
+    return 0;
+  case XSOCK__CONN_PENDING:
+    return xsock__fail(XSOCK_EINPROGRESS, 0);
+  case XSOCK__CONN_FAILED:
+    return xsock__os_fail(os_error);
+  case XSOCK__CONN_NONE:
+    return xsock__fail(XSOCK_ENOTCONN, 0);
+  default:
+    return state; /* the OS call failed; recorded */
+  }
 }
 
 int xsock__io_check(xsock_t s, const void *buf, size_t len) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Connecting, blocking and non-blocking, and reading the outcome.
- * src/common/io_api.c has checked the arguments.
+/* Connecting, blocking and non-blocking, and the facts behind the
+ * outcome. src/common/io_api.c has checked the arguments, and decides
+ * from those facts what xsock_connect_result() reports.
  *
  * Notes on the OS quirks handled here:
  *  - A blocking TCP connect() interrupted by a signal fails with EINTR,
@@ -14,15 +15,17 @@
  *    after the wait getpeername() tells whether a connection exists, and
  *    when none does the connect is started again.
  *  - A finished non-blocking connect makes the socket writable whether it
- *    worked or not; SO_ERROR holds the failure and reading it clears it,
- *    so a second look may see 0 and then getpeername() says ENOTCONN.
+ *    worked or not; SO_ERROR holds the failure and reading it clears it
+ *    (so does a send or recv that returns it), after which nothing tells
+ *    a failed connect from none at all: getpeername() says ENOTCONN.
  *  - Not writable is not "pending": a connected socket whose send buffer
  *    is full is not writable either. */
 #include "os.h"
 
 #include <poll.h>
 
-/* The pending error of s (SO_ERROR) as an XSOCK_E* code, or 0. */
+/* The pending error of s (SO_ERROR) as an XSOCK_E* code, or 0; for an
+ * interrupted blocking connect. */
 static int connect__so_error(int s) {
   int err = 0;
   socklen_t len = (socklen_t)sizeof err;
@@ -70,11 +73,12 @@ int xsock__os_connect(xsock_t s, const xsock_addr_t *addr) {
   }
 }
 
-int xsock__os_connect_result(xsock_t s) {
+int xsock__os_connect_state(xsock_t s, int *os_error) {
   struct sockaddr_storage ss;
-  socklen_t len = (socklen_t)sizeof ss;
+  socklen_t len = (socklen_t)sizeof ss, elen = (socklen_t)sizeof *os_error;
   struct pollfd pfd;
   int rc;
+  *os_error = 0;
   pfd.fd = s;
   pfd.events = POLLOUT;
   pfd.revents = 0;
@@ -90,15 +94,20 @@ int xsock__os_connect_result(xsock_t s) {
    * buffer, which getpeername() tells apart. */
   if (rc == 0) {
     if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
-      return 0;
+      return XSOCK__CONN_UP;
     if (errno != ENOTCONN)
       return xsock__errno_fail();
-    return xsock__fail(XSOCK_EINPROGRESS, 0);
+    return XSOCK__CONN_PENDING;
   }
-  rc = connect__so_error(s);
-  if (rc < 0)
-    return rc;
-  if (getpeername(s, (struct sockaddr *)&ss, &len) != 0)
+  if (getsockopt(s, SOL_SOCKET, SO_ERROR, os_error, &elen) != 0) {
+    *os_error = 0;
     return xsock__errno_fail();
-  return 0;
+  }
+  if (*os_error != 0)
+    return XSOCK__CONN_FAILED;
+  if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
+    return XSOCK__CONN_UP;
+  if (errno != ENOTCONN)
+    return xsock__errno_fail();
+  return XSOCK__CONN_NONE;
 }

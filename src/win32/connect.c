@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* Connecting, blocking and non-blocking, and reading the outcome on
- * Winsock. src/common/io_api.c has checked the arguments.
+/* Connecting, blocking and non-blocking, and the facts behind the
+ * outcome on Winsock. src/common/io_api.c has checked the arguments, and
+ * decides from those facts what xsock_connect_result() reports.
  *
  * Notes on Windows:
  *  - A non-blocking connect says WSAEWOULDBLOCK where POSIX says
  *    EINPROGRESS. Its outcome is read with select(): a failed connect is
  *    reported in exceptfds (never in writefds), a finished one in
- *    writefds, and SO_ERROR then holds the reason. */
+ *    writefds, and SO_ERROR then holds the reason.
+ *  - A failed connect stays failed: exceptfds names the socket at every
+ *    select, and SO_ERROR holds the error at every read, until the socket
+ *    is closed or a later connect succeeds (so do WSAPoll's POLLERR and
+ *    AFD's CONNECT_FAIL). Microsoft's getsockopt page says SO_ERROR is
+ *    "retrieve and clear", but Windows keeps it for a failed non-blocking
+ *    connect: Wine's conformance tests (dlls/ws2_32/tests/sock.c,
+ *    test_select) read it twice and expect the error both times, on
+ *    Windows as under Wine. POSIX clears it on the first read. */
 #include "os.h"
 
 #include <mswsock.h>
@@ -59,33 +68,35 @@ static int connect__pending_or_idle(SOCKET s) {
   int len = (int)sizeof ss;
   xsock_addr_t name;
   if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
-    return 0;
+    return XSOCK__CONN_UP;
   len = (int)sizeof ss;
   if (getsockname(s, (struct sockaddr *)&ss, &len) != 0) {
     int err = WSAGetLastError();
     if (err == WSAEINVAL)
-      return xsock__fail(XSOCK_ENOTCONN, 0);
+      return XSOCK__CONN_NONE;
     return xsock__os_fail(err);
   }
   if (xsock__addr_from_os(&name, (const struct sockaddr *)&ss, len) == 0 && name.port == 0)
-    return xsock__fail(XSOCK_ENOTCONN, 0);
-  return xsock__fail(XSOCK_EINPROGRESS, 0);
+    return XSOCK__CONN_NONE;
+  return XSOCK__CONN_PENDING;
 }
 
-/* 0 if s has a peer, else XSOCK_ENOTCONN (or the error getpeername
- * gave). */
-static int connect__peer_or_enotconn(SOCKET s) {
+/* Whether s has a peer: 1, 0 (WSAENOTCONN), or a recorded failure. */
+static int connect__has_peer(SOCKET s) {
   struct sockaddr_storage ss;
   int len = (int)sizeof ss;
   if (getpeername(s, (struct sockaddr *)&ss, &len) == 0)
+    return 1;
+  if (WSAGetLastError() == WSAENOTCONN)
     return 0;
   return xsock__wsa_fail();
 }
 
-int xsock__os_connect_result(xsock_t s) {
+int xsock__os_connect_state(xsock_t s, int *os_error) {
   fd_set wfds, efds;
   struct timeval tv = {0, 0};
-  int n;
+  int n, len = (int)sizeof *os_error;
+  *os_error = 0;
   FD_ZERO(&wfds);
   FD_ZERO(&efds);
   FD_SET((SOCKET)s, &wfds);
@@ -95,21 +106,20 @@ int xsock__os_connect_result(xsock_t s) {
   if (n == SOCKET_ERROR)
     return xsock__wsa_fail();
   if (FD_ISSET((SOCKET)s, &efds)) {
-    int err = 0;
-    int len = (int)sizeof err;
-    if (getsockopt((SOCKET)s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
+    /* exceptfds names a failed connect, or out-of-band data on a
+     * connected socket (xsock never asks for it), which has a peer. */
+    if ((n = connect__has_peer((SOCKET)s)) != 0)
+      return n < 0 ? n : XSOCK__CONN_UP;
+    if (getsockopt((SOCKET)s, SOL_SOCKET, SO_ERROR, (char *)os_error, &len) !=
+        0) {
+      *os_error = 0;
       return xsock__wsa_fail();
-    if (err != 0)
-      return xsock__os_fail(err);
-    /* exceptfds without a pending error: out-of-band data on a connected
-     * socket (xsock never asks for it), or a failed connect whose error
-     * an earlier SO_ERROR read already reset (Microsoft's WSAGetLastError
-     * page: a getsockopt of SO_ERROR "resets" the code). Only a socket
-     * with a peer is connected; the other is the "repeated call" case of
-     * the header, XSOCK_ENOTCONN. */
-    return connect__peer_or_enotconn((SOCKET)s);
+    }
+    /* A connect that failed at once (a blocking one) leaves SO_ERROR 0
+     * on Windows, exceptfds set: its caller has had the error. */
+    return *os_error != 0 ? XSOCK__CONN_FAILED : XSOCK__CONN_NONE;
   }
   if (FD_ISSET((SOCKET)s, &wfds))
-    return 0;
+    return XSOCK__CONN_UP;
   return connect__pending_or_idle((SOCKET)s);
 }

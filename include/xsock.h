@@ -420,7 +420,10 @@ XSOCK_API int xsock_connect_result(xsock_t s);
  * XSOCK_ETIMEDOUT (blocking, and XSOCK_OPT_SNDTIMEO ran out),
  * XSOCK_EPIPE or XSOCK_ECONNRESET (peer gone, or shut down for writing; no
  * SIGPIPE), XSOCK_ENOTCONN or XSOCK_EPIPE (a stream socket never connected:
- * which one depends on the OS), ...
+ * which one depends on the OS), the failure of a non-blocking connect
+ * that no call has reported yet (XSOCK_ECONNREFUSED, ...: on every OS;
+ * once reported, XSOCK_EPIPE on POSIX and the failure again on Windows,
+ * as xsock_connect_result() says), ...
  * For every I/O call below, the same on every OS:
  *  - A NULL buffer gives XSOCK_EINVAL even when len is 0, and a len above
  *    PTRDIFF_MAX gives XSOCK_EINVAL (the result could not represent it;

@@ -78,6 +78,46 @@ static void test_connect_nonblocking_refused(void **state) {
   xt_ok(xsock_close(c));
 }
 
+/* A refused non-blocking connect, waited for: the socket is writable
+ * and its error is pending. */
+static void refused_connect(xsock_t *c) {
+  xsock_addr_t a;
+  closed_port(&a, XSOCK_AF_INET);
+  xt_ok(xsock_socket(c, XSOCK_AF_INET, XSOCK_STREAM, XSOCK_NONBLOCK));
+  xt_err(xsock_connect(*c, &a), XSOCK_EINPROGRESS);
+  assert_int_equal(xsock_wait(*c, XSOCK_WRITE, 5000),
+                   XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP);
+}
+
+/* A send (or sendv, or sendall) before xsock_connect_result() meets the
+ * refused connect's error and reports it, on every OS: Windows refuses
+ * such a send with WSAECONNRESET (under Wine) or WSAENOTCONN, and the
+ * front end asks for the pending error instead. */
+static void test_send_after_refused_connect(void **state) {
+  char byte = 'x';
+  xsock_iovec_t iov;
+  xsock_t c;
+  (void)state;
+  iov.base = &byte;
+  iov.len = 1;
+  refused_connect(&c);
+  xt_err(xsock_send(c, &byte, 1), XSOCK_ECONNREFUSED);
+  assert_int_not_equal(xsock_last_os_error(), 0);
+#ifdef _WIN32
+  xt_err(xsock_sendv(c, &iov, 1), XSOCK_ECONNREFUSED);
+  xt_err(xsock_sendall(c, &byte, 1), XSOCK_ECONNREFUSED);
+  xt_err(xsock_connect_result(c), XSOCK_ECONNREFUSED);
+#else
+  xt_err(xsock_sendv(c, &iov, 1), XSOCK_EPIPE);
+  xt_err(xsock_sendall(c, &byte, 1), XSOCK_EPIPE);
+  xt_err(xsock_connect_result(c), XSOCK_ENOTCONN);
+#endif
+  xt_ok(xsock_close(c));
+  refused_connect(&c);
+  xt_err(xsock_sendv(c, &iov, 1), XSOCK_ECONNREFUSED);
+  xt_ok(xsock_close(c));
+}
+
 static void test_connect_result_unconnected(void **state) {
   xsock_t c;
   (void)state;
@@ -274,6 +314,7 @@ int main(void) {
       cmocka_unit_test(test_connect_refused_blocking),
       cmocka_unit_test(test_connect_nonblocking),
       cmocka_unit_test(test_connect_nonblocking_refused),
+      cmocka_unit_test(test_send_after_refused_connect),
       cmocka_unit_test(test_connect_result_unconnected),
       cmocka_unit_test(test_connect_result_full_buffer),
 #ifdef __linux__

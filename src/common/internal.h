@@ -166,6 +166,11 @@ XSOCK__INTERNAL int xsock__check_init(void);
 XSOCK__INTERNAL int xsock__sock_check_addr(const xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
                                           int rc);
+/* What a send (xsock_send, xsock_sendv) reports when the OS refused it
+ * with rc (src/common/io_api.c): rc, except on a socket whose connect
+ * failed with an error still pending, where it is that error, as POSIX's
+ * send gives it. Called on the failure path only. */
+XSOCK__INTERNAL xsock_ssize_t xsock__send_fail(xsock_t s, xsock_ssize_t rc);
 
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and

@@ -80,8 +80,10 @@ xsock_ssize_t xsock_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   if (total == 0 && (n = xsock__io_nothing(s, 0)) <= 0)
     return n; /* a call of 0 bytes (io_api.c) */
   if (XSOCK__UNLIKELY(total > XSOCK__OS_IO_MAX))
-    return iovapi__clamped(s, iov, iovcnt, 0);
-  return iovapi__move(s, iov, iovcnt, 0);
+    n = iovapi__clamped(s, iov, iovcnt, 0);
+  else
+    n = iovapi__move(s, iov, iovcnt, 0);
+  return XSOCK__UNLIKELY(n < 0) ? xsock__send_fail(s, n) : n;
 }
 
 xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {

@@ -407,12 +407,15 @@ XSOCK_API int xsock_connect(xsock_t s, const xsock_addr_t *addr);
 
 /** The outcome of a non-blocking connect: 0 when connected,
  * XSOCK_EINPROGRESS while still pending, or the failure
- * (XSOCK_ECONNREFUSED, XSOCK_ETIMEDOUT, XSOCK_EHOSTUNREACH, ...). Once the
- * OS has reported the failure a repeated call may return XSOCK_ENOTCONN
- * instead of the first code on some systems. For a socket on which connect
- * was never called it gives XSOCK_ENOTCONN, except for a bound one on
- * Windows, where Winsock cannot tell it from a pending connect
- * (XSOCK_EINPROGRESS). */
+ * (XSOCK_ECONNREFUSED, XSOCK_ETIMEDOUT, XSOCK_EHOSTUNREACH, ...). The first
+ * call that meets a failure reports it on every OS (this one, or a send).
+ * After that POSIX systems have cleared it and a repeated call gives
+ * XSOCK_ENOTCONN, while Windows keeps a failed connect until the socket
+ * is closed and gives the failure again (docs/semantics.md, "After a
+ * failed connect"): close a socket whose connect failed. For a socket on
+ * which connect was never called it gives XSOCK_ENOTCONN, except for a
+ * bound one on Windows, where Winsock cannot tell it from a pending
+ * connect (XSOCK_EINPROGRESS). */
 XSOCK_API int xsock_connect_result(xsock_t s);
 
 /** Sends up to len bytes; returns how many were queued (may be fewer than

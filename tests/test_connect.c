@@ -89,6 +89,31 @@ static void refused_connect(xsock_t *c) {
                    XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP);
 }
 
+/* The first call to meet a refused connect's error reports it, on every
+ * OS: xsock_connect_result(), or a send. After that POSIX has cleared the
+ * error and the socket is simply not connected (connect_result
+ * XSOCK_ENOTCONN, send XSOCK_EPIPE), while Windows keeps the failed
+ * connect until the socket is closed and reports it again at every call
+ * (docs/semantics.md; Wine's conformance tests read SO_ERROR twice after
+ * a refused connect and expect the error both times on Windows). */
+static void test_connect_result_twice(void **state) {
+  xsock_t c;
+  (void)state;
+  refused_connect(&c);
+  xt_err(xsock_connect_result(c), XSOCK_ECONNREFUSED);
+#ifdef _WIN32
+  xt_err(xsock_connect_result(c), XSOCK_ECONNREFUSED);
+  xt_err(xsock_send(c, "x", 1), XSOCK_ECONNREFUSED);
+  xt_err(xsock_connect_result(c), XSOCK_ECONNREFUSED);
+#else
+  xt_err(xsock_connect_result(c), XSOCK_ENOTCONN);
+  assert_int_equal(xsock_last_os_error(), 0);
+  xt_err(xsock_send(c, "x", 1), XSOCK_EPIPE);
+  xt_err(xsock_connect_result(c), XSOCK_ENOTCONN);
+#endif
+  xt_ok(xsock_close(c));
+}
+
 /* A send (or sendv, or sendall) before xsock_connect_result() meets the
  * refused connect's error and reports it, on every OS: Windows refuses
  * such a send with WSAECONNRESET (under Wine) or WSAENOTCONN, and the
@@ -314,6 +339,7 @@ int main(void) {
       cmocka_unit_test(test_connect_refused_blocking),
       cmocka_unit_test(test_connect_nonblocking),
       cmocka_unit_test(test_connect_nonblocking_refused),
+      cmocka_unit_test(test_connect_result_twice),
       cmocka_unit_test(test_send_after_refused_connect),
       cmocka_unit_test(test_connect_result_unconnected),
       cmocka_unit_test(test_connect_result_full_buffer),

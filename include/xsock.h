@@ -674,7 +674,9 @@ XSOCK_API int xsock_wait(xsock_t s, unsigned events, int timeout_ms);
  * and port 1..65535, like Python's socket.create_connection(): each address
  * is tried in turn until one connects, all within one deadline of
  * timeout_ms from the call (< 0: no deadline but the OS's own connect
- * timeout; 0 is XSOCK_EINVAL: no connect can finish in no time).
+ * timeout; 0 is XSOCK_EINVAL: no connect can finish in no time). An
+ * address that fails in any way, the OS's own XSOCK_ETIMEDOUT included,
+ * is one failed address: the next is tried.
  * flags: 0 or XSOCK_NONBLOCK. The socket returned in *out is connected
  * and blocking, or non-blocking with XSOCK_NONBLOCK, and, as every xsock
  * socket, not inherited. Returns 0, or the failure of the last address

@@ -13,7 +13,11 @@
  * connect would wait for the OS's own timeout (about 20 s on Windows, two
  * minutes on Linux) per address. The addresses are tried one after the
  * other in the resolver's order, which follows RFC 6724 (IPv6 first where
- * it is usable); there is no racing of the families as RFC 8305 does. */
+ * it is usable); there is no racing of the families as RFC 8305 does.
+ *
+ * An address that does not answer is one failed address, as in Python's
+ * create_connection: the next one is tried, whatever the error (an
+ * ETIMEDOUT of the OS included). */
 #include "internal.h"
 
 #include <string.h>
@@ -31,17 +35,17 @@ static int connect_api__left(int timeout_ms, int64_t deadline) {
   return left <= 0 ? 0 : left > timeout_ms ? timeout_ms : (int)left;
 }
 
-/* One attempt: a non-blocking connect to addr, waited for until the
- * deadline. On success *s is the connected (non-blocking) socket. */
+/* One attempt: a non-blocking connect to addr, waited for at most wait_ms
+ * (< 0: until the OS gives up). On success *s is the connected
+ * (non-blocking) socket. */
 static int connect_api__one(xsock_t *s, const xsock_addr_t *addr,
-                            int timeout_ms, int64_t deadline) {
-  int rc, left, ready;
+                            int wait_ms) {
+  int rc, ready;
   if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM, XSOCK_NONBLOCK)) < 0)
     return rc;
   rc = xsock_connect(*s, addr);
   if (rc == XSOCK_EINPROGRESS) {
-    left = connect_api__left(timeout_ms, deadline);
-    ready = left == 0 ? 0 : xsock_wait(*s, XSOCK_WRITE, left);
+    ready = wait_ms == 0 ? 0 : xsock_wait(*s, XSOCK_WRITE, wait_ms);
     if (ready == 0)
       rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
     else if (ready < 0)
@@ -58,33 +62,19 @@ static int connect_api__one(xsock_t *s, const xsock_addr_t *addr,
   return 0;
 }
 
-int xsock_create_connection(xsock_t *out, const char *host, int port,
-                            int timeout_ms, int flags) {
-  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
-  int64_t deadline = 0;
-  int n, i, rc = XSOCK_EUNKNOWN;
-  if (out == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
+int xsock__connect_addrs(xsock_t *out, const xsock_addr_t *addrs, int n,
+                         int timeout_ms, int64_t start_ms, int flags) {
+  int64_t deadline = start_ms + (timeout_ms > 0 ? timeout_ms : 0);
+  int i, wait_ms, rc = xsock__fail(XSOCK_EINVAL, 0); /* n < 1 */
   *out = XSOCK_INVALID;
-  if (host == NULL || port < 1 || port > 65535 || timeout_ms == 0 ||
-      (flags & ~XSOCK_NONBLOCK) != 0)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((rc = xsock__check_init()) < 0)
-    return rc;
-  if (timeout_ms > 0)
-    deadline = xsock_clock_ms() + timeout_ms;
-  if ((n = xsock_resolve(host, port, XSOCK_AF_UNSPEC, addrs,
-                         CONNECT_API__MAX_ADDRS)) < 0)
-    return n;
   for (i = 0; i < n; i++) {
-    if (timeout_ms > 0 && i > 0 &&
-        connect_api__left(timeout_ms, deadline) == 0) {
+    wait_ms = connect_api__left(timeout_ms, deadline);
+    if (wait_ms == 0 && i > 0) {
       rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
       break;
     }
-    if ((rc = connect_api__one(out, &addrs[i], timeout_ms, deadline)) == 0)
-      break;
-    if (rc == XSOCK_ETIMEDOUT)
+    /* Any failure is one failed address: go on to the next. */
+    if ((rc = connect_api__one(out, &addrs[i], wait_ms)) == 0)
       break;
   }
   if (rc == 0 && !(flags & XSOCK_NONBLOCK) &&
@@ -95,6 +85,28 @@ int xsock_create_connection(xsock_t *out, const char *host, int port,
     return xsock__fail(rc, os);
   }
   return rc;
+}
+
+int xsock_create_connection(xsock_t *out, const char *host, int port,
+                            int timeout_ms, int flags) {
+  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
+  int64_t start = 0;
+  int n, rc;
+  if (out == NULL)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  *out = XSOCK_INVALID;
+  if (host == NULL || port < 1 || port > 65535 || timeout_ms == 0 ||
+      (flags & ~XSOCK_NONBLOCK) != 0)
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if ((rc = xsock__check_init()) < 0)
+    return rc;
+  /* The deadline runs from the call: the resolver's time counts too. */
+  if (timeout_ms > 0)
+    start = xsock_clock_ms();
+  if ((n = xsock_resolve(host, port, XSOCK_AF_UNSPEC, addrs,
+                         CONNECT_API__MAX_ADDRS)) < 0)
+    return n;
+  return xsock__connect_addrs(out, addrs, n, timeout_ms, start, flags);
 }
 
 /* One attempt: a listener on addr. */

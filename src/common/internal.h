@@ -172,6 +172,16 @@ XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
  * send gives it. Called on the failure path only. */
 XSOCK__INTERNAL xsock_ssize_t xsock__send_fail(xsock_t s, xsock_ssize_t rc);
 
+/* xsock_create_connection() after the resolver (src/common/
+ * connect_api.c): connects to the first of the n (>= 1) addresses that
+ * answers, within timeout_ms (< 0: none) counted from start_ms, an
+ * xsock_clock_ms() value. Its own entry point so that a test can hand it
+ * addresses no resolver gives (a silent one first). */
+XSOCK__INTERNAL int xsock__connect_addrs(xsock_t *out,
+                                         const xsock_addr_t *addrs, int n,
+                                         int timeout_ms, int64_t start_ms,
+                                         int flags);
+
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and
  * the OS start-up run when that count leaves / returns to 0 (WSAStartup /

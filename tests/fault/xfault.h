@@ -25,6 +25,7 @@
 #define XF_ETIMEO WSAETIMEDOUT
 #define XF_ESHUTDOWN WSAESHUTDOWN
 #define XF_ECONNRESET WSAECONNRESET
+#define XF_ETIMEDOUT WSAETIMEDOUT
 #else
 #include <errno.h>
 #define XF_EINTR EINTR
@@ -36,6 +37,7 @@
 #define XF_ETIMEO EAGAIN
 #define XF_ESHUTDOWN ESHUTDOWN
 #define XF_ECONNRESET ECONNRESET
+#define XF_ETIMEDOUT ETIMEDOUT
 #endif
 /* XF_EWOULDBLOCK is what a non-blocking socket with nothing to do says;
  * XF_ETIMEO what a blocking call whose SO_RCVTIMEO / SO_SNDTIMEO ran out

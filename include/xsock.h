@@ -676,7 +676,10 @@ XSOCK_API int xsock_wait(xsock_t s, unsigned events, int timeout_ms);
  * timeout_ms from the call (< 0: no deadline but the OS's own connect
  * timeout; 0 is XSOCK_EINVAL: no connect can finish in no time). An
  * address that fails in any way, the OS's own XSOCK_ETIMEDOUT included,
- * is one failed address: the next is tried.
+ * is one failed address: the next is tried. With a deadline each address
+ * may take its share of the time left (the time left divided by the
+ * addresses left, but at least 2 s), so that one that never answers does
+ * not use up the deadline of those after it; the last takes all of it.
  * flags: 0 or XSOCK_NONBLOCK. The socket returned in *out is connected
  * and blocking, or non-blocking with XSOCK_NONBLOCK, and, as every xsock
  * socket, not inherited. Returns 0, or the failure of the last address

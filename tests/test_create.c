@@ -6,7 +6,7 @@
  * A test build (XSOCK_TEST_HOOKS: this suite is one of the fault tests of
  * tests/CMakeLists.txt) also reaches xsock__connect_addrs, the part of
  * create_connection after the resolver, to hand it addresses no resolver
- * gives. */
+ * gives: one that never answers, then one that does. */
 #ifdef XSOCK_TEST_HOOKS
 #include "internal.h" /* first: its config.h sets the feature macros */
 #endif
@@ -245,6 +245,25 @@ static void test_connection_timeout(void **state) {
 }
 
 #ifdef XSOCK_TEST_HOOKS
+/* A loopback listener whose accept queue is full (backlog 1, two
+ * connections queued and never accepted): Linux drops the next SYN and
+ * sends it again only after a second, so a connect to *la neither
+ * succeeds nor fails for longer than any share of a deadline used here.
+ * Wine runs on the same Linux sockets; other systems refuse or complete
+ * such a connect instead, so the tests that need it run on Linux and
+ * under Wine only, as test_connection_timeout does. */
+static void silent_listener(xsock_t *l, xsock_addr_t *la, xsock_t *c1,
+                            xsock_t *c2) {
+  xsock_addr_t any;
+  xt_ok(xsock_socket(l, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
+  xt_ok(xsock_bind(*l, &any));
+  xt_ok(xsock_listen(*l, 1));
+  xt_ok(xsock_getsockname(*l, la));
+  xt_ok(xsock_create_connection(c1, "127.0.0.1", la->port, 5000, 0));
+  xt_ok(xsock_create_connection(c2, "127.0.0.1", la->port, 5000, 0));
+}
+
 /* Connects through xsock__connect_addrs to addrs[0..n) (from now) and
  * checks that the connection reached the listener at want. */
 static void connects_to(const xsock_addr_t *addrs, int n, int timeout_ms,
@@ -260,6 +279,37 @@ static void connects_to(const xsock_addr_t *addrs, int n, int timeout_ms,
   assert_true(xsock_addr_equal(&peer, &mine));
   xt_close(&a);
   xt_close(&c);
+}
+
+/* An address that does not answer within its share of the deadline is
+ * one failed address, and the next one is tried: the deadline (4 s, two
+ * addresses) gives the silent first address half of it, and the second,
+ * a listener that accepts, the rest. Before, the first address took the
+ * whole deadline and the call failed with XSOCK_ETIMEDOUT. */
+static void test_silent_address_then_next(void **state) {
+  xsock_t sl, c1, c2, l;
+  xsock_addr_t addrs[2], la;
+  (void)state;
+#ifndef __linux__
+  if (!xt_is_wine())
+    skip();
+#endif
+  silent_listener(&sl, &addrs[0], &c1, &c2);
+  xt_listener(&l, &la, XSOCK_AF_INET);
+  addrs[1] = la;
+  connects_to(addrs, 2, 4000, l, &la);
+  /* Every address silent: the deadline passes, XSOCK_ETIMEDOUT. */
+  addrs[1] = addrs[0];
+  {
+    xsock_t c = 0;
+    xt_err(xsock__connect_addrs(&c, addrs, 2, 100, xsock_clock_ms(), 0),
+           XSOCK_ETIMEDOUT);
+    assert_true(c == XSOCK_INVALID);
+  }
+  xt_close(&l);
+  xt_close(&c2);
+  xt_close(&c1);
+  xt_close(&sl);
 }
 
 /* Without a deadline each address waits for the OS's own verdict, and an
@@ -309,6 +359,7 @@ int main(void) {
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_connection_timeout),
 #ifdef XSOCK_TEST_HOOKS
+      cmocka_unit_test(test_silent_address_then_next),
       cmocka_unit_test_setup_teardown(test_os_timeout_then_next, xf_setup,
                                       xf_teardown),
 #endif

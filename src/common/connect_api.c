@@ -17,13 +17,23 @@
  *
  * An address that does not answer is one failed address, as in Python's
  * create_connection: the next one is tried, whatever the error (an
- * ETIMEDOUT of the OS included). */
+ * ETIMEDOUT of the OS included). With a deadline, each address may use a
+ * fair share of the time left, (time left) / (addresses left), but at
+ * least CONNECT_API__MIN_SHARE_MS, so that one silent address cannot eat
+ * the whole deadline while a later one would answer at once; the last
+ * address gets all the time left. Go's net.Dialer splits its deadline the
+ * same way (its partialDeadline, with a 2 s floor). */
 #include "internal.h"
 
 #include <string.h>
 
 /* How many resolved addresses are tried at most. */
 #define CONNECT_API__MAX_ADDRS 16
+
+/* The least share of a deadline one address gets (unless less is left):
+ * long enough for a lost SYN to be sent again (Linux and RFC 6298 wait
+ * 1 s before the first retransmission). */
+#define CONNECT_API__MIN_SHARE_MS 2000
 
 /* Milliseconds left until deadline, for a wait: -1 (forever) without a
  * deadline, 0 once it passed. */
@@ -35,11 +45,23 @@ static int connect_api__left(int timeout_ms, int64_t deadline) {
   return left <= 0 ? 0 : left > timeout_ms ? timeout_ms : (int)left;
 }
 
+/* How long address i of n may take: -1 (the OS's own timeout) without a
+ * deadline, else its share of the time left (see the notes above), 0 once
+ * the deadline passed. */
+static int connect_api__share(int timeout_ms, int64_t deadline, int i, int n) {
+  int left = connect_api__left(timeout_ms, deadline), share;
+  if (left <= 0)
+    return left;
+  share = left / (n - i);
+  if (share < CONNECT_API__MIN_SHARE_MS)
+    share = left < CONNECT_API__MIN_SHARE_MS ? left : CONNECT_API__MIN_SHARE_MS;
+  return share;
+}
+
 /* One attempt: a non-blocking connect to addr, waited for at most wait_ms
  * (< 0: until the OS gives up). On success *s is the connected
  * (non-blocking) socket. */
-static int connect_api__one(xsock_t *s, const xsock_addr_t *addr,
-                            int wait_ms) {
+static int connect_api__one(xsock_t *s, const xsock_addr_t *addr, int wait_ms) {
   int rc, ready;
   if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM, XSOCK_NONBLOCK)) < 0)
     return rc;
@@ -68,7 +90,7 @@ int xsock__connect_addrs(xsock_t *out, const xsock_addr_t *addrs, int n,
   int i, wait_ms, rc = xsock__fail(XSOCK_EINVAL, 0); /* n < 1 */
   *out = XSOCK_INVALID;
   for (i = 0; i < n; i++) {
-    wait_ms = connect_api__left(timeout_ms, deadline);
+    wait_ms = connect_api__share(timeout_ms, deadline, i, n);
     if (wait_ms == 0 && i > 0) {
       rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
       break;

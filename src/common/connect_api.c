@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* xsock_create_connection and xsock_create_server, the portable forms of
- * Python's socket.create_connection() and socket.create_server().
+/* The front end of connect and connect_result (their OS halves: connect.c
+ * of src/posix and src/win32, which report raw facts: what connect said,
+ * and the socket's connect state), and xsock_create_connection and
+ * xsock_create_server, the portable forms of Python's
+ * socket.create_connection() and socket.create_server().
  *
- * Both are written once, on top of the public calls (resolve, socket,
+ * The last two are written once, on top of the public calls (resolve, socket,
  * connect, xsock_wait, bind, listen), as stream.c is: they hold no OS call
  * of their own, so every OS behaves the same by construction, and the
  * OS-specific parts (a failed connect on old Windows, REUSEADDR meaning
@@ -26,6 +29,43 @@
 #include "internal.h"
 
 #include <string.h>
+
+int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
+  int rc = xsock__sock_check_addr(addr);
+  if (rc < 0)
+    return rc;
+  if (s == XSOCK_INVALID)
+    return xsock__fail(XSOCK_EBADF, 0);
+  rc = xsock__os_connect(s, addr);
+  return rc < 0 ? xsock__sock_addr_fail(s, addr, rc) : rc;
+}
+
+/* The outcome of a connect, decided here from what the OS says
+ * (xsock__os_connect_state), by one rule for every OS: a pending error is
+ * the outcome; a socket with a peer is connected; one with a connect in
+ * progress is pending; any other is not connected. What differs is how
+ * long the OS keeps the error: POSIX clears it once read (by this call, a
+ * send or a recv), after which the socket is simply not connected;
+ * Windows keeps a failed connect's error until the socket is closed
+ * (docs/semantics.md). */
+int xsock_connect_result(xsock_t s) {
+  int os_error = 0, state;
+  if (s == XSOCK_INVALID)
+    return xsock__fail(XSOCK_EBADF, 0);
+  state = xsock__os_connect_state(s, &os_error);
+  switch (state) {
+  case XSOCK__CONN_UP:
+    return 0;
+  case XSOCK__CONN_PENDING:
+    return xsock__fail(XSOCK_EINPROGRESS, 0);
+  case XSOCK__CONN_FAILED:
+    return xsock__os_fail(os_error);
+  case XSOCK__CONN_NONE:
+    return xsock__fail(XSOCK_ENOTCONN, 0);
+  default:
+    return state; /* the OS call failed; recorded */
+  }
+}
 
 /* How many resolved addresses are tried at most. */
 #define CONNECT_API__MAX_ADDRS 16

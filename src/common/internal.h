@@ -209,8 +209,8 @@ XSOCK__INTERNAL int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
 /* What the OS says about s's connection, for xsock_connect_result() and
- * for a send that meets a failed connect (src/common/io_api.c decides
- * what each caller reports from it). Returns one of XSOCK__CONN_* or a
+ * for a send that meets a failed connect (connect_api.c and io_api.c of
+ * src/common decide what each caller reports from it). Returns one of XSOCK__CONN_* or a
  * recorded failure (XSOCK_EBADF for a closed handle). *os_error is the
  * raw pending error (SO_ERROR) with XSOCK__CONN_FAILED, else 0. POSIX
  * clears that error when it is read, here or by a send or recv; Windows

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The front end of connect, connect_result and the I/O calls, in the
+/* The front end of the one-buffer I/O calls, send, recv, peek, sendto
+ * and recvfrom (their OS halves: io.c of src/posix and src/win32), in the
  * order of checks that socket_api.c describes: out-parameters, then the
  * other arguments (XSOCK_EINVAL), then the handle (XSOCK_EBADF), then one
- * xsock__os_<call>. sendall and recv_exact loop over these in stream.c.
+ * xsock__os_<call>. sendall and recv_exact loop over these in stream.c;
+ * connect is in connect_api.c.
  *
  * A length above PTRDIFF_MAX is refused with XSOCK_EINVAL: the signed
  * result could not report it, and such a length is always a caller's bug
@@ -56,43 +58,6 @@
 
 #include <stdint.h>
 #include <string.h>
-
-int xsock_connect(xsock_t s, const xsock_addr_t *addr) {
-  int rc = xsock__sock_check_addr(addr);
-  if (rc < 0)
-    return rc;
-  if (s == XSOCK_INVALID)
-    return xsock__fail(XSOCK_EBADF, 0);
-  rc = xsock__os_connect(s, addr);
-  return rc < 0 ? xsock__sock_addr_fail(s, addr, rc) : rc;
-}
-
-/* The outcome of a connect, decided here from what the OS says
- * (xsock__os_connect_state), by one rule for every OS: a pending error is
- * the outcome; a socket with a peer is connected; one with a connect in
- * progress is pending; any other is not connected. What differs is how
- * long the OS keeps the error: POSIX clears it once read (by this call, a
- * send or a recv), after which the socket is simply not connected;
- * Windows keeps a failed connect's error until the socket is closed
- * (docs/semantics.md). */
-int xsock_connect_result(xsock_t s) {
-  int os_error = 0, state;
-  if (s == XSOCK_INVALID)
-    return xsock__fail(XSOCK_EBADF, 0);
-  state = xsock__os_connect_state(s, &os_error);
-  switch (state) {
-  case XSOCK__CONN_UP:
-    return 0;
-  case XSOCK__CONN_PENDING:
-    return xsock__fail(XSOCK_EINPROGRESS, 0);
-  case XSOCK__CONN_FAILED:
-    return xsock__os_fail(os_error);
-  case XSOCK__CONN_NONE:
-    return xsock__fail(XSOCK_ENOTCONN, 0);
-  default:
-    return state; /* the OS call failed; recorded */
-  }
-}
 
 /* A send on a socket whose connect failed gives the connect's error
  * while it is pending, on every OS: POSIX's send returns it by itself
@@ -173,6 +138,19 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
     return n;
   do
     n = xsock__os_recv(s, buf, xsock__io_clamp(len), &err);
+  while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
+  return n;
+}
+
+xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len) {
+  xsock_ssize_t n;
+  int err = 0, rc = xsock__io_check(s, buf, len);
+  if (rc < 0)
+    return rc;
+  if (len == 0)
+    return xsock__io_nothing(s, 1); /* a call of 0 bytes (io_api.c) */
+  do
+    n = xsock__os_peek(s, buf, xsock__io_clamp(len), &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
   return n;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The front end of the scatter/gather calls and of peek, in the order of
- * checks that socket_api.c describes: the arguments (XSOCK_EINVAL), then the
+/* The front end of the scatter/gather calls (their OS halves: iov.c of
+ * src/posix and src/win32), in the order of checks that socket_api.c
+ * describes: the arguments (XSOCK_EINVAL), then the
  * handle (XSOCK_EBADF), then one xsock__os_<call>, under the rules of
  * every send and receive that io_api.c states (the clamp, the call of 0
  * bytes, the retry, what a failure means).
@@ -96,17 +97,4 @@ xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   if (XSOCK__UNLIKELY(total > XSOCK__OS_IO_MAX))
     return iovapi__clamped(s, iov, iovcnt, 1);
   return iovapi__move(s, iov, iovcnt, 1);
-}
-
-xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len) {
-  xsock_ssize_t n;
-  int err = 0, rc = xsock__io_check(s, buf, len);
-  if (rc < 0)
-    return rc;
-  if (len == 0)
-    return xsock__io_nothing(s, 1); /* a call of 0 bytes (io_api.c) */
-  do
-    n = xsock__os_peek(s, buf, xsock__io_clamp(len), &err);
-  while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
-  return n;
 }

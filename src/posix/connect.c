@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Connecting, blocking and non-blocking, and the facts behind the
- * outcome. src/common/io_api.c has checked the arguments, and decides
+ * outcome. src/common/connect_api.c has checked the arguments, and decides
  * from those facts what xsock_connect_result() reports.
  *
  * Notes on the OS quirks handled here:

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending and receiving, stream and datagram: one OS call each, reported
+/* Sending, receiving and peeking, stream and datagram: one OS call each, reported
  * as it came (internal.h). Every rule that makes the result the same on
  * every OS (the clamp, the call of 0 bytes, the retry of EINTR, and what
  * a failure means: a timeout that ran out above all) is the front end's,
@@ -45,6 +45,11 @@ xsock_ssize_t xsock__os_send(xsock_t s, const void *buf, size_t len, int *err) {
 
 xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len, int *err) {
   ssize_t n = XSOCK__OS(recv)(s, buf, len, 0);
+  return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
+}
+
+xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len, int *err) {
+  ssize_t n = XSOCK__OS(recv)(s, buf, len, MSG_PEEK);
   return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
 }
 

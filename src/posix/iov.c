@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Scatter/gather with sendmsg/recvmsg, and peek. src/common/iov_api.c has
+/* Scatter/gather with sendmsg/recvmsg. src/common/iov_api.c has
  * checked the arguments: at most XSOCK_IOV_MAX buffers (below every
  * POSIX IOV_MAX, which is at least 16 by the standard and 1024 on Linux,
  * macOS and the BSDs), no NULL base, a total of at most PTRDIFF_MAX.
@@ -66,10 +66,5 @@ xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt,
   ssize_t n;
   iov__msg(&msg, iov, iovcnt);
   n = XSOCK__OS(recvmsg)(s, &msg, 0);
-  return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
-}
-
-xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len, int *err) {
-  ssize_t n = XSOCK__OS(recv)(s, buf, len, MSG_PEEK);
   return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Connecting, blocking and non-blocking, and the facts behind the
- * outcome on Winsock. src/common/io_api.c has checked the arguments, and
+ * outcome on Winsock. src/common/connect_api.c has checked the arguments, and
  * decides from those facts what xsock_connect_result() reports.
  *
  * Notes on Windows:

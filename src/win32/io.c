@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending and receiving on Winsock: one OS call each, reported as it
+/* Sending, receiving and peeking on Winsock: one OS call each, reported as it
  * came (internal.h). Every rule that makes the result the same on every
  * OS is the front end's, written once in src/common/io_api.c: the clamp
  * to INT_MAX (XSOCK__OS_IO_MAX), the call of 0 bytes, the retry of
@@ -43,6 +43,10 @@ xsock_ssize_t xsock__win_recv(SOCKET s, void *buf, size_t len, int flags,
 
 xsock_ssize_t xsock__os_recv(xsock_t s, void *buf, size_t len, int *err) {
   return xsock__win_recv((SOCKET)s, buf, len, 0, err);
+}
+
+xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len, int *err) {
+  return xsock__win_recv((SOCKET)s, buf, len, MSG_PEEK, err);
 }
 
 xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf, size_t len,

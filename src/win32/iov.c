@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Scatter/gather with WSASend/WSARecv, and peek: one OS call each,
+/* Scatter/gather with WSASend/WSARecv: one OS call each,
  * reported as it came (internal.h). src/common/iov_api.c has checked the
  * arguments (at most XSOCK_IOV_MAX buffers, no NULL base) and clamped the
  * total to INT_MAX (XSOCK__OS_IO_MAX); every rule on the result is the
@@ -52,8 +52,4 @@ xsock_ssize_t xsock__os_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt,
       SOCKET_ERROR)
     return xsock__wsa_io(err);
   return (xsock_ssize_t)got;
-}
-
-xsock_ssize_t xsock__os_peek(xsock_t s, void *buf, size_t len, int *err) {
-  return xsock__win_recv((SOCKET)s, buf, len, MSG_PEEK, err);
 }

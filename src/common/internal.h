@@ -81,7 +81,8 @@ XSOCK__INTERNAL void *xsock__real_realloc(void *p, size_t size);
 #define XSOCK__OS(name) name
 #endif
 
-/* ---- errors (src/common/error.c) ---- */
+/* ---- errors (src/common/error_api.c; each OS's table of codes in its
+ * tree's error.c) ---- */
 
 /* Records os_error as the calling thread's last OS error and returns its
  * XSOCK_E* mapping. Every failing OS call goes through here. */

@@ -80,7 +80,8 @@ void bench_parse(bench_opts_t *o, int argc, char **argv, const char *usage) {
                bench__num(a, "--conns", &o->conns, usage) ||
                bench__num(a, "--k", &o->k, usage) ||
                bench__word(a, "--mode", "persist", "rearm", &o->rearm, usage) ||
-               bench__word(a, "--topo", "1proc", "2proc", &o->two_proc, usage) ||
+               bench__word(a, "--topo", "1proc", "2proc", &o->two_proc,
+                           usage) ||
                bench__word(a, "--active-pos", "last", "first", &o->active_first,
                            usage)) {
       continue;
@@ -258,8 +259,8 @@ static void bench__append(const char *fmt, ...) {
   if (bench__len >= sizeof bench__line)
     return;
   va_start(ap, fmt);
-  w = vsnprintf(bench__line + bench__len, sizeof bench__line - bench__len,
-                fmt, ap);
+  w = vsnprintf(bench__line + bench__len, sizeof bench__line - bench__len, fmt,
+                ap);
   va_end(ap);
   if (w > 0)
     bench__len += (size_t)w;
@@ -280,8 +281,8 @@ void bench_result_param(const char *name, const char *fmt, ...) {
   if (bench__len >= sizeof bench__line)
     return;
   va_start(ap, fmt);
-  w = vsnprintf(bench__line + bench__len, sizeof bench__line - bench__len,
-                fmt, ap);
+  w = vsnprintf(bench__line + bench__len, sizeof bench__line - bench__len, fmt,
+                ap);
   va_end(ap);
   if (w > 0)
     bench__len += (size_t)w;

@@ -35,8 +35,7 @@ int loop_impl_known(const char *impl);
 
 /* Opens a loop (the backend instance; untimed in every workload). oneshot
  * selects rearm mode. Exits on failure. */
-loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
-                  void *ctx);
+loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn, void *ctx);
 
 /* Registers fd for READ with udata. Returns 0, or -1 when the impl cannot
  * hold fd (select: fd >= FD_SETSIZE); exits on other failures. */

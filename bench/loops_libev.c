@@ -43,8 +43,8 @@ int loop_impl_known(const char *impl) { return strcmp(impl, "libev") == 0; }
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
                   void *ctx) {
-  loop_t *l = (loop_t *)peer_loop_new(sizeof *l, impl, "libev", oneshot, fn,
-                                      ctx);
+  loop_t *l =
+      (loop_t *)peer_loop_new(sizeof *l, impl, "libev", oneshot, fn, ctx);
   /* EVFLAG_NOENV: LIBEV_FLAGS in the environment must not change what is
    * measured. */
   l->ev = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);

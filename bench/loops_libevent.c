@@ -40,14 +40,12 @@ const char *loop_peer_lib_name(const char *impl) {
 
 void loop_list_impls(void) { puts("libevent"); }
 
-int loop_impl_known(const char *impl) {
-  return strcmp(impl, "libevent") == 0;
-}
+int loop_impl_known(const char *impl) { return strcmp(impl, "libevent") == 0; }
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
                   void *ctx) {
-  loop_t *l = (loop_t *)peer_loop_new(sizeof *l, impl, "libevent", oneshot, fn,
-                                      ctx);
+  loop_t *l =
+      (loop_t *)peer_loop_new(sizeof *l, impl, "libevent", oneshot, fn, ctx);
   l->base = event_base_new();
   if (l->base == NULL)
     bench_die("event_base_new", 0);
@@ -71,8 +69,7 @@ static void libevent__cb(evutil_socket_t fd, short what, void *arg) {
 }
 
 int loop_add(loop_t *l, xsock_t fd, uintptr_t udata) {
-  libevent_watch_t *w =
-      (libevent_watch_t *)peer_watch_new(&l->b, sizeof *w);
+  libevent_watch_t *w = (libevent_watch_t *)peer_watch_new(&l->b, sizeof *w);
   short what = (short)(EV_READ | (l->b.oneshot ? 0 : EV_PERSIST));
   w->l = l;
   w->udata = udata;

@@ -52,8 +52,8 @@ static void libuv__check(int rc, const char *what) {
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
                   void *ctx) {
-  loop_t *l = (loop_t *)peer_loop_new(sizeof *l, impl, "libuv", oneshot, fn,
-                                      ctx);
+  loop_t *l =
+      (loop_t *)peer_loop_new(sizeof *l, impl, "libuv", oneshot, fn, ctx);
   libuv__check(uv_loop_init(&l->uv), "uv_loop_init");
   return l;
 }

@@ -36,7 +36,9 @@ static inline long pp_read(xsock_t s, void *buf, size_t len) {
   xsock_ssize_t n = xsock_recv(s, buf, len);
   if (n >= 0)
     return (long)n;
-  return n == XSOCK_EAGAIN ? PP_AGAIN : n == XSOCK_ECONNRESET ? PP_RESET : PP_ERROR;
+  return n == XSOCK_EAGAIN       ? PP_AGAIN
+         : n == XSOCK_ECONNRESET ? PP_RESET
+                                 : PP_ERROR;
 }
 
 static inline long pp_write(xsock_t s, const void *buf, size_t len) {
@@ -68,8 +70,9 @@ static inline xsock_t pp_accept(xsock_t l) {
 static inline xsock_t pp_listen(pp_addr_t *sa, int backlog) {
   xsock_t l;
   if (xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0) != 0 ||
-      xsock_addr_loopback(sa, XSOCK_AF_INET, 0) != 0 || xsock_bind(l, sa) != 0 ||
-      xsock_listen(l, backlog) != 0 || xsock_getsockname(l, sa) != 0)
+      xsock_addr_loopback(sa, XSOCK_AF_INET, 0) != 0 ||
+      xsock_bind(l, sa) != 0 || xsock_listen(l, backlog) != 0 ||
+      xsock_getsockname(l, sa) != 0)
     bench_die("listening socket", pp_errno());
   return l;
 }
@@ -90,8 +93,8 @@ static inline void pp_publish_port(const char *file, const pp_addr_t *sa) {
   FILE *f;
   snprintf(tmp, sizeof tmp, "%s.tmp", file);
   f = fopen(tmp, "w");
-  if (f == NULL || fprintf(f, "%d\n", xsock_addr_port(sa)) < 0 || fclose(f) != 0 ||
-      !MoveFileExA(tmp, file, MOVEFILE_REPLACE_EXISTING))
+  if (f == NULL || fprintf(f, "%d\n", xsock_addr_port(sa)) < 0 ||
+      fclose(f) != 0 || !MoveFileExA(tmp, file, MOVEFILE_REPLACE_EXISTING))
     bench_die("cannot write the port file", (int)GetLastError());
 }
 
@@ -111,7 +114,8 @@ static inline xsock_t pp_start_server(pp_child_t *c, const char *self,
   snprintf(file, sizeof file, "%sxsock-pingpong-%lu.port", dir,
            (unsigned long)GetCurrentProcessId());
   DeleteFileA(file);
-  snprintf(cmd, sizeof cmd, "\"%s\" --serve \"%s\" %s %ld", self, file, impl, conns);
+  snprintf(cmd, sizeof cmd, "\"%s\" --serve \"%s\" %s %ld", self, file, impl,
+           conns);
   memset(&si, 0, sizeof si);
   si.cb = sizeof si;
   if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))

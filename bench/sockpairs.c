@@ -45,7 +45,7 @@ static const char sockpairs__usage[] =
     "[--dump-targets=K] [--callgrind] [--list-impls]";
 
 typedef struct sockpairs {
-  xsock_t *fd;   /* fd[i] is socket i */
+  xsock_t *fd; /* fd[i] is socket i */
   long n, active;
   uint64_t rng;
   uint32_t *perm;
@@ -133,8 +133,7 @@ int main(int argc, char **argv) {
     loop_list_impls();
     return 0;
   }
-  if (o.n < 2 || o.n % 2 != 0 || o.active < 1 || o.active > o.n ||
-      o.reps > 64)
+  if (o.n < 2 || o.n % 2 != 0 || o.active < 1 || o.active > o.n || o.reps > 64)
     bench_die("need an even n >= 2, 1 <= active <= n, reps <= 64", 0);
   memset(&w, 0, sizeof w);
   w.n = o.n;

@@ -27,9 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHAT_CLIENTS 64     /* connected at once; more are turned away */
-#define CHAT_MAX_MSG 1024   /* the longest message, in bytes */
-#define CHAT_QUEUE 65536    /* bytes of frames waiting to go to one client */
+#define CHAT_CLIENTS 64   /* connected at once; more are turned away */
+#define CHAT_MAX_MSG 1024 /* the longest message, in bytes */
+#define CHAT_QUEUE 65536  /* bytes of frames waiting to go to one client */
 
 typedef struct client {
   xsock_t sock; /* XSOCK_INVALID for a free slot */
@@ -62,8 +62,8 @@ static void client_flush(client_t *c) {
     client_drop(c, xsock_err_name((int)left_over));
     return;
   }
-  xsock_selector_modify(sel, c->sock, left_over > 0 ? XSOCK_READ | XSOCK_WRITE
-                                                    : XSOCK_READ, c);
+  xsock_selector_modify(
+      sel, c->sock, left_over > 0 ? XSOCK_READ | XSOCK_WRITE : XSOCK_READ, c);
 }
 
 /* Queues one message for every client but its sender. */
@@ -120,8 +120,8 @@ static void accept_all(xsock_t listener) {
     }
     c->sock = s;
     c->id = ++joined;
-    xsock_frame_decoder_init(&c->in, XSOCK_FRAME_LEN16, CHAT_MAX_MSG,
-                             c->in_buf, sizeof c->in_buf);
+    xsock_frame_decoder_init(&c->in, XSOCK_FRAME_LEN16, CHAT_MAX_MSG, c->in_buf,
+                             sizeof c->in_buf);
     xsock_frame_encoder_init(&c->out, XSOCK_FRAME_LEN16, CHAT_MAX_MSG,
                              c->out_buf, sizeof c->out_buf);
     printf("client %d joined\n", c->id);

@@ -38,7 +38,7 @@ typedef struct conn {
   xsock_t sock;
   int connected;
   long next_send, next_recv, count; /* message numbers, per connection */
-  unsigned char *out;                /* the frame being sent */
+  unsigned char *out;               /* the frame being sent */
   size_t out_len, out_off;
   unsigned char hdr[4];
   size_t hdr_got, body_got, body_len;
@@ -77,7 +77,8 @@ static int client_pump_out(conn_t *c, long id) {
   for (;;) {
     xsock_ssize_t n;
     if (c->out_off == c->out_len) {
-      if (c->next_send == c->count || c->next_send - c->next_recv >= CLIENT_WINDOW)
+      if (c->next_send == c->count ||
+          c->next_send - c->next_recv >= CLIENT_WINDOW)
         return 0;
       client_next_frame(c, id);
     }
@@ -100,7 +101,8 @@ static int client_pump_in(conn_t *c, long id) {
     if (n == XSOCK_EAGAIN)
       return 0;
     if (n <= 0) {
-      fprintf(stderr, "connection %ld: %s\n", id, n == 0 ? "closed by server" : xsock_strerror((int)n));
+      fprintf(stderr, "connection %ld: %s\n", id,
+              n == 0 ? "closed by server" : xsock_strerror((int)n));
       return -1;
     }
     while (i < (size_t)n) {
@@ -119,7 +121,8 @@ static int client_pump_in(conn_t *c, long id) {
         continue;
       }
       if (buf[i++] != client_msg_byte(id, c->next_recv, c->body_got++)) {
-        fprintf(stderr, "connection %ld: message %ld corrupted\n", id, c->next_recv);
+        fprintf(stderr, "connection %ld: message %ld corrupted\n", id,
+                c->next_recv);
         return -1;
       }
       if (c->body_got == c->body_len) {
@@ -170,27 +173,31 @@ int main(int argc, char **argv) {
   double t0;
 
   if (client_arg(argc, argv, &addr_text, &backend) < 0) {
-    fprintf(stderr, "usage: %s --addr HOST:PORT [--conns M] [--messages N] "
-                    "[--size MAX_PAYLOAD] [--backend NAME]\n", argv[0]);
+    fprintf(stderr,
+            "usage: %s --addr HOST:PORT [--conns M] [--messages N] "
+            "[--size MAX_PAYLOAD] [--backend NAME]\n",
+            argv[0]);
     return 2;
   }
   conns = calloc((size_t)client_conns, sizeof *conns);
   if (conns == NULL || (rc = xsock_init()) < 0 ||
       (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
       (rc = xsock_selector_open(&sel, backend)) < 0) {
-    fprintf(stderr, "echo_client: %s\n", conns ? xsock_strerror(rc) : "out of memory");
+    fprintf(stderr, "echo_client: %s\n",
+            conns ? xsock_strerror(rc) : "out of memory");
     return 1;
   }
   t0 = client_now_ms();
   for (i = 0; i < client_conns; i++) {
     conn_t *c = &conns[i];
     c->sock = XSOCK_INVALID;
-    c->count = client_messages / client_conns + (i < client_messages % client_conns);
+    c->count =
+        client_messages / client_conns + (i < client_messages % client_conns);
     c->out = malloc(4 + (size_t)client_size);
     if (c->out == NULL)
       rc = XSOCK_ENOMEM;
-    else if ((rc = xsock_socket(&c->sock, xsock_addr_family(&addr), XSOCK_STREAM,
-                                XSOCK_NONBLOCK)) >= 0) {
+    else if ((rc = xsock_socket(&c->sock, xsock_addr_family(&addr),
+                                XSOCK_STREAM, XSOCK_NONBLOCK)) >= 0) {
       rc = xsock_connect(c->sock, &addr);
       if (rc == XSOCK_EINPROGRESS || rc == 0) {
         c->interest = XSOCK_READ | XSOCK_WRITE;
@@ -198,7 +205,8 @@ int main(int argc, char **argv) {
       }
     }
     if (rc < 0) {
-      fprintf(stderr, "echo_client: connection %ld: %s\n", i, xsock_strerror(rc));
+      fprintf(stderr, "echo_client: connection %ld: %s\n", i,
+              xsock_strerror(rc));
       return 1;
     }
     if (c->count == 0)
@@ -228,7 +236,8 @@ int main(int argc, char **argv) {
           continue;
         }
         if (rc < 0) {
-          fprintf(stderr, "connection %ld: connect: %s\n", id, xsock_strerror(rc));
+          fprintf(stderr, "connection %ld: connect: %s\n", id,
+                  xsock_strerror(rc));
           break;
         }
         c->connected = 1;

@@ -44,9 +44,9 @@
 typedef struct client {
   xsock_t sock;
   unsigned interest;
-  int eof;   /* the peer finished sending: echo the rest, then close */
+  int eof;        /* the peer finished sending: echo the rest, then close */
   int64_t active; /* xsock_clock_ms() of its last progress */
-  char *out; /* bytes received and not yet echoed */
+  char *out;      /* bytes received and not yet echoed */
   size_t out_len, out_cap;
   struct client *prev, *next;
 } client_t;
@@ -235,12 +235,15 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (server_parse_args(argc, argv, &addr_text, &backend, &port_file) < 0) {
-    fprintf(stderr, "usage: %s [--addr HOST:PORT] [--backend NAME] "
-                    "[--port-file PATH] [--clients N] [--idle-ms N] | --list-backends\n",
-            argv[0]);
+    fprintf(
+        stderr,
+        "usage: %s [--addr HOST:PORT] [--backend NAME] "
+        "[--port-file PATH] [--clients N] [--idle-ms N] | --list-backends\n",
+        argv[0]);
     return 2;
   }
-  if ((rc = xsock_init()) < 0 || (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
+  if ((rc = xsock_init()) < 0 ||
+      (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
       (rc = xsock_socket(&listener, xsock_addr_family(&addr), XSOCK_STREAM,
                          XSOCK_NONBLOCK)) < 0 ||
       (rc = xsock_set_option(listener, XSOCK_OPT_REUSEADDR, 1)) < 0 ||
@@ -250,7 +253,8 @@ int main(int argc, char **argv) {
       (rc = xsock_selector_open(&server_sel, backend)) < 0 ||
       (rc = xsock_selector_add(server_sel, listener, XSOCK_READ, NULL)) < 0 ||
       (rc = xsock_reserve_open(&server_reserve)) < 0) {
-    fprintf(stderr, "echo_server: %s (%s)\n", xsock_strerror(rc), xsock_err_name(rc));
+    fprintf(stderr, "echo_server: %s (%s)\n", xsock_strerror(rc),
+            xsock_err_name(rc));
     return 1;
   }
 #ifdef _WIN32
@@ -265,7 +269,8 @@ int main(int argc, char **argv) {
   fflush(stdout);
   if (port_file != NULL) {
     FILE *f = fopen(port_file, "w");
-    if (f == NULL || fprintf(f, "%d\n", xsock_addr_port(&addr)) < 0 || fclose(f) != 0) {
+    if (f == NULL || fprintf(f, "%d\n", xsock_addr_port(&addr)) < 0 ||
+        fclose(f) != 0) {
       fprintf(stderr, "echo_server: cannot write %s\n", port_file);
       return 1;
     }

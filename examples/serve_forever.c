@@ -89,7 +89,8 @@ int main(int argc, char **argv) {
   }
   /* A non-blocking listener: a client that connects and gives up before
    * the accept must not block the loop (the selector said readable). */
-  if ((rc = xsock_init()) < 0 || (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
+  if ((rc = xsock_init()) < 0 ||
+      (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
       (rc = xsock_socket(&srv.listener, xsock_addr_family(&addr), XSOCK_STREAM,
                          XSOCK_NONBLOCK)) < 0 ||
       (rc = xsock_set_option(srv.listener, XSOCK_OPT_REUSEADDR, 1)) < 0 ||
@@ -111,7 +112,8 @@ int main(int argc, char **argv) {
   }
 
   /* The main thread waits for the word to stop. */
-  while (fgets(input, sizeof input, stdin) != NULL && strncmp(input, "shutdown", 8) != 0)
+  while (fgets(input, sizeof input, stdin) != NULL &&
+         strncmp(input, "shutdown", 8) != 0)
     ;
   printf("serve_forever: shutting down\n");
   fflush(stdout);

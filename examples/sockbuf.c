@@ -44,9 +44,11 @@ int main(void) {
 
   /* A connected pair over the loopback: the server's accepted socket is
    * the seed's `conn`. */
-  if ((rc = xsock_init()) < 0 || (rc = xsock_addr_loopback(&addr, XSOCK_AF_INET, 0)) < 0 ||
+  if ((rc = xsock_init()) < 0 ||
+      (rc = xsock_addr_loopback(&addr, XSOCK_AF_INET, 0)) < 0 ||
       (rc = xsock_socket(&listener, XSOCK_AF_INET, XSOCK_STREAM, 0)) < 0 ||
-      (rc = xsock_bind(listener, &addr)) < 0 || (rc = xsock_listen(listener, 1)) < 0 ||
+      (rc = xsock_bind(listener, &addr)) < 0 ||
+      (rc = xsock_listen(listener, 1)) < 0 ||
       (rc = xsock_getsockname(listener, &addr)) < 0 ||
       (rc = xsock_socket(&client, XSOCK_AF_INET, XSOCK_STREAM, 0)) < 0 ||
       (rc = xsock_connect(client, &addr)) < 0 ||
@@ -58,7 +60,8 @@ int main(void) {
   /* The seed asks for 2147483647 bytes. No OS grants that: Linux clamps
    * it silently, others may refuse it. */
   rc = xsock_set_option(conn, XSOCK_OPT_SNDBUF, 2147483647);
-  printf("asking for 2147483647 bytes:  %s\n", rc == 0 ? "accepted" : xsock_err_name(rc));
+  printf("asking for 2147483647 bytes:  %s\n",
+         rc == 0 ? "accepted" : xsock_err_name(rc));
   show("after asking for the most:", conn);
 
   /* A small size, to see how the OS reports it. */
@@ -77,7 +80,8 @@ int main(void) {
   if (n != XSOCK_EAGAIN)
     return fail("send", (int)n);
   printf("sent %lld bytes before send would block (XSOCK_EAGAIN):\n"
-         "  that is what the two kernel buffers hold in between\n", queued);
+         "  that is what the two kernel buffers hold in between\n",
+         queued);
 
   xsock_close(conn);
   xsock_close(client);

@@ -44,7 +44,8 @@ int main(int argc, char **argv) {
   for (i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--addr") == 0)
       addr_text = argv[i + 1];
-    else if (strcmp(argv[i], "--clients") == 0 && (max_clients = atol(argv[i + 1])) > 0)
+    else if (strcmp(argv[i], "--clients") == 0 &&
+             (max_clients = atol(argv[i + 1])) > 0)
       continue;
     else
       break;
@@ -53,14 +54,18 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s [--addr HOST:PORT] [--clients N]\n", argv[0]);
     return 2;
   }
-  if (max_clients > 0 && (threads = calloc((size_t)max_clients, sizeof *threads)) == NULL)
+  if (max_clients > 0 &&
+      (threads = calloc((size_t)max_clients, sizeof *threads)) == NULL)
     return 1;
 
   /* socket, bind, listen: the server socket of the seed. */
-  if ((rc = xsock_init()) < 0 || (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
-      (rc = xsock_socket(&listener, xsock_addr_family(&addr), XSOCK_STREAM, 0)) < 0 ||
+  if ((rc = xsock_init()) < 0 ||
+      (rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
+      (rc = xsock_socket(&listener, xsock_addr_family(&addr), XSOCK_STREAM,
+                         0)) < 0 ||
       (rc = xsock_set_option(listener, XSOCK_OPT_REUSEADDR, 1)) < 0 ||
-      (rc = xsock_bind(listener, &addr)) < 0 || (rc = xsock_listen(listener, 5)) < 0 ||
+      (rc = xsock_bind(listener, &addr)) < 0 ||
+      (rc = xsock_listen(listener, 5)) < 0 ||
       (rc = xsock_getsockname(listener, &addr)) < 0) {
     fprintf(stderr, "thread_echo: %s\n", xsock_strerror(rc));
     return 1;
@@ -74,7 +79,8 @@ int main(int argc, char **argv) {
     ex_thread_t t;
     xsock_t *box = malloc(sizeof *box);
     if (box == NULL || (rc = xsock_accept(listener, box, NULL, 0)) < 0) {
-      fprintf(stderr, "thread_echo: accept: %s\n", box ? xsock_strerror(rc) : "no memory");
+      fprintf(stderr, "thread_echo: accept: %s\n",
+              box ? xsock_strerror(rc) : "no memory");
       free(box);
       status = 1;
       break;

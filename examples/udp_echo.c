@@ -29,7 +29,8 @@ static int run_server(const char *addr_text, long count) {
   int rc;
   if ((rc = xsock_addr_parse(&addr, addr_text)) < 0 ||
       (rc = xsock_socket(&s, xsock_addr_family(&addr), XSOCK_DGRAM, 0)) < 0 ||
-      (rc = xsock_bind(s, &addr)) < 0 || (rc = xsock_getsockname(s, &addr)) < 0) {
+      (rc = xsock_bind(s, &addr)) < 0 ||
+      (rc = xsock_getsockname(s, &addr)) < 0) {
     fprintf(stderr, "udp_echo: %s\n", xsock_strerror(rc));
     return 1;
   }
@@ -92,7 +93,8 @@ int main(int argc, char **argv) {
     for (i = 2; i + 1 < argc; i += 2) {
       if (strcmp(argv[i], "--addr") == 0)
         addr_text = argv[i + 1];
-      else if (strcmp(argv[i], "--count") == 0 && (count = atol(argv[i + 1])) > 0)
+      else if (strcmp(argv[i], "--count") == 0 &&
+               (count = atol(argv[i + 1])) > 0)
         continue;
       else
         break;
@@ -103,8 +105,10 @@ int main(int argc, char **argv) {
     rc = run_client(argv[2], argc - 3, argv + 3);
   }
   if (rc == 2)
-    fprintf(stderr, "usage: %s server [--addr HOST:PORT] [--count N]\n"
-                    "       %s client HOST:PORT MESSAGE...\n", argv[0], argv[0]);
+    fprintf(stderr,
+            "usage: %s server [--addr HOST:PORT] [--count N]\n"
+            "       %s client HOST:PORT MESSAGE...\n",
+            argv[0], argv[0]);
   xsock_cleanup();
   return rc;
 }

@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     __builtin_trap(); /* written past the length it was given */
   if (xsock_addr_parse(&b, big) != 0 || !xsock_addr_equal(&a, &b))
     __builtin_trap();
-  if (xsock_addr_format(&b, again, sizeof again) != n || strcmp(big, again) != 0)
+  if (xsock_addr_format(&b, again, sizeof again) != n ||
+      strcmp(big, again) != 0)
     __builtin_trap();
   return 0;
 }

@@ -20,8 +20,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int fuzz_formats[] = {
-    XSOCK_FRAME_LEN8,       XSOCK_FRAME_LEN16,    XSOCK_FRAME_LEN24,
-    XSOCK_FRAME_LEN32,      XSOCK_FRAME_LINES('\n'), XSOCK_FRAME_LINES(0),
+    XSOCK_FRAME_LEN8,  XSOCK_FRAME_LEN16,       XSOCK_FRAME_LEN24,
+    XSOCK_FRAME_LEN32, XSOCK_FRAME_LINES('\n'), XSOCK_FRAME_LINES(0),
     XSOCK_FRAME_CRLF};
 
 /* The messages of one decoding, concatenated, with their lengths. */
@@ -111,7 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int format;
   if (size < 3)
     return 0;
-  format = fuzz_formats[data[0] % (sizeof fuzz_formats / sizeof fuzz_formats[0])];
+  format =
+      fuzz_formats[data[0] % (sizeof fuzz_formats / sizeof fuzz_formats[0])];
   max = data[1];
   chunk = data[2] % 17;
   data += 3;

@@ -32,16 +32,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FZ_PAIRS 5             /* AF_UNIX pairs: handles 0..9 */
+#define FZ_PAIRS 5                    /* AF_UNIX pairs: handles 0..9 */
 #define FZ_HANDLES (2 * FZ_PAIRS + 2) /* + the TCP pair: 10 and 11 */
 #define FZ_MAXSEL 4
 #define FZ_MAXOWN 8
 #define FZ_MAXFD 1024
 
 typedef struct fz_handle {
-  xsock_t s;         /* XSOCK_INVALID once closed and forgotten */
-  int reg;           /* registered, as far as the model knows */
-  int zombie;        /* closed while registered: only remove is valid */
+  xsock_t s;  /* XSOCK_INVALID once closed and forgotten */
+  int reg;    /* registered, as far as the model knows */
+  int zombie; /* closed while registered: only remove is valid */
   /* The interest on each selector: the last add/modify's, READ|WRITE
    * with XSOCK_ONESHOT or without, or 0 once a one-shot was reported. */
   unsigned interest[FZ_MAXSEL];
@@ -62,7 +62,7 @@ static char fz_tag[FZ_HANDLES][4]; /* user data: distinct addresses */
 #define FZ_CHECK(cond)                                                         \
   do {                                                                         \
     if (!(cond)) {                                                             \
-      fprintf(stderr, "fuzz_selector: %s:%d: %s\n", __FILE__, __LINE__,       \
+      fprintf(stderr, "fuzz_selector: %s:%d: %s\n", __FILE__, __LINE__,        \
               #cond);                                                          \
       abort();                                                                 \
     }                                                                          \
@@ -273,8 +273,8 @@ static void fz_wait(int timeout_ms) {
   for (b = 1; b < fz_nsel; b++)
     for (i = 0; i < 2 * FZ_PAIRS; i++)
       if (!fz_h[i].zombie && !fz_libkqueue(b) && seen[b][i] != seen[0][i]) {
-        fprintf(stderr, "fuzz_selector: handle %d: %s reports %#x, %s %#x\n",
-                i, xsock_selector_backend(fz_s[0].sel), seen[0][i],
+        fprintf(stderr, "fuzz_selector: handle %d: %s reports %#x, %s %#x\n", i,
+                xsock_selector_backend(fz_s[0].sel), seen[0][i],
                 xsock_selector_backend(fz_s[b].sel), seen[b][i]);
         abort();
       }
@@ -292,8 +292,8 @@ static void fz_add_own(void) {
        * tests/selector.c checks the ones the selector knows. */
       if (fz_libkqueue(b))
         break;
-      rc = xsock_selector_add(fz_s[b].sel, (xsock_t)fz_s[b].own[i],
-                              XSOCK_READ, NULL);
+      rc = xsock_selector_add(fz_s[b].sel, (xsock_t)fz_s[b].own[i], XSOCK_READ,
+                              NULL);
       if (rc != XSOCK_EBADF) {
         char path[64], link[256];
         ssize_t ln;
@@ -346,10 +346,18 @@ static void fz_step(uint8_t op, uint8_t a, uint8_t c) {
   void *udata = fz_tag[(c >> 2) % FZ_HANDLES];
   size_t len = (size_t)(c + 1) * ((c & 0x80) ? 512u : 1u);
   switch (op % 12) {
-  case 0: fz_add(h, interest, udata); break;
-  case 1: fz_modify(h, interest, udata); break;
-  case 2: fz_remove(h); break;
-  case 3: fz_wait(0); break;
+  case 0:
+    fz_add(h, interest, udata);
+    break;
+  case 1:
+    fz_modify(h, interest, udata);
+    break;
+  case 2:
+    fz_remove(h);
+    break;
+  case 3:
+    fz_wait(0);
+    break;
   case 4:
     if (h->s != XSOCK_INVALID && !h->zombie)
       (void)xsock_send(h->s, fz_buf, len > sizeof fz_buf ? sizeof fz_buf : len);
@@ -362,11 +370,21 @@ static void fz_step(uint8_t op, uint8_t a, uint8_t c) {
     if (h->s != XSOCK_INVALID && !h->zombie)
       (void)xsock_shutdown(h->s, c % 3);
     break;
-  case 7: fz_close(h); break;
-  case 8: fz_reopen_pair((a % FZ_HANDLES) / 2 % FZ_PAIRS); break;
-  case 9: fz_reopen_selectors(); break;
-  case 10: fz_wakeup_then_wait(); break;
-  default: fz_add_own(); break;
+  case 7:
+    fz_close(h);
+    break;
+  case 8:
+    fz_reopen_pair((a % FZ_HANDLES) / 2 % FZ_PAIRS);
+    break;
+  case 9:
+    fz_reopen_selectors();
+    break;
+  case 10:
+    fz_wakeup_then_wait();
+    break;
+  default:
+    fz_add_own();
+    break;
   }
 }
 

@@ -125,7 +125,7 @@ XSOCK_API void xsock_cleanup(void);
  * enum, xsock_err_name() and xsock_strerror(). The values are part of the
  * ABI and never change; new codes get new values. */
 #define XSOCK_ERRNO_MAP(XX)                                                    \
-  XX(EAGAIN, -1, "resource temporarily unavailable (operation would block)")  \
+  XX(EAGAIN, -1, "resource temporarily unavailable (operation would block)")   \
   XX(EINPROGRESS, -2, "operation in progress")                                 \
   XX(ECONNREFUSED, -3, "connection refused")                                   \
   XX(ECONNRESET, -4, "connection reset by peer")                               \
@@ -748,10 +748,10 @@ XSOCK_API int xsock_create_server(xsock_t *out, const char *host, int port,
  *    kernel entry armed and takes it out only if the kernel reports it
  *    again while the interest is 0), so a re-arm costs one modify and,
  *    on epoll and kqueue, no system call. That modify trusts the handle
- *    to be the one reported: remove a handle before closing it. XSOCK_ONESHOT alone (no READ or WRITE) is interest
- *    0. A handle that was not reported (the caller's array was full, a
- *    wakeup ended the wait) stays armed. A modify before the report
- *    replaces the interest, as for any registration.
+ *    to be the one reported: remove a handle before closing it. XSOCK_ONESHOT
+ *    alone (no READ or WRITE) is interest 0. A handle that was not reported
+ *    (the caller's array was full, a wakeup ended the wait) stays armed. A
+ *    modify before the report replaces the interest, as for any registration.
  *  - No event is reported for a handle removed since the last wait, even
  *    if the OS gives its number to a new socket.
  *  - Threads: one thread owns a selector. Only xsock_selector_wakeup() may
@@ -762,18 +762,18 @@ XSOCK_API int xsock_create_server(xsock_t *out, const char *host, int port,
 typedef struct xsock_selector xsock_selector_t;
 
 enum {
-  XSOCK_READ = 1u,   /**< interest and result: readable / acceptable */
-  XSOCK_WRITE = 2u,  /**< interest and result: writable / connect finished */
-  XSOCK_ERROR = 4u,  /**< result only: pending error on the handle */
-  XSOCK_HANGUP = 8u, /**< result only: peer will send no more (READ asked) */
+  XSOCK_READ = 1u,    /**< interest and result: readable / acceptable */
+  XSOCK_WRITE = 2u,   /**< interest and result: writable / connect finished */
+  XSOCK_ERROR = 4u,   /**< result only: pending error on the handle */
+  XSOCK_HANGUP = 8u,  /**< result only: peer will send no more (READ asked) */
   XSOCK_ONESHOT = 16u /**< interest only: report once, then interest 0 */
 };
 
 /** What one wait reports for one handle. */
 typedef struct xsock_event {
-  xsock_t sock;     /**< the registered handle */
-  unsigned events;  /**< XSOCK_READ | XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP */
-  void *udata;      /**< the user data given at add/modify */
+  xsock_t sock;    /**< the registered handle */
+  unsigned events; /**< XSOCK_READ | XSOCK_WRITE | XSOCK_ERROR | XSOCK_HANGUP */
+  void *udata;     /**< the user data given at add/modify */
 } xsock_event_t;
 
 /** Backend ids and names: XX(NAME, id, "name"). One list generates the

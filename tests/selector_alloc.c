@@ -79,8 +79,7 @@ void *__wrap_realloc(void *p, size_t n) {
     alloc_calls++;
   q = __real_realloc(p, n);
   if (q != NULL || n == 0)
-    alloc_live += (long long)(q != NULL ? ALLOC_USABLE(q) : 0) -
-                  (long long)old;
+    alloc_live += (long long)(q != NULL ? ALLOC_USABLE(q) : 0) - (long long)old;
   return q;
 }
 
@@ -152,8 +151,9 @@ static void test_steady_state_wait(void **state) {
  * memory where the kernel's events fit in the caller's array. Where they
  * do not (a 16-byte struct epoll_event against a 12-byte xsock_event_t:
  * 32-bit ARM, PowerPC), epoll keeps a kernel event per registration in
- * an array that grows by doubling: at most two more. The others keep arrays of their own beside it, which grow by
- * doubling, so their bounds allow a table just doubled:
+ * an array that grows by doubling: at most two more. The others keep arrays of
+ * their own beside it, which grow by doubling, so their bounds allow a table
+ * just doubled:
  *  - poll: record + pollfd (8) + slot (4): at most 36 + 24;
  *  - select: record + order, pollfd and slot scratch (16): 36 + 32;
  *  - kqueue: record + two kevents (2 x 32) and two slots (2 x 4) for the

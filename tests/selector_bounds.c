@@ -25,8 +25,8 @@ static void test_values_naming_nothing(void **state) {
   static const unsigned long long bogus[] = {1, 3, 0xFFFFu, 0x7FFFFFF0u,
                                              ~0ull - 1};
 #else
-  static const long long bogus[] = {-7, -2, FD_SETSIZE - 1, FD_SETSIZE,
-                                    FD_SETSIZE + 1, 65535, INT_MAX};
+  static const long long bogus[] = {
+      -7, -2, FD_SETSIZE - 1, FD_SETSIZE, FD_SETSIZE + 1, 65535, INT_MAX};
 #endif
   size_t i;
   (void)state;
@@ -91,8 +91,9 @@ static void test_last_bit_and_one_past(void **state) {
       assert_int_equal(rc, XSOCK_ERANGE);
     } else {
       xt_ok(rc);
-      assert_int_equal(xt_expect_events(sel, p[0], XSOCK_READ | XSOCK_WRITE, 5000),
-                       XSOCK_READ | XSOCK_WRITE);
+      assert_int_equal(
+          xt_expect_events(sel, p[0], XSOCK_READ | XSOCK_WRITE, 5000),
+          XSOCK_READ | XSOCK_WRITE);
       xt_ok(xsock_selector_remove(sel, p[0]));
     }
     xsock_selector_close(sel);

@@ -25,8 +25,8 @@ static double edges_cpu_ms(void) {
 #ifdef _WIN32
   FILETIME created, exited, kernel, user;
   ULARGE_INTEGER k, u;
-  assert_true(GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel,
-                              &user));
+  assert_true(
+      GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user));
   k.LowPart = kernel.dwLowDateTime;
   k.HighPart = kernel.dwHighDateTime;
   u.LowPart = user.dwLowDateTime;

@@ -21,7 +21,8 @@
 /* Whether this backend tells the kernel about a registration when it is
  * added or changed. */
 static int kernel_registers(void) {
-  return xt_backend == XSOCK_BACKEND_EPOLL || xt_backend == XSOCK_BACKEND_KQUEUE;
+  return xt_backend == XSOCK_BACKEND_EPOLL ||
+         xt_backend == XSOCK_BACKEND_KQUEUE;
 }
 
 /* A stream pair whose first end is readable (one byte waits in it). */
@@ -332,13 +333,19 @@ static void test_growth_allocation_fails(void **state) {
 
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_open_fails_cleanly, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_open_fails_cleanly, xf_setup,
+                                      xf_teardown),
       cmocka_unit_test_setup_teardown(test_add_refused, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_modify_refused, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_remove_refused, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_wait_fails_then_recovers, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_wait_interrupted_resumes, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_growth_allocation_fails, xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_modify_refused, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_remove_refused, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_wait_fails_then_recovers, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_wait_interrupted_resumes, xf_setup,
+                                      xf_teardown),
+      cmocka_unit_test_setup_teardown(test_growth_allocation_fails, xf_setup,
+                                      xf_teardown),
   };
   return xt_selector_main(argc, argv, tests);
 }

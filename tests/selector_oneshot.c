@@ -309,8 +309,7 @@ static void test_many_handles(void **state) {
     }
     assert_int_equal(total, OS_MANY);
     for (i = 0; i < 4; i++)
-      assert_int_equal(xt_ok(xsock_selector_wait(sel, evs, 16, i % 2 * 20)),
-                       0);
+      assert_int_equal(xt_ok(xsock_selector_wait(sel, evs, 16, i % 2 * 20)), 0);
     for (i = 0; i < OS_MANY; i++)
       xt_ok(xsock_selector_modify(sel, p[i][0], OS_READ1, &seen[i]));
   }

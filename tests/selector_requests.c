@@ -120,7 +120,8 @@ static void test_closed_while_waiting(void **state) {
      * gives ENOTSOCK (measured every run here). Should libkqueue not have
      * taken it yet, the number is closed: EBADF, as a BSD kernel gives. */
     assert_true(rc == XSOCK_ENOTSOCK || rc == XSOCK_EBADF);
-  else if (xt_backend == XSOCK_BACKEND_AFD || xt_backend == XSOCK_BACKEND_EPOLL ||
+  else if (xt_backend == XSOCK_BACKEND_AFD ||
+           xt_backend == XSOCK_BACKEND_EPOLL ||
            xt_backend == XSOCK_BACKEND_KQUEUE)
     xt_err(rc, XSOCK_EBADF);
   else
@@ -212,12 +213,12 @@ static void test_afd_without_base_handles(void **state) {
 
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_grow_interest_while_waiting),
-      cmocka_unit_test(test_remove_while_waiting),
-      cmocka_unit_test(test_closed_while_waiting),
-      cmocka_unit_test(test_close_while_waiting),
+    cmocka_unit_test(test_grow_interest_while_waiting),
+    cmocka_unit_test(test_remove_while_waiting),
+    cmocka_unit_test(test_closed_while_waiting),
+    cmocka_unit_test(test_close_while_waiting),
 #if defined(_WIN32) && !defined(XSOCK_SHARED)
-      cmocka_unit_test(test_afd_without_base_handles),
+    cmocka_unit_test(test_afd_without_base_handles),
 #endif
   };
   return xt_selector_main(argc, argv, tests);

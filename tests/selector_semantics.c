@@ -308,7 +308,8 @@ static void test_lowered_interest(void **state) {
   (void)state;
   xt_tcp_pair(&c, &s);
   xt_ok(xsock_selector_add(sel, s, XSOCK_READ | XSOCK_WRITE, &b));
-  assert_int_equal(xt_expect_events(sel, s, XSOCK_WRITE, SEM_BOUND), XSOCK_WRITE);
+  assert_int_equal(xt_expect_events(sel, s, XSOCK_WRITE, SEM_BOUND),
+                   XSOCK_WRITE);
   /* Narrowed to READ on a writable socket with nothing to read. */
   xt_ok(xsock_selector_modify(sel, s, XSOCK_READ, &b));
   assert_int_equal(xt_wait_one(sel, s, 0), 0);
@@ -395,23 +396,23 @@ static void test_eventfd(void **state) {
 
 int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_listener_pending),
-      cmocka_unit_test(test_connect_succeeds),
-      cmocka_unit_test(test_connect_refused),
+    cmocka_unit_test(test_listener_pending),
+    cmocka_unit_test(test_connect_succeeds),
+    cmocka_unit_test(test_connect_refused),
 #if defined(_WIN32) && !defined(XSOCK_SHARED)
-      cmocka_unit_test(test_connect_refused_legacy_wsapoll),
+    cmocka_unit_test(test_connect_refused_legacy_wsapoll),
 #endif
-      cmocka_unit_test(test_graceful_close),
-      cmocka_unit_test(test_data_then_close),
-      cmocka_unit_test(test_peer_reset),
-      cmocka_unit_test(test_writable_and_full),
-      cmocka_unit_test(test_interest_zero_dead_peer),
-      cmocka_unit_test(test_lowered_interest),
+    cmocka_unit_test(test_graceful_close),
+    cmocka_unit_test(test_data_then_close),
+    cmocka_unit_test(test_peer_reset),
+    cmocka_unit_test(test_writable_and_full),
+    cmocka_unit_test(test_interest_zero_dead_peer),
+    cmocka_unit_test(test_lowered_interest),
 #ifndef _WIN32
-      cmocka_unit_test(test_pipe),
+    cmocka_unit_test(test_pipe),
 #endif
 #ifdef __linux__
-      cmocka_unit_test(test_eventfd),
+    cmocka_unit_test(test_eventfd),
 #endif
   };
   return xt_selector_main(argc, argv, tests);

@@ -23,7 +23,8 @@
 #if defined(_MSC_VER) && !defined(__clang__)
 #include <winsock2.h> /* before windows.h, which it includes */
 #define WK_LOAD(p) ((int)InterlockedOr((volatile LONG *)(p), 0))
-#define WK_STORE(p, v) ((void)InterlockedExchange((volatile LONG *)(p), (LONG)(v)))
+#define WK_STORE(p, v)                                                         \
+  ((void)InterlockedExchange((volatile LONG *)(p), (LONG)(v)))
 #else
 #define WK_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define WK_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)

@@ -22,7 +22,8 @@
 #if defined(_MSC_VER) && !defined(__clang__)
 #include <winsock2.h>
 #define ST_LOAD(p) ((int)InterlockedOr((volatile LONG *)(p), 0))
-#define ST_ADD(p, v) ((void)InterlockedExchangeAdd((volatile LONG *)(p), (LONG)(v)))
+#define ST_ADD(p, v)                                                           \
+  ((void)InterlockedExchangeAdd((volatile LONG *)(p), (LONG)(v)))
 #else
 #define ST_LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define ST_ADD(p, v) ((void)__atomic_fetch_add((p), (v), __ATOMIC_SEQ_CST))
@@ -143,8 +144,7 @@ static void test_wakeup_storm_from_signal_handler(void **state) {
   t = xt_thread_start(st_storm, &storm);
   /* Signals of one kind do not queue, so fewer handlers may run than
    * signals were sent; every handler that ran must end a wait. */
-  while (!(ST_LOAD(&storm.done) && ST_LOAD(&sh.posted) == taken) &&
-         lost == 0) {
+  while (!(ST_LOAD(&storm.done) && ST_LOAD(&sh.posted) == taken) && lost == 0) {
     lost += st_wait_once(&sh, &taken);
     waits++;
   }

@@ -190,7 +190,8 @@ static void test_parse_table(void **state) {
 }
 
 static void test_parse_fields(void **state) {
-  static const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4};
+  static const uint8_t mapped[16] = {0, 0, 0,    0,    0, 0, 0, 0,
+                                     0, 0, 0xff, 0xff, 1, 2, 3, 4};
   xsock_addr_t a;
   (void)state;
   xt_ok(xsock_addr_parse(&a, "192.168.1.20:8080"));
@@ -345,8 +346,10 @@ static void test_format_lengths(void **state) {
   (void)state;
   xt_ok(xsock_addr_parse(&a, "255.255.255.255:65535"));
   check_format_lengths(&a, "255.255.255.255:65535");
-  xt_ok(xsock_addr_parse(&a, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535"));
-  check_format_lengths(&a, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535");
+  xt_ok(xsock_addr_parse(
+      &a, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535"));
+  check_format_lengths(
+      &a, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535");
   xt_ok(xsock_addr_parse(&a, "[::]:0"));
   check_format_lengths(&a, "[::]:0");
   memset(path, 'q', XSOCK_UNIX_PATH_MAX);

@@ -67,7 +67,8 @@ static void test_sockaddr(void **state) {
   xt_err(xsock_addr_to_sockaddr(&a, sa.bytes, NULL), XSOCK_EINVAL);
   memset(&a, 0, sizeof a);
   xt_err(xsock_addr_to_sockaddr(&a, sa.bytes, &len), XSOCK_EINVAL);
-  xt_err(xsock_addr_from_sockaddr(NULL, sa.bytes, sizeof sa.bytes), XSOCK_EINVAL);
+  xt_err(xsock_addr_from_sockaddr(NULL, sa.bytes, sizeof sa.bytes),
+         XSOCK_EINVAL);
   xt_err(xsock_addr_from_sockaddr(&a, NULL, sizeof sa.bytes), XSOCK_EINVAL);
   /* All-zero bytes are family AF_UNSPEC on every OS: not one xsock knows. */
   memset(sa.bytes, 0, sizeof sa.bytes);
@@ -84,7 +85,8 @@ static void test_sockaddr(void **state) {
  * wrong on a big-endian one (the s390x leg runs this). */
 static void test_sockaddr_byte_order(void **state) {
   static const uint8_t ip4[4] = {192, 0, 2, 1};
-  static const uint8_t ip6[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4};
+  static const uint8_t ip6[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+                                  0,    0,    0, 0, 1, 2, 3, 4};
   static const unsigned char port_bytes[2] = {0x1f, 0x90}; /* 8080 */
   static const unsigned char flow_bytes[4] = {0x00, 0x0a, 0xbc, 0xde};
   struct sockaddr_in in, in_out;
@@ -136,7 +138,8 @@ static void test_sockaddr_byte_order(void **state) {
 
 /* Every resolved address is a loopback of a known family with the port. */
 static void check_loopbacks(const xsock_addr_t *out, int n, int port) {
-  static const uint8_t v6_loop[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const uint8_t v6_loop[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                      0, 0, 0, 0, 0, 0, 0, 1};
   int i;
   for (i = 0; i < n; i++) {
     assert_int_equal(xsock_addr_port(&out[i]), port);
@@ -177,7 +180,8 @@ static void test_resolve(void **state) {
   for (i = 0; i < n; i++) {
     static const uint8_t zeros[16] = {0};
     assert_int_equal(xsock_addr_port(&out[i]), 99);
-    assert_memory_equal(out[i].u.ip, zeros, out[i].family == XSOCK_AF_INET ? 4 : 16);
+    assert_memory_equal(out[i].u.ip, zeros,
+                        out[i].family == XSOCK_AF_INET ? 4 : 16);
   }
 
   /* max = 1 keeps only the first of what the resolver returns. A passive
@@ -210,10 +214,12 @@ static void test_resolve(void **state) {
   assert_true(n == XSOCK_EAI_NONAME || n == XSOCK_EAI_AGAIN);
 
   /* Bad arguments. */
-  xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNSPEC, NULL, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNSPEC, NULL, 4),
+         XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNSPEC, out, 0), XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", -1, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
-  xt_err(xsock_resolve("localhost", 65536, XSOCK_AF_UNSPEC, out, 4), XSOCK_EINVAL);
+  xt_err(xsock_resolve("localhost", 65536, XSOCK_AF_UNSPEC, out, 4),
+         XSOCK_EINVAL);
   xt_err(xsock_resolve("localhost", 80, XSOCK_AF_UNIX, out, 4), XSOCK_EINVAL);
   /* On failure the first entry is the empty address, whatever the reason,
    * and the call writes nothing else. */

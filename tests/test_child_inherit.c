@@ -86,8 +86,8 @@ static int ci_run_child(const xsock_t *h, int n) {
                             (unsigned long long)h[i]);
   memset(&si, 0, sizeof si);
   si.cb = sizeof si;
-  assert_true(CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
-                             &pi));
+  assert_true(
+      CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
   assert_int_equal(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
   assert_true(GetExitCodeProcess(pi.hProcess, &code));
   CloseHandle(pi.hThread);

@@ -41,7 +41,8 @@ static void test_socket_refused(void **state) {
     long base = xf_open_handles();
     xsock_t s = (xsock_t)1;
     xf_fail(XF_SOCKET, 0, 1, no_handles[i].os_err);
-    xt_err(xsock_socket(&s, XSOCK_AF_INET, XSOCK_STREAM, 0), no_handles[i].want);
+    xt_err(xsock_socket(&s, XSOCK_AF_INET, XSOCK_STREAM, 0),
+           no_handles[i].want);
     assert_true(s == XSOCK_INVALID);
     assert_int_equal(xf_injected(XF_SOCKET), (long)i + 1);
     assert_int_equal(xf_open_handles(), base);
@@ -522,15 +523,18 @@ static void test_zero_bytes_no_os_call(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_socket_refused, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_socketpair_refused_at_each_step, xf_setup,
+      cmocka_unit_test_setup_teardown(test_socket_refused, xf_setup,
                                       xf_teardown),
-      cmocka_unit_test_setup_teardown(test_accept_refused_keeps_the_client, xf_setup,
+      cmocka_unit_test_setup_teardown(test_socketpair_refused_at_each_step,
+                                      xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_accept_refused_keeps_the_client,
+                                      xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_partial_send_at_every_count,
+                                      xf_setup, xf_teardown),
+      cmocka_unit_test_setup_teardown(test_interrupted_calls_finish, xf_setup,
                                       xf_teardown),
-      cmocka_unit_test_setup_teardown(test_partial_send_at_every_count, xf_setup,
+      cmocka_unit_test_setup_teardown(test_io_errors_mapped, xf_setup,
                                       xf_teardown),
-      cmocka_unit_test_setup_teardown(test_interrupted_calls_finish, xf_setup, xf_teardown),
-      cmocka_unit_test_setup_teardown(test_io_errors_mapped, xf_setup, xf_teardown),
       cmocka_unit_test_setup_teardown(test_timeout_rule_every_call, xf_setup,
                                       xf_teardown),
       cmocka_unit_test_setup_teardown(test_receive_rules_every_call, xf_setup,

@@ -12,16 +12,16 @@
 #define MAX 12      /* the maximum message size of the split tests */
 #define CANARY 0xa5 /* fills the bytes just past a decoder's buffer */
 
-static const int formats[] = {XSOCK_FRAME_LEN8, XSOCK_FRAME_LEN16,
-                              XSOCK_FRAME_LEN24, XSOCK_FRAME_LEN32,
+static const int formats[] = {XSOCK_FRAME_LEN8,        XSOCK_FRAME_LEN16,
+                              XSOCK_FRAME_LEN24,       XSOCK_FRAME_LEN32,
                               XSOCK_FRAME_LINES('\n'), XSOCK_FRAME_LINES(0),
                               XSOCK_FRAME_CRLF};
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
 /* Messages with empty ones, the maximum, one below it, and a '\r' that
  * CRLF must keep (it is not right before the '\n'). */
-static const char *const msgs[] = {"",         "a", "hello", "x\ry",
-                                   "12345678901", "123456789012", "", "end\r"};
+static const char *const msgs[] = {
+    "", "a", "hello", "x\ry", "12345678901", "123456789012", "", "end\r"};
 #define NMSGS (sizeof msgs / sizeof msgs[0])
 
 /* Frames one message by hand, independently of the library's encoder. */
@@ -263,7 +263,8 @@ static void test_truncated_stream(void **state) {
       size_t len, at = 0, whole = 0;
       int rc;
       /* The whole messages before cut, and where the last one ends. */
-      while (whole < NMSGS && at + ref_frame(formats[k], msgs[whole], tmp) <= cut)
+      while (whole < NMSGS &&
+             at + ref_frame(formats[k], msgs[whole], tmp) <= cut)
         at += ref_frame(formats[k], msgs[whole++], tmp);
       fx_init(&f, formats[k]);
       xt_ok(xsock_frame_feed(&f.d, s, cut));

@@ -133,7 +133,8 @@ static void run_close(pair_fn make, const char *extra, size_t extra_len,
   /* A blocking socket: everything goes out or the flush fails. */
   assert_int_equal(xsock_frame_flush(&e, a), 0);
   if (extra_len > 0)
-    assert_int_equal(xsock_sendall(a, extra, extra_len), (xsock_ssize_t)extra_len);
+    assert_int_equal(xsock_sendall(a, extra, extra_len),
+                     (xsock_ssize_t)extra_len);
   xt_ok(xsock_shutdown(a, XSOCK_SHUT_WR));
   do {
     const void *m;

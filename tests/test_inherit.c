@@ -84,7 +84,8 @@ static void test_port_not_hijacked(void **state) {
   xt_ok(xsock_addr_to_sockaddr(&la, &sin, &len));
   h = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
   assert_true(h != INVALID_SOCKET);
-  assert_int_equal(setsockopt(h, SOL_SOCKET, SO_REUSEADDR, (const char *)&on, sizeof on), 0);
+  assert_int_equal(
+      setsockopt(h, SOL_SOCKET, SO_REUSEADDR, (const char *)&on, sizeof on), 0);
   assert_int_not_equal(bind(h, (const struct sockaddr *)&sin, (int)len), 0);
   closesocket(h);
   xt_ok(xsock_close(l));

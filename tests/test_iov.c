@@ -10,13 +10,16 @@
 #include <string.h>
 
 /* Byte i of the test stream. */
-static unsigned char pattern(size_t i) { return (unsigned char)(i * 7u + (i >> 8) + 1u); }
+static unsigned char pattern(size_t i) {
+  return (unsigned char)(i * 7u + (i >> 8) + 1u);
+}
 
 /* Receives exactly len bytes through recvv over the pieces of iov,
  * resuming after partial receives as a caller of a stream call must: the
  * pieces already filled are skipped and the first one not yet full is
  * entered at its first missing byte. */
-static void recvv_all(xsock_t s, const xsock_iovec_t *iov, int iovcnt, size_t len) {
+static void recvv_all(xsock_t s, const xsock_iovec_t *iov, int iovcnt,
+                      size_t len) {
   size_t done = 0;
   while (done < len) {
     xsock_iovec_t rest[XSOCK_IOV_MAX];
@@ -68,7 +71,8 @@ static void test_gather_many_pieces(void **state) {
     xsock_ssize_t n = xt_ok(xsock_sendv(c, iov, XSOCK_IOV_MAX));
     assert_true(n > 0);
     if ((size_t)n < TOTAL)
-      assert_int_equal(xsock_sendall(c, src + n, TOTAL - (size_t)n), TOTAL - (size_t)n);
+      assert_int_equal(xsock_sendall(c, src + n, TOTAL - (size_t)n),
+                       TOTAL - (size_t)n);
   }
   assert_int_equal(xsock_recv_exact(s, dst, TOTAL), TOTAL);
   assert_memory_equal(src, dst, TOTAL);

@@ -103,7 +103,8 @@ static void test_stream_receives(void **state) {
       assert_int_equal(xsock_sendv(p[0], iov, 2), (xsock_ssize_t)n);
       if (n > 0) {
         unsigned char sink[3 * LEN_MAX];
-        assert_int_equal(xsock_recv_exact(p[1], sink, 3 * n), (xsock_ssize_t)(3 * n));
+        assert_int_equal(xsock_recv_exact(p[1], sink, 3 * n),
+                         (xsock_ssize_t)(3 * n));
       }
       free(c);
       free(b);

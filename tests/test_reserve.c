@@ -68,9 +68,9 @@ static void test_reserve_calls(void **state) {
 #ifndef _WIN32
 /* ---- a server out of descriptors, in a child process ---- */
 
-#define EMF_LIMIT 40   /* the child's RLIMIT_NOFILE */
-#define EMF_OLD 4      /* clients connected before the flood */
-#define EMF_FLOOD 100  /* more than the child has descriptors for */
+#define EMF_LIMIT 40  /* the child's RLIMIT_NOFILE */
+#define EMF_OLD 4     /* clients connected before the flood */
+#define EMF_FLOOD 100 /* more than the child has descriptors for */
 #define EMF_MAXC 64
 
 /* The child: a selector echo server with a reserve, driven through ctl:
@@ -130,7 +130,8 @@ static void emf_server(xsock_t l, xsock_t ctl) {
                    1000u;
           if (xsock_sendall(ctl, &ns, sizeof ns) != (xsock_ssize_t)sizeof ns)
             _exit(16);
-        } else if (xsock_sendall(ctl, &nc, sizeof nc) != (xsock_ssize_t)sizeof nc) {
+        } else if (xsock_sendall(ctl, &nc, sizeof nc) !=
+                   (xsock_ssize_t)sizeof nc) {
           _exit(17);
         }
       } else {

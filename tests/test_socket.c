@@ -199,7 +199,9 @@ static void test_accept_nonblocking(void **state) {
 /* fcntl() exposes close-on-exec and O_NONBLOCK; Windows has no such flags
  * on sockets (inheritance is checked there by the win32 suites). */
 static int is_cloexec(int fd) { return (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0; }
-static int is_nonblock(int fd) { return (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0; }
+static int is_nonblock(int fd) {
+  return (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0;
+}
 
 static void test_cloexec_and_blocking_state(void **state) {
   xsock_t l, c, s, p[2];

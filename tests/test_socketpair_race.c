@@ -62,7 +62,8 @@ static void race_hostile(void *arg) {
       /* Keep the connection open for a while, so that a listener that
        * queued it really has a stranger to accept. */
       xt_close(&held[next]);
-      if (xsock_socket(&held[next], XSOCK_AF_INET, XSOCK_STREAM, XSOCK_NONBLOCK) != 0)
+      if (xsock_socket(&held[next], XSOCK_AF_INET, XSOCK_STREAM,
+                       XSOCK_NONBLOCK) != 0)
         continue;
       rc = xsock_connect(held[next], &a);
       (void)rc; /* refused, pending or done: all fine for a stranger */
@@ -160,9 +161,9 @@ static void test_socketpair_forced_stranger(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_socketpair_under_hostile_connects),
+    cmocka_unit_test(test_socketpair_under_hostile_connects),
 #if defined(_WIN32) && !defined(XSOCK_SHARED)
-      cmocka_unit_test(test_socketpair_forced_stranger),
+    cmocka_unit_test(test_socketpair_forced_stranger),
 #endif
   };
   int rc;

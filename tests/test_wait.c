@@ -469,27 +469,27 @@ static void test_clock(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_listener_pending),
-      cmocka_unit_test(test_connect_succeeds),
-      cmocka_unit_test(test_connect_refused),
+    cmocka_unit_test(test_listener_pending),
+    cmocka_unit_test(test_connect_succeeds),
+    cmocka_unit_test(test_connect_refused),
 #if defined(_WIN32) && !defined(XSOCK_SHARED)
-      cmocka_unit_test(test_connect_refused_legacy),
+    cmocka_unit_test(test_connect_refused_legacy),
 #endif
-      cmocka_unit_test(test_graceful_close),
-      cmocka_unit_test(test_data_then_close),
-      cmocka_unit_test(test_peer_reset),
-      cmocka_unit_test(test_writable_and_full),
-      cmocka_unit_test(test_writer_after_peer_fin),
-      cmocka_unit_test(test_udp_port_unreachable),
-      cmocka_unit_test(test_own_shutdown_rd),
-      cmocka_unit_test(test_fresh_socket),
-      cmocka_unit_test(test_readable_keeps_data),
-      cmocka_unit_test(test_timeout),
+    cmocka_unit_test(test_graceful_close),
+    cmocka_unit_test(test_data_then_close),
+    cmocka_unit_test(test_peer_reset),
+    cmocka_unit_test(test_writable_and_full),
+    cmocka_unit_test(test_writer_after_peer_fin),
+    cmocka_unit_test(test_udp_port_unreachable),
+    cmocka_unit_test(test_own_shutdown_rd),
+    cmocka_unit_test(test_fresh_socket),
+    cmocka_unit_test(test_readable_keeps_data),
+    cmocka_unit_test(test_timeout),
 #ifdef __linux__
-      cmocka_unit_test(test_interrupted),
+    cmocka_unit_test(test_interrupted),
 #endif
-      cmocka_unit_test(test_misuse),
-      cmocka_unit_test(test_clock),
+    cmocka_unit_test(test_misuse),
+    cmocka_unit_test(test_clock),
   };
   int rc;
   if (xsock_init() != 0)

@@ -10,10 +10,14 @@
 
 #ifdef _WIN32
 #include <windows.h>
-typedef struct ex_thread { HANDLE handle; } ex_thread_t;
+typedef struct ex_thread {
+  HANDLE handle;
+} ex_thread_t;
 #else
 #include <pthread.h>
-typedef struct ex_thread { pthread_t id; } ex_thread_t;
+typedef struct ex_thread {
+  pthread_t id;
+} ex_thread_t;
 #endif
 
 /* What the new thread runs, handed over on the heap so that the starting
@@ -35,7 +39,8 @@ static inline void *ex_thread_trampoline(void *p) {
 }
 
 /* Starts fn(arg) on a new thread. Returns 0, or -1 if it could not. */
-static inline int ex_thread_start(ex_thread_t *t, void (*fn)(void *), void *arg) {
+static inline int ex_thread_start(ex_thread_t *t, void (*fn)(void *),
+                                  void *arg) {
   ex_thread_start_box_t *box = (ex_thread_start_box_t *)malloc(sizeof *box);
   if (box == NULL)
     return -1;
@@ -76,7 +81,9 @@ static inline void ex_thread_detach(ex_thread_t *t) {
  * a data race (C99 has no atomics), so the compiler's atomic operations
  * are used: Interlocked* on Windows, GCC/Clang's __atomic builtins
  * elsewhere. */
-typedef struct ex_flag { volatile long value; } ex_flag_t;
+typedef struct ex_flag {
+  volatile long value;
+} ex_flag_t;
 
 static inline void ex_flag_raise(ex_flag_t *f) {
 #ifdef _WIN32

@@ -43,7 +43,7 @@ extern "C" {
 #define XSOCK_FRAME_LEN24 3 /**< 3-byte big-endian length header */
 #define XSOCK_FRAME_LEN32 4 /**< 4-byte big-endian length header */
 /** Lines ended by the byte delim (0..255), the delimiter not returned. */
-#define XSOCK_FRAME_LINES(delim) (0x100 | ((delim) & 0xff))
+#define XSOCK_FRAME_LINES(delim) (0x100 | ((delim)&0xff))
 /** Lines ended by LF, a CR before it dropped; the encoder writes CR LF. */
 #define XSOCK_FRAME_CRLF (0x300 | 10)
 

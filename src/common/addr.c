@@ -95,7 +95,8 @@ static int addr__parse_v6(xsock_addr_t *addr, const char *s, size_t n) {
   }
   if (xsock__ip6_parse(s + 1, inner, addr->u.ip) != 0)
     return -1;
-  if (addr__parse_port(close + 2, n - (size_t)(close - s) - 2, &addr->port) != 0)
+  if (addr__parse_port(close + 2, n - (size_t)(close - s) - 2, &addr->port) !=
+      0)
     return -1;
   addr->family = XSOCK_AF_INET6;
   return 0;
@@ -231,7 +232,8 @@ static int addr__fill(xsock_addr_t *addr, int family, int port,
 
 int xsock__addr_loopback(xsock_addr_t *addr, int family, int port) {
   static const uint8_t v4[4] = {127, 0, 0, 1};
-  static const uint8_t v6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const uint8_t v6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                 0, 0, 0, 0, 0, 0, 0, 1};
   return addr__fill(addr, family, port, v4, v6);
 }
 

@@ -27,8 +27,8 @@ static int addr_ip6__hex(char c) {
 
 int xsock__ip6_parse(const char *s, size_t n, uint8_t out[16]) {
   uint16_t words[8];
-  int count = 0;   /* groups read so far */
-  int gap = -1;    /* index in words where "::" stands, -1 if none */
+  int count = 0; /* groups read so far */
+  int gap = -1;  /* index in words where "::" stands, -1 if none */
   size_t i = 0;
   int k;
 

@@ -6,9 +6,10 @@
  * __linux__, __APPLE__, the BSDs' names, __has_include), so that the
  * sources build with a bare compiler command (every .c file of src/common
  * and of the platform's tree, with include/, src/common and the platform
- * tree on the include path) and the result has every backend of its OS. A build system may override
- * any decision by defining the macro first: XSOCK_HAVE_<BACKEND> as 1 or 0
- * (for example a kqueue implementation on Linux), or a feature-test macro.
+ * tree on the include path) and the result has every backend of its OS. A build
+ * system may override any decision by defining the macro first:
+ * XSOCK_HAVE_<BACKEND> as 1 or 0 (for example a kqueue implementation on
+ * Linux), or a feature-test macro.
  *
  * This header must come before any system header: the feature-test macros
  * only take effect there. Every source reaches it first through
@@ -104,7 +105,7 @@
 #else
 #define XSOCK_HAVE_KQUEUE 0
 #endif
-#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||    \
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) ||     \
     defined(__OpenBSD__) || defined(__DragonFly__)
 #define XSOCK_HAVE_KQUEUE 1
 #else

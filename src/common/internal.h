@@ -100,9 +100,11 @@ XSOCK__INTERNAL int xsock__last_os_error(void);
 
 /* What xsock_addr_loopback(), xsock_addr_any() and xsock_addr_equal() do,
  * under the names the OS trees call (they never call the public API). */
-XSOCK__INTERNAL int xsock__addr_loopback(xsock_addr_t *addr, int family, int port);
+XSOCK__INTERNAL int xsock__addr_loopback(xsock_addr_t *addr, int family,
+                                         int port);
 XSOCK__INTERNAL int xsock__addr_any(xsock_addr_t *addr, int family, int port);
-XSOCK__INTERNAL int xsock__addr_equal(const xsock_addr_t *a, const xsock_addr_t *b);
+XSOCK__INTERNAL int xsock__addr_equal(const xsock_addr_t *a,
+                                      const xsock_addr_t *b);
 
 /* ---- platform hooks (src/posix, src/win32) ---- */
 
@@ -211,11 +213,11 @@ XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);
 /* What the OS says about s's connection, for xsock_connect_result() and
  * for a send that meets a failed connect (connect_api.c and io_api.c of
- * src/common decide what each caller reports from it). Returns one of XSOCK__CONN_* or a
- * recorded failure (XSOCK_EBADF for a closed handle). *os_error is the
- * raw pending error (SO_ERROR) with XSOCK__CONN_FAILED, else 0. POSIX
- * clears that error when it is read, here or by a send or recv; Windows
- * keeps a failed connect's error until the socket is closed. */
+ * src/common decide what each caller reports from it). Returns one of
+ * XSOCK__CONN_* or a recorded failure (XSOCK_EBADF for a closed handle).
+ * *os_error is the raw pending error (SO_ERROR) with XSOCK__CONN_FAILED, else
+ * 0. POSIX clears that error when it is read, here or by a send or recv;
+ * Windows keeps a failed connect's error until the socket is closed. */
 enum {
   XSOCK__CONN_UP = 0,      /* connected: the socket has a peer */
   XSOCK__CONN_PENDING = 1, /* a connect is in progress */
@@ -258,8 +260,8 @@ XSOCK__INTERNAL xsock_ssize_t xsock__os_sendto(xsock_t s, const void *buf,
 /* from may be NULL; when not, it arrives zeroed and stays so for a sender
  * xsock cannot express. */
 XSOCK__INTERNAL xsock_ssize_t xsock__os_recvfrom(xsock_t s, void *buf,
-                                                 size_t len,
-                                                 xsock_addr_t *from, int *err);
+                                                 size_t len, xsock_addr_t *from,
+                                                 int *err);
 /* 0 <= iovcnt <= XSOCK_IOV_MAX, every base is not NULL. */
 XSOCK__INTERNAL xsock_ssize_t xsock__os_sendv(xsock_t s,
                                               const xsock_iovec_t *iov,

@@ -75,7 +75,7 @@ int xsock_set_option(xsock_t s, int option, int value) {
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
-  if ((rules & OPTIONS__BOOLEAN) ? (value != 0 && value != 1)
+  if ((rules & OPTIONS__BOOLEAN)  ? (value != 0 && value != 1)
       : (rules & OPTIONS__LINGER) ? (value < -1 || value > OPTIONS__LINGER_MAX)
                                   : value < 0)
     return xsock__fail(XSOCK_EINVAL, 0);

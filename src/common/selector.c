@@ -4,11 +4,11 @@
  * for), refuses the selector's own handles, and fills in the registration
  * table, whose slots each OS tree's handle_map.c hands out (on POSIX the
  * slot is the descriptor itself; on Windows a free list and a handle ->
- * slot map find it). It owns the generic wakeup channel, a registration the caller can
- * never name, whose event it takes out of every wait; and it runs the
- * wait loop that turns a backend's single kernel wait into the promised
- * semantics: EINTR resumes with the time left, and a positive timeout
- * never ends early. Backends (selector.h) see only checked calls. */
+ * slot map find it). It owns the generic wakeup channel, a registration the
+ * caller can never name, whose event it takes out of every wait; and it runs
+ * the wait loop that turns a backend's single kernel wait into the promised
+ * semantics: EINTR resumes with the time left, and a positive timeout never
+ * ends early. Backends (selector.h) see only checked calls. */
 #include "selector.h"
 
 #include <stdlib.h>

@@ -160,8 +160,8 @@ struct xsock_selector {
   uint32_t *map;     /* slot + 1, 0 = empty */
   uint32_t map_mask; /* capacity - 1 (capacity a power of two) */
 #endif
-  int woken;         /* set when a wait drained a wakeup; the front end
-                        clears it before each wait */
+  int woken;            /* set when a wait drained a wakeup; the front end
+                           clears it before each wait */
   xsock__wakeup_t wake; /* rd is XSOCK_INVALID with a native wakeup */
   uint32_t wake_slot;   /* its registration, or XSOCK__NO_SLOT */
   int wake_in_wait;     /* set by a backend's init when its wait drains the

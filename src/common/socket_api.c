@@ -20,9 +20,9 @@
 #include "internal.h"
 
 int xsock__sock_check_addr(const xsock_addr_t *addr) {
-  if (addr == NULL || (addr->family != XSOCK_AF_INET &&
-                       addr->family != XSOCK_AF_INET6 &&
-                       addr->family != XSOCK_AF_UNIX))
+  if (addr == NULL ||
+      (addr->family != XSOCK_AF_INET && addr->family != XSOCK_AF_INET6 &&
+       addr->family != XSOCK_AF_UNIX))
     return xsock__fail(XSOCK_EINVAL, 0);
   return 0;
 }

@@ -12,9 +12,7 @@
 #include "internal.h"
 #include "readiness.h"
 
-int64_t xsock_clock_ms(void) {
-  return (int64_t)(xsock__now_ns() / 1000000u);
-}
+int64_t xsock_clock_ms(void) { return (int64_t)(xsock__now_ns() / 1000000u); }
 
 /* The milliseconds left until deadline_ns (0 when it passed), for a wait
  * that resumes; never more than INT_MAX fits, as the caller asked for at

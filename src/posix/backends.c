@@ -8,15 +8,15 @@
 XSOCK__INTERNAL const xsock__backend_t
     *const xsock__backends[XSOCK__BACKEND_COUNT + 1] = {
 #if XSOCK_HAVE_EPOLL
-    &xsock__backend_epoll,
+        &xsock__backend_epoll,
 #endif
 #if XSOCK_HAVE_KQUEUE
-    &xsock__backend_kqueue,
+        &xsock__backend_kqueue,
 #endif
 #if XSOCK_HAVE_POLL
-    &xsock__backend_poll,
+        &xsock__backend_poll,
 #endif
 #if XSOCK_HAVE_SELECT
-    &xsock__backend_select,
+        &xsock__backend_select,
 #endif
-    NULL};
+        NULL};

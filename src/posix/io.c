@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Sending, receiving and peeking, stream and datagram: one OS call each, reported
- * as it came (internal.h). Every rule that makes the result the same on
- * every OS (the clamp, the call of 0 bytes, the retry of EINTR, and what
- * a failure means: a timeout that ran out above all) is the front end's,
- * written once in src/common/io_api.c; the looping sendall and
- * recv_exact are in src/common/stream.c.
+/* Sending, receiving and peeking, stream and datagram: one OS call each,
+ * reported as it came (internal.h). Every rule that makes the result the same
+ * on every OS (the clamp, the call of 0 bytes, the retry of EINTR, and what a
+ * failure means: a timeout that ran out above all) is the front end's, written
+ * once in src/common/io_api.c; the looping sendall and recv_exact are in
+ * src/common/stream.c.
  *
  * Notes on the OS quirks handled here:
  *  - SIGPIPE: MSG_NOSIGNAL where it exists (Linux, the BSDs); on macOS the

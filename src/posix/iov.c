@@ -30,19 +30,20 @@
 #endif
 
 /* Compile-time proofs (a negative array size stops the build). */
-typedef char iov__same_size[sizeof(xsock_iovec_t) == sizeof(struct iovec) ? 1 : -1];
+typedef char
+    iov__same_size[sizeof(xsock_iovec_t) == sizeof(struct iovec) ? 1 : -1];
 typedef char iov__same_base[offsetof(xsock_iovec_t, base) ==
-                                    offsetof(struct iovec, iov_base) &&
-                                sizeof(((xsock_iovec_t *)0)->base) ==
-                                    sizeof(((struct iovec *)0)->iov_base)
-                            ? 1
-                            : -1];
+                                        offsetof(struct iovec, iov_base) &&
+                                    sizeof(((xsock_iovec_t *)0)->base) ==
+                                        sizeof(((struct iovec *)0)->iov_base)
+                                ? 1
+                                : -1];
 typedef char iov__same_len[offsetof(xsock_iovec_t, len) ==
-                                   offsetof(struct iovec, iov_len) &&
-                               sizeof(((xsock_iovec_t *)0)->len) ==
-                                   sizeof(((struct iovec *)0)->iov_len)
-                           ? 1
-                           : -1];
+                                       offsetof(struct iovec, iov_len) &&
+                                   sizeof(((xsock_iovec_t *)0)->len) ==
+                                       sizeof(((struct iovec *)0)->iov_len)
+                               ? 1
+                               : -1];
 typedef char iov__ssize_width[sizeof(ssize_t) == sizeof(ptrdiff_t) ? 1 : -1];
 
 static void iov__msg(struct msghdr *msg, const xsock_iovec_t *iov, int iovcnt) {

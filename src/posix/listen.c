@@ -43,7 +43,7 @@ int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
     len = (socklen_t)sizeof ss;
 #ifdef XSOCK__HAVE_ACCEPT4
     fd = XSOCK__OS(accept4)(listener, (struct sockaddr *)&ss, &len,
-                 SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+                            SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
     atomic = 1;
 #else
     fd = XSOCK__OS(accept)(listener, (struct sockaddr *)&ss, &len);

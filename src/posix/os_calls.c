@@ -6,13 +6,11 @@
 
 #ifdef XSOCK_TEST_HOOKS
 
-
 static int oscalls__socket(int domain, int type, int protocol) {
   return socket(domain, type, protocol);
 }
 
-static int oscalls__socketpair(int domain, int type, int protocol,
-                               int *fds) {
+static int oscalls__socketpair(int domain, int type, int protocol, int *fds) {
   return socketpair(domain, type, protocol, fds);
 }
 
@@ -30,13 +28,11 @@ static int oscalls__accept4(int fd, struct sockaddr *sa, socklen_t *len,
 #define oscalls__accept4 NULL
 #endif
 
-static int oscalls__connect(int fd, const struct sockaddr *sa,
-                            socklen_t len) {
+static int oscalls__connect(int fd, const struct sockaddr *sa, socklen_t len) {
   return connect(fd, sa, len);
 }
 
-static ssize_t oscalls__send(int fd, const void *buf, size_t len,
-                             int flags) {
+static ssize_t oscalls__send(int fd, const void *buf, size_t len, int flags) {
   return send(fd, buf, len, flags);
 }
 
@@ -44,9 +40,8 @@ static ssize_t oscalls__recv(int fd, void *buf, size_t len, int flags) {
   return recv(fd, buf, len, flags);
 }
 
-static ssize_t oscalls__sendto(int fd, const void *buf, size_t len,
-                               int flags, const struct sockaddr *sa,
-                               socklen_t salen) {
+static ssize_t oscalls__sendto(int fd, const void *buf, size_t len, int flags,
+                               const struct sockaddr *sa, socklen_t salen) {
   return sendto(fd, buf, len, flags, sa, salen);
 }
 
@@ -55,8 +50,7 @@ static ssize_t oscalls__recvfrom(int fd, void *buf, size_t len, int flags,
   return recvfrom(fd, buf, len, flags, sa, salen);
 }
 
-static ssize_t oscalls__sendmsg(int fd, const struct msghdr *msg,
-                                int flags) {
+static ssize_t oscalls__sendmsg(int fd, const struct msghdr *msg, int flags) {
   return sendmsg(fd, msg, flags);
 }
 
@@ -86,8 +80,8 @@ static int oscalls__epoll_wait(int epfd, struct epoll_event *evs, int max,
 #endif
 
 #if XSOCK_HAVE_KQUEUE
-static int oscalls__kevent(int kq, const struct kevent *changes,
-                           int nchanges, struct kevent *events, int nevents,
+static int oscalls__kevent(int kq, const struct kevent *changes, int nchanges,
+                           struct kevent *events, int nevents,
                            const struct timespec *timeout) {
   return kevent(kq, changes, nchanges, events, nevents, timeout);
 }
@@ -112,8 +106,7 @@ static int oscalls__kevent(int kq, const struct kevent *changes,
 #define OSCALLS__KQUEUE
 #endif
 
-const xsock__os_calls_t xsock__os_calls_real =
-    OSCALLS__TABLE;
+const xsock__os_calls_t xsock__os_calls_real = OSCALLS__TABLE;
 xsock__os_calls_t xsock__os_calls = OSCALLS__TABLE;
 
 #else

@@ -53,12 +53,10 @@ typedef struct xsock__os_calls {
   /* Readiness: xsock_wait, connect's completion, the poll and select
    * backends. */
   int (*poll)(struct pollfd *fds, nfds_t n, int timeout_ms);
-  int (*select)(int nfds, fd_set *r, fd_set *w, fd_set *e,
-                struct timeval *tv);
+  int (*select)(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv);
 #if XSOCK_HAVE_EPOLL
   int (*epoll_ctl)(int epfd, int op, int fd, struct epoll_event *ev);
-  int (*epoll_wait)(int epfd, struct epoll_event *evs, int max,
-                    int timeout_ms);
+  int (*epoll_wait)(int epfd, struct epoll_event *evs, int max, int timeout_ms);
 #endif
 #if XSOCK_HAVE_KQUEUE
   int (*kevent)(int kq, const struct kevent *changes, int nchanges,

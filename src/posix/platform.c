@@ -31,7 +31,9 @@ uint64_t xsock__now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint32_t xsock__if_index(const char *name) { return (uint32_t)if_nametoindex(name); }
+uint32_t xsock__if_index(const char *name) {
+  return (uint32_t)if_nametoindex(name);
+}
 
 int xsock__posix_check_pollable(int fd) {
   struct stat st;

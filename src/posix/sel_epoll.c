@@ -124,8 +124,8 @@ static void epoll__destroy(struct xsock_selector *sel) {
 }
 
 /* The epoll events an interest asks for, by its READ/WRITE bits. */
-static const uint32_t epoll__events[4] = {
-    0, EPOLLIN | EPOLLRDHUP, EPOLLOUT, EPOLLIN | EPOLLRDHUP | EPOLLOUT};
+static const uint32_t epoll__events[4] = {0, EPOLLIN | EPOLLRDHUP, EPOLLOUT,
+                                          EPOLLIN | EPOLLRDHUP | EPOLLOUT};
 
 /* The error of a failed epoll_ctl (errno), out of line. */
 static XSOCK__NOINLINE int epoll__ctl_fail(void) {
@@ -145,7 +145,8 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
   if (XSOCK__UNLIKELY(reg->sock == sel->wake.rd))
     ev.data.u64 ^= (uint64_t)EPOLL__WAKE_GEN << 32;
   if (XSOCK__LIKELY(XSOCK__OS(epoll_ctl)(st->epfd, op, reg->sock,
-                                         op == EPOLL_CTL_DEL ? NULL : &ev) == 0))
+                                         op == EPOLL_CTL_DEL ? NULL : &ev) ==
+                    0))
     return 0;
   return epoll__ctl_fail();
 }
@@ -157,8 +158,7 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
  * number. Its registration is taken over with MOD, so the old token
  * (dropped as stale) is replaced by this one. Any other failure is the
  * caller's, never retried. */
-static int epoll__arm_after(struct xsock_selector *sel, uint32_t slot,
-                            int rc) {
+static int epoll__arm_after(struct xsock_selector *sel, uint32_t slot, int rc) {
   xsock__reg_t *reg = &sel->regs[slot];
   if (rc == XSOCK_EEXIST)
     rc = epoll__ctl(sel, EPOLL_CTL_MOD, slot, reg->interest);
@@ -170,7 +170,8 @@ static int epoll__arm_after(struct xsock_selector *sel, uint32_t slot,
 /* Puts a registration into the kernel set with its current interest. */
 static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
   return epoll__arm_after(
-      sel, slot, epoll__ctl(sel, EPOLL_CTL_ADD, slot, sel->regs[slot].interest));
+      sel, slot,
+      epoll__ctl(sel, EPOLL_CTL_ADD, slot, sel->regs[slot].interest));
 }
 
 /* Takes a registration out of the kernel set. A handle closed while
@@ -179,8 +180,8 @@ static int epoll__arm(struct xsock_selector *sel, uint32_t slot) {
  * that sees it rebuilds the set). */
 static int epoll__leave(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
-  if (XSOCK__OS(epoll_ctl)(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL, reg->sock,
-                NULL) != 0) {
+  if (XSOCK__OS(epoll_ctl)(((epoll__state_t *)sel->impl)->epfd, EPOLL_CTL_DEL,
+                           reg->sock, NULL) != 0) {
     if (errno != EBADF && errno != ENOENT)
       return xsock__errno_fail();
     xsock__reg_retoken(sel, slot);
@@ -282,9 +283,10 @@ static int epoll__remove(struct xsock_selector *sel, uint32_t slot) {
 /* Replaces the kernel set with one built from the registration table,
  * leaving behind entries that no registration names (see the notes). A
  * handle that can no longer be added (closed while registered) stays
- * registered but out of the set, and so does a deferred interest 0. The new set takes the old descriptor's
- * number (dup3 closes the old set), so the selector's own handles keep
- * their numbers and the caller's numbering is not disturbed. */
+ * registered but out of the set, and so does a deferred interest 0. The new set
+ * takes the old descriptor's number (dup3 closes the old set), so the
+ * selector's own handles keep their numbers and the caller's numbering is not
+ * disturbed. */
 static int epoll__rebuild(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   int fd = epoll_create1(EPOLL_CLOEXEC), rc = 0;
@@ -384,7 +386,7 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
       max = (int)st->kevs_cap;
   }
   n = XSOCK__OS(epoll_wait)(st->epfd, (struct epoll_event *)(void *)kev, max,
-                 timeout_ms);
+                            timeout_ms);
   if (XSOCK__UNLIKELY(n < 0))
     return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
   for (i = 0; i < n; i++) {

@@ -155,8 +155,7 @@ static int kqueue__init(struct xsock_selector *sel) {
 #if KQUEUE__USER_WAKEUP
   {
     struct kevent ch;
-    EV_SET(&ch, KQUEUE__WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0,
-           NULL);
+    EV_SET(&ch, KQUEUE__WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0, 0, NULL);
     if (XSOCK__OS(kevent)(st->kq, &ch, 1, NULL, 0, NULL) < 0) {
       rc = xsock__errno_fail();
       kqueue__free(st);
@@ -315,8 +314,8 @@ static void kqueue__drop_stale(kqueue__state_t *st, const struct kevent *kev) {
   (void)XSOCK__OS(kevent)(st->kq, &ch, 1, NULL, 0, NULL);
 }
 
-static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
-                        int max, int timeout_ms) {
+static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
+                        int timeout_ms) {
   kqueue__state_t *st = (kqueue__state_t *)sel->impl;
   struct timespec ts, *tp = NULL;
   int n, i, out = 0, kept = 0;
@@ -394,7 +393,7 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs,
 #endif
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_kqueue = {
-    XSOCK_BACKEND_KQUEUE, kqueue__init,   kqueue__destroy,  kqueue__add,
-    kqueue__modify,       kqueue__remove, kqueue__wait,     KQUEUE__WAKEUP_FN};
+    XSOCK_BACKEND_KQUEUE, kqueue__init,   kqueue__destroy, kqueue__add,
+    kqueue__modify,       kqueue__remove, kqueue__wait,    KQUEUE__WAKEUP_FN};
 
 #endif /* XSOCK_HAVE_KQUEUE */

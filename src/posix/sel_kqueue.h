@@ -37,10 +37,10 @@
 
 typedef struct kqueue__state {
   int kq;
-  int nq;                /* deferred deletes waiting in queue */
-  uint32_t cap;          /* entries of kevs and of slots */
-  struct kevent *kevs;   /* what one wait collects; receipts of a change */
-  uint32_t *slots;       /* slots[i]: the registration of the i-th event */
+  int nq;              /* deferred deletes waiting in queue */
+  uint32_t cap;        /* entries of kevs and of slots */
+  struct kevent *kevs; /* what one wait collects; receipts of a change */
+  uint32_t *slots;     /* slots[i]: the registration of the i-th event */
   /* Deferred deletes, then room for one call's own two changes. */
   struct kevent queue[KQUEUE__QMAX + 2];
 } kqueue__state_t;

@@ -88,8 +88,8 @@ static int poll__add(struct xsock_selector *sel, uint32_t slot) {
   return 0;
 }
 
-static int poll__modify(struct xsock_selector *sel, uint32_t slot,
-                        unsigned old, void *udata) {
+static int poll__modify(struct xsock_selector *sel, uint32_t slot, unsigned old,
+                        void *udata) {
   poll__state_t *st = (poll__state_t *)sel->impl;
   poll__set(&st->fds[sel->regs[slot].pos], &sel->regs[slot]);
   return xsock__modified(sel, slot, old, udata, 0);

@@ -9,7 +9,8 @@
 
 int xsock__os_socketpair(int type, xsock_t pair[2]) {
   int fds[2], rc;
-  if (XSOCK__OS(socketpair)(AF_UNIX, xsock__posix_socktype(type, 0), 0, fds) != 0)
+  if (XSOCK__OS(socketpair)(AF_UNIX, xsock__posix_socktype(type, 0), 0, fds) !=
+      0)
     return xsock__errno_fail();
   rc = xsock__posix_setup_fd(fds[0], XSOCK__SOCK_FLAGS_ATOMIC, 0);
   if (rc == 0)

@@ -10,12 +10,12 @@
 XSOCK__INTERNAL const xsock__backend_t
     *const xsock__backends[XSOCK__BACKEND_COUNT + 1] = {
 #if XSOCK_HAVE_AFD
-    &xsock__backend_afd,
+        &xsock__backend_afd,
 #endif
 #if XSOCK_HAVE_WSAPOLL
-    &xsock__backend_wsapoll,
+        &xsock__backend_wsapoll,
 #endif
 #if XSOCK_HAVE_SELECT
-    &xsock__backend_select,
+        &xsock__backend_select,
 #endif
-    NULL};
+        NULL};

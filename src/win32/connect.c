@@ -76,7 +76,8 @@ static int connect__pending_or_idle(SOCKET s) {
       return XSOCK__CONN_NONE;
     return xsock__os_fail(err);
   }
-  if (xsock__addr_from_os(&name, (const struct sockaddr *)&ss, len) == 0 && name.port == 0)
+  if (xsock__addr_from_os(&name, (const struct sockaddr *)&ss, len) == 0 &&
+      name.port == 0)
     return XSOCK__CONN_NONE;
   return XSOCK__CONN_PENDING;
 }

@@ -44,7 +44,8 @@ static int listen__autobind(SOCKET s) {
     return xsock__wsa_fail();
   if ((rc = xsock__win_socket_kind(s, &af, NULL)) < 0)
     return rc;
-  rc = xsock__addr_any(&any, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
+  rc =
+      xsock__addr_any(&any, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
   if (rc == 0)
     rc = xsock__os_bind((xsock_t)s, &any);
   return rc < 0 ? rc : 1;

@@ -15,7 +15,8 @@ int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr) {
     int af = AF_INET;
     /* Not bound yet: answer like POSIX, the any-address with port 0. */
     if (err == WSAEINVAL && xsock__win_socket_kind((SOCKET)s, &af, NULL) == 0)
-      return xsock__addr_any(addr, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
+      return xsock__addr_any(
+          addr, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
     return xsock__win_sock_fail((SOCKET)s, err);
   }
   return xsock__addr_from_os(addr, (const struct sockaddr *)&ss, len);

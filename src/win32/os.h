@@ -16,7 +16,9 @@
 
 /* Fails with the calling thread's last Winsock error (recorded and
  * mapped). */
-static inline int xsock__wsa_fail(void) { return xsock__os_fail(WSAGetLastError()); }
+static inline int xsock__wsa_fail(void) {
+  return xsock__os_fail(WSAGetLastError());
+}
 
 /* The report of a raw I/O call that failed (internal.h): the calling
  * thread's last Winsock error in *err and its XSOCK_E* mapping as the

@@ -6,7 +6,6 @@
 
 #ifdef XSOCK_TEST_HOOKS
 
-
 static SOCKET oscalls__WSASocketW(int af, int type, int protocol,
                                   WSAPROTOCOL_INFOW *info, GROUP g,
                                   DWORD flags) {
@@ -65,8 +64,7 @@ static BOOL oscalls__GetQueuedCompletionStatusEx(HANDLE port,
                                                  ULONG max, ULONG *n,
                                                  DWORD timeout_ms,
                                                  BOOL alertable) {
-  return GetQueuedCompletionStatusEx(port, ents, max, n, timeout_ms,
-                                     alertable);
+  return GetQueuedCompletionStatusEx(port, ents, max, n, timeout_ms, alertable);
 }
 
 #define OSCALLS__TABLE                                                         \

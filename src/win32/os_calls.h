@@ -20,8 +20,9 @@
 typedef struct xsock__os_calls {
   /* Handles: WSASocketW makes every socket, the emulated socketpair's
    * and the selector's wakeup pair included. */
-  SOCKET (*WSASocketW)(int af, int type, int protocol,
-                       WSAPROTOCOL_INFOW *info, GROUP g, DWORD flags);
+  /* (af, type, protocol, info, group, flags): unnamed so that the line
+   * fits, which clang-format otherwise lays out two ways in turn. */
+  SOCKET (*WSASocketW)(int, int, int, WSAPROTOCOL_INFOW *, GROUP, DWORD);
   SOCKET (*accept)(SOCKET s, struct sockaddr *sa, int *len);
   int (*connect)(SOCKET s, const struct sockaddr *sa, int len);
   /* Data. */
@@ -29,22 +30,19 @@ typedef struct xsock__os_calls {
   int (*recv)(SOCKET s, char *buf, int len, int flags);
   int (*sendto)(SOCKET s, const char *buf, int len, int flags,
                 const struct sockaddr *sa, int salen);
-  int (*recvfrom)(SOCKET s, char *buf, int len, int flags,
-                  struct sockaddr *sa, int *salen);
-  int (*WSASend)(SOCKET s, WSABUF *bufs, DWORD count, DWORD *sent,
-                 DWORD flags, WSAOVERLAPPED *ov,
-                 LPWSAOVERLAPPED_COMPLETION_ROUTINE done);
-  int (*WSARecv)(SOCKET s, WSABUF *bufs, DWORD count, DWORD *got,
-                 DWORD *flags, WSAOVERLAPPED *ov,
-                 LPWSAOVERLAPPED_COMPLETION_ROUTINE done);
+  int (*recvfrom)(SOCKET s, char *buf, int len, int flags, struct sockaddr *sa,
+                  int *salen);
+  int (*WSASend)(SOCKET s, WSABUF *bufs, DWORD count, DWORD *sent, DWORD flags,
+                 WSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE done);
+  int (*WSARecv)(SOCKET s, WSABUF *bufs, DWORD count, DWORD *got, DWORD *flags,
+                 WSAOVERLAPPED *ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE done);
   /* Readiness: xsock_wait, connect's result, the wsapoll and select
    * backends, and the AFD backend's completion port. */
   int (*WSAPoll)(WSAPOLLFD *fds, ULONG n, INT timeout_ms);
-  int (*select)(int nfds, fd_set *r, fd_set *w, fd_set *e,
-                struct timeval *tv);
-  BOOL (*GetQueuedCompletionStatusEx)(HANDLE port, OVERLAPPED_ENTRY *ents,
-                                      ULONG max, ULONG *n, DWORD timeout_ms,
-                                      BOOL alertable);
+  int (*select)(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv);
+  BOOL(*GetQueuedCompletionStatusEx)
+  (HANDLE port, OVERLAPPED_ENTRY *ents, ULONG max, ULONG *n, DWORD timeout_ms,
+   BOOL alertable);
   XSOCK__OS_CALLS_ALLOC /* internal.h: the entries both OSes share */
 } xsock__os_calls_t;
 

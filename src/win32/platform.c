@@ -89,10 +89,10 @@ uint32_t xsock__if_index(const char *name) {
 
 int xsock__os_message(int os_error, char *buf, size_t len) {
   char tmp[512];
-  DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                           NULL, (DWORD)os_error,
-                           MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), tmp,
-                           (DWORD)sizeof tmp, NULL);
+  DWORD n = FormatMessageA(
+      FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+      (DWORD)os_error, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), tmp,
+      (DWORD)sizeof tmp, NULL);
   size_t m;
   if (n == 0) {
     static const char unknown[] = "unknown OS error";
@@ -101,7 +101,8 @@ int xsock__os_message(int os_error, char *buf, size_t len) {
   }
   /* System messages end with ".\r\n"; the line break is not part of the
    * message a caller wants to embed in its own line. */
-  while (n > 0 && (tmp[n - 1] == '\r' || tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
+  while (n > 0 &&
+         (tmp[n - 1] == '\r' || tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
     n--;
   m = n;
   if (m >= len)

@@ -56,10 +56,10 @@
 typedef struct afd__state {
   xsock__afd_nt_t nt;
   HANDLE iocp;
-  uint32_t *arm;              /* registrations to put in flight */
+  uint32_t *arm; /* registrations to put in flight */
   uint32_t narm, arm_cap;
-  uint32_t inflight;          /* requests the driver holds, orphans too */
-  xsock__afd_req_t *orphans;  /* removed, their cancellation pending */
+  uint32_t inflight;         /* requests the driver holds, orphans too */
+  xsock__afd_req_t *orphans; /* removed, their cancellation pending */
   OVERLAPPED_ENTRY ents[AFD__BATCH];
 } afd__state_t;
 
@@ -272,8 +272,8 @@ static int afd__change(struct xsock_selector *sel, uint32_t slot,
   return 0;
 }
 
-static int afd__modify(struct xsock_selector *sel, uint32_t slot,
-                       unsigned old, void *udata) {
+static int afd__modify(struct xsock_selector *sel, uint32_t slot, unsigned old,
+                       void *udata) {
   return xsock__modified(sel, slot, old, udata, afd__change(sel, slot, old));
 }
 
@@ -352,10 +352,9 @@ static int afd__get(afd__state_t *st, int max, int timeout_ms, ULONG *n) {
   ULONG want = max < AFD__BATCH ? (ULONG)max : AFD__BATCH;
   DWORD err;
   *n = 0;
-  if (XSOCK__OS(GetQueuedCompletionStatusEx)(st->iocp, st->ents, want, n,
-                                  timeout_ms < 0 ? INFINITE
-                                                 : (DWORD)timeout_ms,
-                                  FALSE))
+  if (XSOCK__OS(GetQueuedCompletionStatusEx)(
+          st->iocp, st->ents, want, n,
+          timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms, FALSE))
     return 0;
   err = GetLastError();
   *n = 0;

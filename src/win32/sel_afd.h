@@ -71,23 +71,22 @@ typedef struct xsock__afd_poll {
  * 64-bit Windows (a 32-bit build cannot run here, so it must not build
  * wrong): IO_STATUS_BLOCK is two words; AFD_POLL_INFO is 32 bytes either
  * way, its 8-byte aligned timeout padding the 32-bit one's end. */
-typedef char xsock__afd_iosb_size[sizeof(xsock__afd_iosb_t) ==
-                                          2 * sizeof(void *)
-                                      ? 1
-                                      : -1];
-typedef char xsock__afd_poll_size[sizeof(xsock__afd_poll_t) == 32 &&
-                                          offsetof(xsock__afd_poll_t,
-                                                   handle) == 16
-                                      ? 1
-                                      : -1];
+typedef char
+    xsock__afd_iosb_size[sizeof(xsock__afd_iosb_t) == 2 * sizeof(void *) ? 1
+                                                                         : -1];
+typedef char
+    xsock__afd_poll_size[sizeof(xsock__afd_poll_t) == 32 &&
+                                 offsetof(xsock__afd_poll_t, handle) == 16
+                             ? 1
+                             : -1];
 
 /* The ntdll entry points, found at run time with GetProcAddress so that
  * no import library for ntdll is needed (MinGW, clang and MSVC alike).
  * Each selector keeps its own copy: the library has no global state. */
 typedef LONG(WINAPI *xsock__afd_create_fn)(HANDLE *, ACCESS_MASK, void *,
-                                           xsock__afd_iosb_t *,
-                                           LARGE_INTEGER *, ULONG, ULONG,
-                                           ULONG, ULONG, void *, ULONG);
+                                           xsock__afd_iosb_t *, LARGE_INTEGER *,
+                                           ULONG, ULONG, ULONG, ULONG, void *,
+                                           ULONG);
 typedef LONG(WINAPI *xsock__afd_ioctl_fn)(HANDLE, HANDLE, void *, void *,
                                           xsock__afd_iosb_t *, ULONG, void *,
                                           ULONG, void *, ULONG);
@@ -96,11 +95,11 @@ typedef LONG(WINAPI *xsock__afd_cancel_fn)(HANDLE, xsock__afd_iosb_t *,
 typedef ULONG(WINAPI *xsock__afd_status_fn)(LONG);
 
 typedef struct xsock__afd_nt {
-  xsock__afd_create_fn create_file;  /* NtCreateFile */
-  xsock__afd_ioctl_fn ioctl;         /* NtDeviceIoControlFile */
-  xsock__afd_cancel_fn cancel;       /* NtCancelIoFileEx */
+  xsock__afd_create_fn create_file;   /* NtCreateFile */
+  xsock__afd_ioctl_fn ioctl;          /* NtDeviceIoControlFile */
+  xsock__afd_cancel_fn cancel;        /* NtCancelIoFileEx */
   xsock__afd_status_fn status_to_win; /* RtlNtStatusToDosError */
-  HANDLE device;                     /* our handle to \Device\Afd */
+  HANDLE device;                      /* our handle to \Device\Afd */
 } xsock__afd_nt_t;
 
 /* One registration's request: the memory the driver writes into while
@@ -111,9 +110,9 @@ typedef struct xsock__afd_nt {
 typedef struct xsock__afd_req {
   xsock__afd_iosb_t iosb;
   xsock__afd_poll_t poll;
-  uint64_t token;   /* the registration's token (selector.h) */
-  HANDLE base;      /* the socket's base handle, which the poll names */
-  ULONG armed;      /* the events of the request in flight */
+  uint64_t token;           /* the registration's token (selector.h) */
+  HANDLE base;              /* the socket's base handle, which the poll names */
+  ULONG armed;              /* the events of the request in flight */
   unsigned char busy;       /* a request is in flight */
   unsigned char cancelling; /* and a cancellation was asked for */
   unsigned char orphan;     /* its registration is gone (sel_afd.c) */

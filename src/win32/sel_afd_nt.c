@@ -93,8 +93,8 @@ int xsock__afd_open(xsock__afd_nt_t *nt, HANDLE iocp, ULONG_PTR key) {
   attrs.security = NULL;
   attrs.qos = NULL;
   status = nt->create_file(&nt->device, SYNCHRONIZE, &attrs, &iosb, NULL, 0,
-                           FILE_SHARE_READ | FILE_SHARE_WRITE,
-                           AFDNT__FILE_OPEN, 0, NULL, 0);
+                           FILE_SHARE_READ | FILE_SHARE_WRITE, AFDNT__FILE_OPEN,
+                           0, NULL, 0);
   if (status != XSOCK__AFD_STATUS_SUCCESS) {
     nt->device = NULL;
     return xsock__fail(XSOCK_ENOTSUP, (int)nt->status_to_win(status));
@@ -161,9 +161,8 @@ int xsock__afd_submit(xsock__afd_nt_t *nt, xsock__afd_req_t *req,
   /* The request is its own completion context: the port hands its address
    * back, whatever happened to the registration meanwhile. */
   status = nt->ioctl(nt->device, NULL, NULL, req, &req->iosb,
-                     XSOCK__AFD_IOCTL_POLL, &req->poll,
-                     (ULONG)sizeof req->poll, &req->poll,
-                     (ULONG)sizeof req->poll);
+                     XSOCK__AFD_IOCTL_POLL, &req->poll, (ULONG)sizeof req->poll,
+                     &req->poll, (ULONG)sizeof req->poll);
   /* Success too is reported through the port (the device does not skip
    * the port on synchronous success), so both mean "in flight". */
   if (status != XSOCK__AFD_STATUS_PENDING &&

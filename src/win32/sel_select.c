@@ -255,8 +255,8 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     ptv = &tv;
   }
   select__build(sel);
-  rc = XSOCK__OS(select)(0, (fd_set *)st->rset, (fd_set *)st->wset, (fd_set *)st->eset,
-              ptv);
+  rc = XSOCK__OS(select)(0, (fd_set *)st->rset, (fd_set *)st->wset,
+                         (fd_set *)st->eset, ptv);
   if (XSOCK__UNLIKELY(rc == SOCKET_ERROR)) {
     err = WSAGetLastError();
     if (err == WSAEINTR)

@@ -9,8 +9,9 @@ int xsock__socket_kind(xsock_t s, int *family, int *type) {
   int af, t, rc = xsock__win_socket_kind((SOCKET)s, &af, &t);
   if (rc < 0)
     return rc;
-  *family = af == AF_INET ? XSOCK_AF_INET : af == AF_INET6 ? XSOCK_AF_INET6
-                                                            : XSOCK_AF_UNSPEC;
+  *family = af == AF_INET    ? XSOCK_AF_INET
+            : af == AF_INET6 ? XSOCK_AF_INET6
+                             : XSOCK_AF_UNSPEC;
   *type = t == SOCK_STREAM ? XSOCK_STREAM : t == SOCK_DGRAM ? XSOCK_DGRAM : 0;
   return 0;
 }

@@ -79,18 +79,20 @@ int xsock__win_no_inherit(SOCKET s) {
 
 static int socket__setup(SOCKET s, int af, int type) {
   BOOL on = TRUE;
-  if (setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&on, sizeof on) != 0)
+  if (setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&on,
+                 sizeof on) != 0)
     return xsock__wsa_fail();
   if (af == AF_INET6) {
     DWORD v6only = 1;
-    if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&v6only, sizeof v6only) != 0)
+    if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&v6only,
+                   sizeof v6only) != 0)
       return xsock__wsa_fail();
   }
   if (type == SOCK_DGRAM) {
     BOOL report = FALSE;
     DWORD bytes = 0;
-    if (WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, NULL, 0, &bytes, NULL,
-                 NULL) != 0)
+    if (WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, NULL, 0, &bytes,
+                 NULL, NULL) != 0)
       return xsock__wsa_fail();
   }
   return 0;
@@ -137,7 +139,9 @@ void xsock__win_discard(SOCKET s) {
 }
 
 int xsock__os_shutdown(xsock_t s, int how) {
-  int sd = how == XSOCK_SHUT_RD ? SD_RECEIVE : how == XSOCK_SHUT_WR ? SD_SEND : SD_BOTH;
+  int sd = how == XSOCK_SHUT_RD   ? SD_RECEIVE
+           : how == XSOCK_SHUT_WR ? SD_SEND
+                                  : SD_BOTH;
   if (shutdown((SOCKET)s, sd) != 0)
     return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
   return 0;

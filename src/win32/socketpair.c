@@ -44,7 +44,8 @@ static void socketpair__close(xsock_t *s) {
 }
 
 /* Accepts from l until the connection whose peer is want arrives. */
-static int socketpair__accept_ours(xsock_t l, const xsock_addr_t *want, xsock_t *out) {
+static int socketpair__accept_ours(xsock_t l, const xsock_addr_t *want,
+                                   xsock_t *out) {
   int i;
   for (i = 0; i < SOCKETPAIR__ACCEPTS; i++) {
     xsock_addr_t peer;
@@ -90,7 +91,8 @@ static int socketpair__try(xsock_t pair[2]) {
   if (rc == 0 && xsock__socketpair_before_connect != NULL)
     xsock__socketpair_before_connect(&laddr);
 #endif
-  if (rc == 0 && (rc = xsock__os_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0)) < 0)
+  if (rc == 0 &&
+      (rc = xsock__os_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0)) < 0)
     c = XSOCK_INVALID;
   if (rc == 0)
     rc = xsock__os_connect(c, &laddr);

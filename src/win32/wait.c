@@ -70,8 +70,8 @@ int xsock__os_wait(xsock_t s, unsigned events, int timeout_ms) {
     ptv = &tv;
   }
   rc = XSOCK__OS(select)(0, (events & XSOCK_READ) ? &rset : NULL,
-              (events & XSOCK_WRITE) ? &wset : NULL,
-              (events & XSOCK_WRITE) ? &eset : NULL, ptv);
+                         (events & XSOCK_WRITE) ? &wset : NULL,
+                         (events & XSOCK_WRITE) ? &eset : NULL, ptv);
   if (rc == SOCKET_ERROR) {
     err = WSAGetLastError();
     return err == WSAEINTR ? XSOCK_EINTR : xsock__os_fail(err);

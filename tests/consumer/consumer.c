@@ -29,8 +29,9 @@ int main(void) {
   /* The header's macros must spell the same version as its string, and the
    * library must report that version: a header from one release with a
    * library of another is the mismatch this catches. */
-  const char *from_parts = XSOCK_CONSUMER_STR(XSOCK_VERSION_MAJOR) "." XSOCK_CONSUMER_STR(
-      XSOCK_VERSION_MINOR) "." XSOCK_CONSUMER_STR(XSOCK_VERSION_PATCH);
+  const char *from_parts =
+      XSOCK_CONSUMER_STR(XSOCK_VERSION_MAJOR) "." XSOCK_CONSUMER_STR(
+          XSOCK_VERSION_MINOR) "." XSOCK_CONSUMER_STR(XSOCK_VERSION_PATCH);
 
   if (strcmp(from_parts, XSOCK_VERSION_STRING) != 0)
     return fail("XSOCK_VERSION_STRING against the XSOCK_VERSION_* macros");
@@ -40,7 +41,8 @@ int main(void) {
   /* The build system's idea of the version: the CMake package's
    * xsock_VERSION or pkg-config's --modversion. */
   if (strcmp(xsock_version(), XSOCK_CONSUMER_EXPECT_VERSION) != 0)
-    return fail("xsock_version() against the package version " XSOCK_CONSUMER_EXPECT_VERSION);
+    return fail("xsock_version() against the package "
+                "version " XSOCK_CONSUMER_EXPECT_VERSION);
 #endif
   if (xsock_consumer_cxx_check() != 0)
     return fail("the C++ translation unit");
@@ -66,7 +68,8 @@ int main(void) {
     return fail("xsock_selector_remove");
   xsock_close(pair[0]);
   xsock_close(pair[1]);
-  printf("consumer: xsock %s works (%s)\n", xsock_version(), xsock_selector_backend(sel));
+  printf("consumer: xsock %s works (%s)\n", xsock_version(),
+         xsock_selector_backend(sel));
   xsock_selector_close(sel);
   xsock_cleanup();
   return 0;

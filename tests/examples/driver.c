@@ -31,10 +31,16 @@ static const xd_example_t xd_examples[] = {
     {"blocking_echo", XD_LISTENS, {NULL}, xd_talk_blocking_echo},
     {"thread_echo", XD_LISTENS, {"--clients", "3", NULL}, xd_talk_thread_echo},
     {"serve_forever", XD_LISTENS, {NULL}, xd_talk_serve_forever},
-    {"udp_echo", XD_LISTENS, {"server", "--count", "4", NULL}, xd_talk_udp_echo},
+    {"udp_echo",
+     XD_LISTENS,
+     {"server", "--count", "4", NULL},
+     xd_talk_udp_echo},
     {"sockbuf", XD_RUNS, {NULL}, xd_talk_sockbuf},
     {"http_fetch", XD_TALK_STARTS, {NULL}, xd_talk_http_fetch},
-    {"chat_server", XD_LISTENS, {"--max-clients", "3", NULL}, xd_talk_chat_server},
+    {"chat_server",
+     XD_LISTENS,
+     {"--max-clients", "3", NULL},
+     xd_talk_chat_server},
 };
 
 int xd_fail(const char *fmt, ...) {
@@ -59,11 +65,13 @@ int xd_echo(xsock_t s, const char *msg, size_t len) {
   char back[4096];
   xsock_ssize_t n;
   if (len > sizeof back)
-    return xd_fail("echo of %lu bytes: too long for the driver", (unsigned long)len);
+    return xd_fail("echo of %lu bytes: too long for the driver",
+                   (unsigned long)len);
   if ((n = xsock_sendall(s, msg, len)) != (xsock_ssize_t)len)
     return xd_fail("send: %s", xsock_err_name((int)n));
   if ((n = xsock_recv_exact(s, back, len)) != (xsock_ssize_t)len)
-    return xd_fail("echo: got %ld of %lu bytes (%s)", (long)n, (unsigned long)len,
+    return xd_fail("echo: got %ld of %lu bytes (%s)", (long)n,
+                   (unsigned long)len,
                    n < 0 ? xsock_err_name((int)n) : "short");
   if (memcmp(back, msg, len) != 0)
     return xd_fail("echo: the bytes differ from those sent");
@@ -77,7 +85,8 @@ int xd_expect_line(xd_run_t *r, const char *want) {
     if (strstr(line, want) != NULL)
       return 0;
   }
-  return xd_fail("the example's output ended without a line containing \"%s\"", want);
+  return xd_fail("the example's output ended without a line containing \"%s\"",
+                 want);
 }
 
 int xd_expect_exit(xd_run_t *r, int status) {
@@ -86,7 +95,8 @@ int xd_expect_exit(xd_run_t *r, int status) {
   while (xd_read_line(r->child, line, sizeof line) >= 0)
     printf("  | %s\n", line);
   if (got == -1)
-    return xd_fail("the example did not exit within %d ms (killed)", XD_EXIT_LIMIT_MS);
+    return xd_fail("the example did not exit within %d ms (killed)",
+                   XD_EXIT_LIMIT_MS);
   if (got != status)
     return xd_fail("the example exited with %d, not %d", got, status);
   return 0;
@@ -103,7 +113,8 @@ static int xd_read_address(xd_run_t *r) {
   printf("  | %s\n", line);
   if ((p = strstr(line, "listening on ")) == NULL)
     return xd_fail("the first line does not say where it listens");
-  for (p += strlen("listening on "); p[n] != '\0' && strchr(" ,;", p[n]) == NULL; n++)
+  for (p += strlen("listening on ");
+       p[n] != '\0' && strchr(" ,;", p[n]) == NULL; n++)
     ;
   if (n >= sizeof text)
     return xd_fail("address too long");
@@ -118,7 +129,8 @@ int xd_start(xd_run_t *r, const char *const *args, int listens) {
   const char *argv_child[16];
   size_t i;
   argv_child[0] = r->prog;
-  for (i = 0; args[i] != NULL && i + 2 < sizeof argv_child / sizeof argv_child[0]; i++)
+  for (i = 0;
+       args[i] != NULL && i + 2 < sizeof argv_child / sizeof argv_child[0]; i++)
     argv_child[i + 1] = args[i];
   argv_child[i + 1] = NULL;
   if ((r->child = xd_spawn(argv_child)) == NULL)

@@ -25,9 +25,9 @@
 #define XD_EXIT_LIMIT_MS 30000
 
 typedef struct xd_run {
-  const char *prog;   /* the example's file name (in the working directory) */
-  xd_child_t *child;  /* the running example */
-  xsock_addr_t addr;  /* where it listens (examples that listen) */
+  const char *prog;  /* the example's file name (in the working directory) */
+  xd_child_t *child; /* the running example */
+  xsock_addr_t addr; /* where it listens (examples that listen) */
 } xd_run_t;
 
 /* Prints "driver: FAIL: <message>" and returns 1, for `return xd_fail(...)`.

@@ -28,7 +28,8 @@ xd_child_t *xd_spawn(const char *const *argv) {
   int i;
   /* The command line: every argument quoted (none holds a quote). */
   for (i = 0; argv[i] != NULL; i++) {
-    int n = snprintf(cmd + used, sizeof cmd - used, "%s\"%s\"", i ? " " : "", argv[i]);
+    int n = snprintf(cmd + used, sizeof cmd - used, "%s\"%s\"", i ? " " : "",
+                     argv[i]);
     if (n < 0 || (size_t)n >= sizeof cmd - used) {
       fprintf(stderr, "driver: command line too long\n");
       return NULL;
@@ -38,8 +39,10 @@ xd_child_t *xd_spawn(const char *const *argv) {
   memset(&sa, 0, sizeof sa);
   sa.nLength = sizeof sa;
   sa.bInheritHandle = TRUE;
-  if (!CreatePipe(&in_r, &in_w, &sa, 0) || !CreatePipe(&out_r, &out_w, &sa, 0)) {
-    fprintf(stderr, "driver: CreatePipe failed (%lu)\n", (unsigned long)GetLastError());
+  if (!CreatePipe(&in_r, &in_w, &sa, 0) ||
+      !CreatePipe(&out_r, &out_w, &sa, 0)) {
+    fprintf(stderr, "driver: CreatePipe failed (%lu)\n",
+            (unsigned long)GetLastError());
     return NULL;
   }
   SetHandleInformation(in_w, HANDLE_FLAG_INHERIT, 0);
@@ -55,8 +58,10 @@ xd_child_t *xd_spawn(const char *const *argv) {
   si.hStdError = err;
   memset(&pi, 0, sizeof pi);
   if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
-    fprintf(stderr, "driver: cannot start %s (%lu)\n", cmd, (unsigned long)GetLastError());
-    CloseHandle(in_r), CloseHandle(in_w), CloseHandle(out_r), CloseHandle(out_w);
+    fprintf(stderr, "driver: cannot start %s (%lu)\n", cmd,
+            (unsigned long)GetLastError());
+    CloseHandle(in_r), CloseHandle(in_w), CloseHandle(out_r),
+        CloseHandle(out_w);
     if (err != NULL)
       CloseHandle(err);
     return NULL;
@@ -100,7 +105,8 @@ int xd_wait(xd_child_t *c, int limit_ms) {
       GetExitCodeProcess(c->process, &code))
     rc = (int)code;
   else
-    TerminateProcess(c->process, 255), WaitForSingleObject(c->process, INFINITE);
+    TerminateProcess(c->process, 255),
+        WaitForSingleObject(c->process, INFINITE);
   c->reaped = 1;
   return rc;
 }

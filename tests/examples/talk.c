@@ -12,7 +12,8 @@ static int xd_closed_by_server(xsock_t s) {
   char b;
   if (xsock_wait(s, XSOCK_READ, XD_EXIT_LIMIT_MS) <= 0)
     return xd_fail("the server did not close an idle client");
-  return xsock_recv(s, &b, 1) > 0 ? xd_fail("data from an idle client's server") : 0;
+  return xsock_recv(s, &b, 1) > 0 ? xd_fail("data from an idle client's server")
+                                  : 0;
 }
 
 /* echo_server --clients 2: two clients at once, interleaved, then both
@@ -37,12 +38,13 @@ int xd_talk_echo_server(xd_run_t *r) {
     return 1;
   rc = xd_connect(&idle, &a);
   if (rc == 0) {
-    rc = xd_connect(&idle, &b) || xd_echo(a, "x", 1) || xd_closed_by_server(a) ||
-         xd_closed_by_server(b);
+    rc = xd_connect(&idle, &b) || xd_echo(a, "x", 1) ||
+         xd_closed_by_server(a) || xd_closed_by_server(b);
     xsock_close(a);
     xsock_close(b);
   }
-  rc = rc || xd_expect_line(&idle, "2 closed as idle") || xd_expect_exit(&idle, 0);
+  rc = rc || xd_expect_line(&idle, "2 closed as idle") ||
+       xd_expect_exit(&idle, 0);
   xd_kill(idle.child); /* nothing once it has exited */
   xd_free(idle.child);
   return rc;
@@ -54,8 +56,8 @@ int xd_talk_echo_server(xd_run_t *r) {
  * it, and checks that both report success and exit 0. */
 int xd_talk_echo_client(xd_run_t *r) {
   const char *server_args[] = {"--clients", "3", NULL};
-  const char *client_args[] = {"--addr", NULL, "--conns", "3", "--messages", "300",
-                               "--size", "2000", NULL};
+  const char *client_args[] = {"--addr", NULL,     "--conns", "3", "--messages",
+                               "300",    "--size", "2000",    NULL};
   char server_prog[256], text[XSOCK_ADDRSTRLEN];
   const char *at = strstr(r->prog, "echo_client");
   xd_run_t srv;
@@ -70,8 +72,9 @@ int xd_talk_echo_client(xd_run_t *r) {
   if (rc == 0) {
     xsock_addr_format(&srv.addr, text, sizeof text);
     client_args[1] = text;
-    rc = xd_start(r, client_args, 0) || xd_expect_line(r, "every echo verified") ||
-         xd_expect_exit(r, 0) || xd_expect_line(&srv, "stopping: 3 clients served") ||
+    rc = xd_start(r, client_args, 0) ||
+         xd_expect_line(r, "every echo verified") || xd_expect_exit(r, 0) ||
+         xd_expect_line(&srv, "stopping: 3 clients served") ||
          xd_expect_exit(&srv, 0);
   }
   if (srv.child != NULL) {
@@ -133,7 +136,8 @@ static int xd_request(xd_run_t *r, const char *line, const char *want) {
  * stops within XD_EXIT_LIMIT_MS only because the wakeup ended the wait
  * (bpo-35017). */
 int xd_talk_serve_forever(xd_run_t *r) {
-  if (xd_request(r, "hello\n", "HELLO\n") || xd_request(r, "serve forever\n", "SERVE FOREVER\n"))
+  if (xd_request(r, "hello\n", "HELLO\n") ||
+      xd_request(r, "serve forever\n", "SERVE FOREVER\n"))
     return 1;
   xd_close_stdin(r->child);
   return xd_expect_exit(r, 0);
@@ -159,7 +163,8 @@ int xd_talk_udp_echo(xd_run_t *r) {
     n = xsock_recvfrom(s, buf, sizeof buf, &from);
     if (n != (xsock_ssize_t)len || memcmp(buf, msgs[i], len) != 0 ||
         !xsock_addr_equal(&from, &r->addr))
-      return xsock_close(s), xd_fail("datagram %d: wrong echo (%ld)", (int)i, (long)n);
+      return xsock_close(s),
+             xd_fail("datagram %d: wrong echo (%ld)", (int)i, (long)n);
   }
   xsock_close(s);
   xsock_addr_format(&r->addr, text, sizeof text);
@@ -171,7 +176,8 @@ int xd_talk_udp_echo(xd_run_t *r) {
   if ((client = xd_spawn(client_argv)) == NULL)
     return xd_fail("cannot start the client");
   n = xd_read_line(client, buf, sizeof buf);
-  if (xd_wait(client, XD_EXIT_LIMIT_MS) != 0 || n < 0 || strcmp(buf, "reply: ping") != 0) {
+  if (xd_wait(client, XD_EXIT_LIMIT_MS) != 0 || n < 0 ||
+      strcmp(buf, "reply: ping") != 0) {
     xd_free(client);
     return xd_fail("the client did not print \"reply: ping\" and exit 0");
   }
@@ -182,8 +188,10 @@ int xd_talk_udp_echo(xd_run_t *r) {
 
 /* sockbuf runs to its end; each step must have printed its line. */
 int xd_talk_sockbuf(xd_run_t *r) {
-  if (xd_expect_line(r, "default:") || xd_expect_line(r, "after setting 8192:") ||
-      xd_expect_line(r, "before send would block") || xd_expect_line(r, "sockbuf: done"))
+  if (xd_expect_line(r, "default:") ||
+      xd_expect_line(r, "after setting 8192:") ||
+      xd_expect_line(r, "before send would block") ||
+      xd_expect_line(r, "sockbuf: done"))
     return 1;
   return xd_expect_exit(r, 0);
 }
@@ -193,7 +201,8 @@ int xd_talk_sockbuf(xd_run_t *r) {
  * headers, and then a body; a second fetch meets a server that accepts
  * and never answers, and must give up at its deadline (exit status 3). */
 static int xd_http_serve(xsock_t l, const char *body) {
-  static const char head1[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r";
+  static const char head1[] =
+      "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r";
   char req[1024];
   size_t got = 0;
   xsock_t c;
@@ -237,13 +246,14 @@ int xd_talk_http_fetch(xd_run_t *r) {
   int rc;
   memset(body, 'b', sizeof body - 1);
   if (xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0) != 0 ||
-      xsock_addr_loopback(&a, XSOCK_AF_INET, 0) != 0 || xsock_bind(l, &a) != 0 ||
-      xsock_listen(l, 4) != 0 || xsock_getsockname(l, &a) != 0)
+      xsock_addr_loopback(&a, XSOCK_AF_INET, 0) != 0 ||
+      xsock_bind(l, &a) != 0 || xsock_listen(l, 4) != 0 ||
+      xsock_getsockname(l, &a) != 0)
     return xd_fail("cannot listen");
   snprintf(port, sizeof port, "%d", xsock_addr_port(&a));
   rc = xd_start(r, args, 0) || xd_http_serve(l, body) ||
-       xd_expect_line(r, "HTTP/1.0 200 OK") || xd_expect_line(r, "body: 3000 bytes") ||
-       xd_expect_exit(r, 0);
+       xd_expect_line(r, "HTTP/1.0 200 OK") ||
+       xd_expect_line(r, "body: 3000 bytes") || xd_expect_exit(r, 0);
   if (rc == 0) {
     memset(&second, 0, sizeof second);
     second.prog = r->prog;
@@ -270,7 +280,8 @@ static int xd_chat_send(xsock_t s, const char *msg) {
   frame[1] = (unsigned char)(len & 0xff);
   memcpy(frame + 2, msg, len);
   return xsock_sendall(s, frame, len + 2) == (xsock_ssize_t)(len + 2)
-             ? 0 : xd_fail("chat: send");
+             ? 0
+             : xd_fail("chat: send");
 }
 
 static int xd_chat_expect(xsock_t s, const char *msg) {
@@ -294,12 +305,17 @@ int xd_talk_chat_server(xd_run_t *r) {
   int i, rc = 0;
   for (i = 0; i < 3 && rc == 0; i++)
     rc = xd_connect(r, &c[i]);
-  rc = rc || xd_expect_line(r, "client 1 joined") || xd_expect_line(r, "client 2 joined") ||
-       xd_expect_line(r, "client 3 joined") || xd_chat_send(c[0], "hello, everyone") ||
-       xd_chat_expect(c[1], "hello, everyone") || xd_chat_expect(c[2], "hello, everyone") ||
-       xd_chat_send(c[2], "hi from the third") || xd_chat_expect(c[0], "hi from the third") ||
+  rc = rc || xd_expect_line(r, "client 1 joined") ||
+       xd_expect_line(r, "client 2 joined") ||
+       xd_expect_line(r, "client 3 joined") ||
+       xd_chat_send(c[0], "hello, everyone") ||
+       xd_chat_expect(c[1], "hello, everyone") ||
+       xd_chat_expect(c[2], "hello, everyone") ||
+       xd_chat_send(c[2], "hi from the third") ||
+       xd_chat_expect(c[0], "hi from the third") ||
        xd_chat_expect(c[1], "hi from the third");
   for (i = 0; i < 3; i++)
     xsock_close(c[i]);
-  return rc || xd_expect_line(r, "stopped: 3 clients served") || xd_expect_exit(r, 0);
+  return rc || xd_expect_line(r, "stopped: 3 clients served") ||
+         xd_expect_exit(r, 0);
 }

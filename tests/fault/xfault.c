@@ -84,8 +84,7 @@ static int xf_connect(SOCKET s, const struct sockaddr *sa, int len) {
 
 static int xf_send(SOCKET s, const char *buf, int len, int flags) {
   XF_FAIL(XF_SEND, SOCKET_ERROR);
-  return xsock__os_calls_real.send(s, buf, (int)xf_capped((size_t)len),
-                                   flags);
+  return xsock__os_calls_real.send(s, buf, (int)xf_capped((size_t)len), flags);
 }
 
 static int xf_recv(SOCKET s, char *buf, int len, int flags) {
@@ -113,8 +112,7 @@ static int xf_WSASend(SOCKET s, WSABUF *bufs, DWORD count, DWORD *sent,
   size_t left = xf_cap;
   XF_FAIL(XF_SEND, SOCKET_ERROR);
   if (xf_cap == 0 || count == 0 || count > 64)
-    return xsock__os_calls_real.WSASend(s, bufs, count, sent, flags, ov,
-                                        done);
+    return xsock__os_calls_real.WSASend(s, bufs, count, sent, flags, ov, done);
   /* The first cap bytes of the buffers, as a short send would take. */
   for (i = 0; i < count && left > 0; i++) {
     cut[n] = bufs[i];
@@ -144,17 +142,16 @@ static int xf_select(int nfds, fd_set *r, fd_set *w, fd_set *e,
   return xsock__os_calls_real.select(nfds, r, w, e, tv);
 }
 
-static BOOL xf_gqcs(HANDLE port, OVERLAPPED_ENTRY *ents, ULONG max,
-                    ULONG *n, DWORD timeout_ms, BOOL alertable) {
+static BOOL xf_gqcs(HANDLE port, OVERLAPPED_ENTRY *ents, ULONG max, ULONG *n,
+                    DWORD timeout_ms, BOOL alertable) {
   int e;
   if (xf_take(XF_WAIT, &e)) {
     *n = 0;
     SetLastError((DWORD)e);
     return FALSE;
   }
-  return xsock__os_calls_real.GetQueuedCompletionStatusEx(port, ents, max, n,
-                                                          timeout_ms,
-                                                          alertable);
+  return xsock__os_calls_real.GetQueuedCompletionStatusEx(
+      port, ents, max, n, timeout_ms, alertable);
 }
 
 static void xf_point_table(void) {
@@ -205,8 +202,7 @@ static int xf_accept(int fd, struct sockaddr *sa, socklen_t *len) {
   return xsock__os_calls_real.accept(fd, sa, len);
 }
 
-static int xf_accept4(int fd, struct sockaddr *sa, socklen_t *len,
-                      int flags) {
+static int xf_accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags) {
   XF_FAIL(XF_ACCEPT, -1);
   return xsock__os_calls_real.accept4(fd, sa, len, flags);
 }
@@ -304,8 +300,8 @@ static int xf_epoll_wait(int epfd, struct epoll_event *evs, int max,
 static int xf_kevent(int kq, const struct kevent *changes, int nchanges,
                      struct kevent *events, int nevents,
                      const struct timespec *timeout) {
-  int ctl = nchanges > 0 &&
-            (nevents == 0 || (changes[0].flags & EV_RECEIPT) != 0);
+  int ctl =
+      nchanges > 0 && (nevents == 0 || (changes[0].flags & EV_RECEIPT) != 0);
   XF_FAIL(ctl ? XF_CTL : XF_WAIT, -1);
   return xsock__os_calls_real.kevent(kq, changes, nchanges, events, nevents,
                                      timeout);

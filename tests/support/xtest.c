@@ -11,22 +11,26 @@
 #include <time.h>
 #endif
 
-long long xt__ok(long long value, const char *expr, const char *file, int line) {
+long long xt__ok(long long value, const char *expr, const char *file,
+                 int line) {
   if (value < 0) {
     char os[160];
     int oserr = xsock_last_os_error();
     xsock_os_strerror(oserr, os, sizeof os);
     print_error("%s failed: %s (%s), OS error %d (%s)\n", expr,
-                   xsock_err_name((int)value), xsock_strerror((int)value), oserr, os);
+                xsock_err_name((int)value), xsock_strerror((int)value), oserr,
+                os);
     _fail(file, line);
   }
   return value;
 }
 
-void xt__err(long long value, int err, const char *expr, const char *file, int line) {
+void xt__err(long long value, int err, const char *expr, const char *file,
+             int line) {
   if (value != err) {
     print_error("%s returned %lld (%s), expected %s\n", expr, value,
-                   value < 0 ? xsock_err_name((int)value) : "success", xsock_err_name(err));
+                value < 0 ? xsock_err_name((int)value) : "success",
+                xsock_err_name(err));
     _fail(file, line);
   }
 }

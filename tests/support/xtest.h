@@ -20,8 +20,10 @@
 long long xt__ok(long long value, const char *expr, const char *file, int line);
 
 /* Asserts that an xsock call failed with exactly err. */
-#define xt_err(expr, err) xt__err((long long)(expr), (err), #expr, __FILE__, __LINE__)
-void xt__err(long long value, int err, const char *expr, const char *file, int line);
+#define xt_err(expr, err)                                                      \
+  xt__err((long long)(expr), (err), #expr, __FILE__, __LINE__)
+void xt__err(long long value, int err, const char *expr, const char *file,
+             int line);
 
 /* A TCP listener on the loopback address of family (XSOCK_AF_INET or
  * XSOCK_AF_INET6), port 0; *addr receives the bound address. */
@@ -90,7 +92,8 @@ uint64_t xt_now_ns(void);
 
 /* The main() of a selector suite: picks the backend from argv[1], runs
  * the tests between xsock_init() and xsock_cleanup(), and names the CMocka
- * group after the backend. Use as: return xt_selector_main(argc, argv, tests); */
+ * group after the backend. Use as:
+ *   return xt_selector_main(argc, argv, tests); */
 #define xt_selector_main(argc, argv, tests)                                    \
   xt__selector_main((argc), (argv), (tests), sizeof(tests) / sizeof((tests)[0]))
 int xt__selector_main(int argc, char **argv, const struct CMUnitTest *tests,

@@ -11,8 +11,8 @@ int main(void) {
   char buf[4] = {0};
   if (xsock_init() < 0 || xsock_socketpair(XSOCK_STREAM, pair) < 0)
     return 1;
-  if (xsock_sendall(pair[0], "abc", 3) != 3 || xsock_recv_exact(pair[1], buf, 3) != 3 ||
-      strcmp(buf, "abc") != 0)
+  if (xsock_sendall(pair[0], "abc", 3) != 3 ||
+      xsock_recv_exact(pair[1], buf, 3) != 3 || strcmp(buf, "abc") != 0)
     return 1;
   xsock_close(pair[0]);
   xsock_close(pair[1]);

@@ -22,9 +22,10 @@
 #      (Debug and Release), every test under qemu-user; and musl libc
 #      natively (ci/musl.sh)
 #   8. the CI matrix files: schema and names (ci/workflows.sh), every
-#      xsock_/XSOCK_ name the docs use exists (ci/docs-names.sh), the
-#      commit style of CONTRIBUTING.md (ci/commit-style.sh), and strict
-#      C99 for Windows (ci/portability.sh)
+#      xsock_/XSOCK_ name the docs use exists (ci/docs-names.sh), every C
+#      file as clang-format 14 writes it (ci/format.sh), the commit style
+#      of CONTRIBUTING.md (ci/commit-style.sh), and strict C99 for Windows
+#      (ci/portability.sh)
 #   9. tests/consumer built and run every way xsock is taken in: install,
 #      find_package, pkg-config, add_subdirectory, FetchContent, MinGW
 #      static and DLL under Wine (ci/consumers.sh)
@@ -69,7 +70,7 @@ t_start=$SECONDS
 
 qemu_arches=(s390x aarch64 armhf i386 powerpc)
 pkgs=(cmake make gcc g++ libc6-dev libcmocka-dev python3 pkg-config git tar gzip
-  dpkg-dev clang lld libclang-rt-14-dev valgrind doxygen musl-tools musl-dev
+  dpkg-dev clang lld libclang-rt-14-dev clang-format valgrind doxygen musl-tools musl-dev
   libev-dev libevent-dev libuv1-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64
   gcc-mingw-w64-i686 mingw-w64-x86-64-dev qemu-user)
 for a in "${qemu_arches[@]}"; do
@@ -232,6 +233,7 @@ done
 
 run_leg workflows bash ci/workflows.sh "$BUILD/workflows"
 run_leg docs-names bash ci/docs-names.sh
+run_leg format bash ci/format.sh
 run_leg commit-style bash ci/commit-style.sh
 run_leg portability bash ci/portability.sh
 run_leg doxygen bash ci/doxygen.sh "$BUILD/doxygen"
@@ -340,7 +342,7 @@ esac
 for leg in "${fuzz_names[@]}"; do report_fuzz "$leg"; done
 for leg in windows-wine windows-clang-wine windows-i686 musl; do report "$leg" line; done
 for a in "${qemu_arches[@]}"; do report "qemu-$a" line; done
-for leg in workflows docs-names commit-style portability doxygen dropin consumers bench-quick; do
+for leg in workflows docs-names format commit-style portability doxygen dropin consumers bench-quick; do
   report "$leg" line
 done
 

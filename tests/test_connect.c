@@ -170,30 +170,11 @@ static void test_connect_result_full_buffer(void **state) {
 }
 
 #ifdef __linux__
-/* Linux only: it drops a SYN while the listener's accept queue is full
- * (backlog + 1 connections), which keeps a connect pending as long as the
- * test wants. Other systems refuse or complete such a connect instead.
- * This makes such a listener (*l at *la, backlog 1) and fills its queue
- * with the connections *c1 and *c2. */
-static void full_queue_listener(xsock_t *l, xsock_addr_t *la, xsock_t *c1,
-                                xsock_t *c2) {
-  xsock_addr_t any;
-  xt_ok(xsock_socket(l, XSOCK_AF_INET, XSOCK_STREAM, 0));
-  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
-  xt_ok(xsock_bind(*l, &any));
-  xt_ok(xsock_listen(*l, 1));
-  xt_ok(xsock_getsockname(*l, la));
-  xt_ok(xsock_socket(c1, XSOCK_AF_INET, XSOCK_STREAM, 0));
-  xt_ok(xsock_connect(*c1, la));
-  xt_ok(xsock_socket(c2, XSOCK_AF_INET, XSOCK_STREAM, 0));
-  xt_ok(xsock_connect(*c2, la));
-}
-
 static void test_connect_result_pending(void **state) {
   xsock_t l, c1, c2, c3;
   xsock_addr_t la;
   (void)state;
-  full_queue_listener(&l, &la, &c1, &c2);
+  xt_full_queue_listener(&l, &la, &c1, &c2);
   xt_ok(xsock_socket(&c3, XSOCK_AF_INET, XSOCK_STREAM, XSOCK_NONBLOCK));
   xt_err(xsock_connect(c3, &la), XSOCK_EINPROGRESS);
   xt_err(xsock_connect_result(c3), XSOCK_EINPROGRESS);
@@ -266,7 +247,7 @@ static void test_connect_blocking_interrupted(void **state) {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0; /* no SA_RESTART: connect sees EINTR */
   assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
-  full_queue_listener(&l, &la, &c1, &c2);
+  xt_full_queue_listener(&l, &la, &c1, &c2);
   xt_ok(xsock_socket(&c3, XSOCK_AF_INET, XSOCK_STREAM, 0));
   accepted = connect_while_signalled(c3, &la, l);
   xt_ok(xsock_getpeername(c3, &peer));

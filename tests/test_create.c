@@ -223,19 +223,13 @@ static void test_misuse(void **state) {
  * the test runs on Linux and under Wine only. */
 static void test_connection_timeout(void **state) {
   xsock_t l, c1, c2, c = 0;
-  xsock_addr_t any, la;
+  xsock_addr_t la;
   (void)state;
 #ifndef __linux__
   if (!xt_is_wine())
     skip();
 #endif
-  xt_ok(xsock_socket(&l, XSOCK_AF_INET, XSOCK_STREAM, 0));
-  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
-  xt_ok(xsock_bind(l, &any));
-  xt_ok(xsock_listen(l, 1));
-  xt_ok(xsock_getsockname(l, &la));
-  xt_ok(xsock_create_connection(&c1, "127.0.0.1", la.port, 5000, 0));
-  xt_ok(xsock_create_connection(&c2, "127.0.0.1", la.port, 5000, 0));
+  xt_full_queue_listener(&l, &la, &c1, &c2);
   xt_err(xsock_create_connection(&c, "127.0.0.1", la.port, 100, 0),
          XSOCK_ETIMEDOUT);
   assert_true(c == XSOCK_INVALID);
@@ -245,25 +239,6 @@ static void test_connection_timeout(void **state) {
 }
 
 #ifdef XSOCK_TEST_HOOKS
-/* A loopback listener whose accept queue is full (backlog 1, two
- * connections queued and never accepted): Linux drops the next SYN and
- * sends it again only after a second, so a connect to *la neither
- * succeeds nor fails for longer than any share of a deadline used here.
- * Wine runs on the same Linux sockets; other systems refuse or complete
- * such a connect instead, so the tests that need it run on Linux and
- * under Wine only, as test_connection_timeout does. */
-static void silent_listener(xsock_t *l, xsock_addr_t *la, xsock_t *c1,
-                            xsock_t *c2) {
-  xsock_addr_t any;
-  xt_ok(xsock_socket(l, XSOCK_AF_INET, XSOCK_STREAM, 0));
-  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
-  xt_ok(xsock_bind(*l, &any));
-  xt_ok(xsock_listen(*l, 1));
-  xt_ok(xsock_getsockname(*l, la));
-  xt_ok(xsock_create_connection(c1, "127.0.0.1", la->port, 5000, 0));
-  xt_ok(xsock_create_connection(c2, "127.0.0.1", la->port, 5000, 0));
-}
-
 /* Connects through xsock__connect_addrs to addrs[0..n) (from now) and
  * checks that the connection reached the listener at want. */
 static void connects_to(const xsock_addr_t *addrs, int n, int timeout_ms,
@@ -294,7 +269,7 @@ static void test_silent_address_then_next(void **state) {
   if (!xt_is_wine())
     skip();
 #endif
-  silent_listener(&sl, &addrs[0], &c1, &c2);
+  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
   xt_listener(&l, &la, XSOCK_AF_INET);
   addrs[1] = la;
   connects_to(addrs, 2, 4000, l, &la);

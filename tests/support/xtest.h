@@ -82,6 +82,15 @@ unsigned xt_wait_one(xsock_selector_t *sel, xsock_t sock, int timeout_ms);
  * there and closed), so that a connect is refused. */
 void xt_refused_addr(xsock_addr_t *addr);
 
+/* A loopback IPv4 listener *l at *la (backlog 1) whose accept queue is
+ * full: the connections *c1 and *c2 are queued and never accepted. Linux
+ * then drops the next SYN and sends it again only after a second, so a
+ * connect to *la stays pending for longer than any test waits; Wine runs
+ * on the same Linux sockets. Other systems refuse or complete such a
+ * connect instead: the tests that use it run on Linux and under Wine. */
+void xt_full_queue_listener(xsock_t *l, xsock_addr_t *la, xsock_t *c1,
+                            xsock_t *c2);
+
 /* Starts a non-blocking connect of a new IPv4 TCP socket to addr; *s is
  * the socket, the return value 0 or XSOCK_EINPROGRESS. */
 int xt_connect_nb(xsock_t *s, const xsock_addr_t *addr);

@@ -82,6 +82,18 @@ unsigned xt_wait_one(xsock_selector_t *sel, xsock_t sock, int timeout_ms) {
   return found;
 }
 
+void xt_full_queue_listener(xsock_t *l, xsock_addr_t *la, xsock_t *c1,
+                            xsock_t *c2) {
+  xsock_addr_t any;
+  xt_ok(xsock_socket(l, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_addr_loopback(&any, XSOCK_AF_INET, 0));
+  xt_ok(xsock_bind(*l, &any));
+  xt_ok(xsock_listen(*l, 1));
+  xt_ok(xsock_getsockname(*l, la));
+  xt_ok(xsock_create_connection(c1, "127.0.0.1", la->port, 5000, 0));
+  xt_ok(xsock_create_connection(c2, "127.0.0.1", la->port, 5000, 0));
+}
+
 void xt_refused_addr(xsock_addr_t *addr) {
   xsock_t l;
   xt_listener(&l, addr, XSOCK_AF_INET);

@@ -34,7 +34,12 @@ int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
     return xsock__fail(XSOCK_EINVAL, 0);
   if (listener == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
-  rc = xsock__os_accept(listener, out, peer, (flags & XSOCK_NONBLOCK) != 0);
+  /* An accept interrupted before a connection was taken (EINTR; WSAEINTR,
+   * a blocking Winsock call cancelled) is made again, here for both OSes
+   * as the I/O calls do (io_api.c): XSOCK_EINTR never comes out. */
+  do
+    rc = xsock__os_accept(listener, out, peer, (flags & XSOCK_NONBLOCK) != 0);
+  while (rc == XSOCK_EINTR);
   if (rc < 0) {
     *out = XSOCK_INVALID;
     if (peer != NULL)

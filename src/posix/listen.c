@@ -39,16 +39,14 @@ int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
   struct sockaddr_storage ss;
   socklen_t len;
   int fd, rc, atomic = 0;
-  do {
-    len = (socklen_t)sizeof ss;
+  len = (socklen_t)sizeof ss;
 #ifdef XSOCK__HAVE_ACCEPT4
-    fd = XSOCK__OS(accept4)(listener, (struct sockaddr *)&ss, &len,
-                            SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
-    atomic = 1;
+  fd = XSOCK__OS(accept4)(listener, (struct sockaddr *)&ss, &len,
+                          SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+  atomic = 1;
 #else
-    fd = XSOCK__OS(accept)(listener, (struct sockaddr *)&ss, &len);
+  fd = XSOCK__OS(accept)(listener, (struct sockaddr *)&ss, &len);
 #endif
-  } while (fd == -1 && errno == EINTR);
   if (fd == -1)
     return xsock__errno_fail();
   rc = xsock__posix_setup_fd(fd, atomic, nonblock);

@@ -74,10 +74,7 @@ int xsock__os_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,
   int len = (int)sizeof ss;
   int rc;
   SOCKET s;
-  do {
-    len = (int)sizeof ss;
-    s = XSOCK__OS(accept)((SOCKET)listener, (struct sockaddr *)&ss, &len);
-  } while (s == INVALID_SOCKET && xsock__win_interrupted());
+  s = XSOCK__OS(accept)((SOCKET)listener, (struct sockaddr *)&ss, &len);
   if (s == INVALID_SOCKET)
     return xsock__win_sock_fail((SOCKET)listener, WSAGetLastError());
   rc = xsock__win_no_inherit(s);

@@ -28,15 +28,6 @@ static inline xsock_ssize_t xsock__wsa_io(int *err) {
   return xsock__map_os_error(*err);
 }
 
-/* Whether the Winsock call that just failed was interrupted (WSAEINTR: a
- * blocking call cancelled, as when another thread closes the socket).
- * accept retries it, as the POSIX tree retries EINTR, and the data calls'
- * front end retries XSOCK_EINTR for both OSes (src/common/io_api.c), so
- * that XSOCK_EINTR never comes out of them on either OS. */
-static inline int xsock__win_interrupted(void) {
-  return WSAGetLastError() == WSAEINTR;
-}
-
 /* xsock__addr_to_os / xsock__addr_from_os, the sockaddr conversions
  * written once for both OSes (src/common/addr_bsd.c), and through it
  * this tree's os_sockets.h. */

@@ -67,6 +67,23 @@ int xsock_connect_result(xsock_t s) {
   }
 }
 
+/* A send on a socket whose connect failed gives the connect's error
+ * while it is pending, on every OS: POSIX's send returns it by itself
+ * (once: it reads and clears it, then says EPIPE), while Windows refuses
+ * such a send with WSAECONNRESET (Wine) or WSAENOTCONN and keeps the
+ * error. So those two codes, and only on this failure path, ask the OS
+ * whether an error is pending. On POSIX the send has read it already and
+ * the answer is no, so the code stays as the send gave it. */
+xsock_ssize_t xsock__send_fail(xsock_t s, xsock_ssize_t rc) {
+  int os, os_error = 0;
+  if (rc != XSOCK_ECONNRESET && rc != XSOCK_ENOTCONN)
+    return rc;
+  os = xsock__last_os_error();
+  if (xsock__os_connect_state(s, &os_error) != XSOCK__CONN_FAILED)
+    return xsock__fail((int)rc, os); /* the send's own code, as it was */
+  return xsock__os_fail(os_error);
+}
+
 /* How many resolved addresses are tried at most. */
 #define CONNECT_API__MAX_ADDRS 16
 

@@ -59,23 +59,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A send on a socket whose connect failed gives the connect's error
- * while it is pending, on every OS: POSIX's send returns it by itself
- * (once: it reads and clears it, then says EPIPE), while Windows refuses
- * such a send with WSAECONNRESET (Wine) or WSAENOTCONN and keeps the
- * error. So those two codes, and only on this failure path, ask the OS
- * whether an error is pending. On POSIX the send has read it already and
- * the answer is no, so the code stays as the send gave it. */
-xsock_ssize_t xsock__send_fail(xsock_t s, xsock_ssize_t rc) {
-  int os, os_error = 0;
-  if (rc != XSOCK_ECONNRESET && rc != XSOCK_ENOTCONN)
-    return rc;
-  os = xsock__last_os_error();
-  if (xsock__os_connect_state(s, &os_error) != XSOCK__CONN_FAILED)
-    return xsock__fail((int)rc, os); /* the send's own code, as it was */
-  return xsock__os_fail(os_error);
-}
-
 int xsock__io_check(xsock_t s, const void *buf, size_t len) {
   if (buf == NULL || len > (size_t)PTRDIFF_MAX)
     return xsock__fail(XSOCK_EINVAL, 0);

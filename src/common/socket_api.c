@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The front end of socket, socketpair, close, the blocking mode and
- * shutdown (their OS halves: socket.c and socketpair.c of src/posix and
- * src/win32), and the address checks that bind and connect share. Every
- * front end (X_api.c) checks its arguments once for every OS, sets its
- * out-parameters on failure, and then calls exactly one xsock__os_<call>.
+/* The front end of socket, close, the blocking mode and shutdown (their
+ * OS halves: socket.c of src/posix and src/win32), and the address checks
+ * that bind and connect share. Every front end (X_api.c) checks its
+ * arguments once for every OS, sets its out-parameters on failure, and
+ * then calls exactly one xsock__os_<call>.
  *
  * The order of the checks is the same for every call, so the same misuse
  * gives the same code everywhere:
@@ -55,21 +55,6 @@ int xsock_socket(xsock_t *out, int family, int type, int flags) {
   rc = xsock__os_socket(out, family, type, (flags & XSOCK_NONBLOCK) != 0);
   if (rc < 0)
     *out = XSOCK_INVALID;
-  return rc;
-}
-
-int xsock_socketpair(int type, xsock_t pair[2]) {
-  int rc;
-  if (pair == NULL)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  pair[0] = pair[1] = XSOCK_INVALID;
-  if (type != XSOCK_STREAM && type != XSOCK_DGRAM)
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if ((rc = xsock__check_init()) < 0)
-    return rc;
-  rc = xsock__os_socketpair(type, pair);
-  if (rc < 0)
-    pair[0] = pair[1] = XSOCK_INVALID;
   return rc;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Winsock (WSAE*, WSA*) and Win32 (ERROR_*) codes -> XSOCK_E*.
+/* Winsock (WSAE*, WSA*) and Win32 (ERROR_*) codes -> XSOCK_E*, and the
+ * system's message for one (xsock_os_strerror).
  *
  * Choices that make a Windows program see what a POSIX one sees:
  *  - WSAEWOULDBLOCK is XSOCK_EAGAIN. xsock_connect() turns it into
@@ -17,6 +18,8 @@
  *    WSAHOST_NOT_FOUND, EAI_AGAIN WSATRY_AGAIN, ...), so they are mapped
  *    here too. */
 #include "os.h"
+
+#include <string.h>
 
 int xsock__map_os_error(int e) {
   switch (e) {
@@ -112,4 +115,29 @@ int xsock__map_os_error(int e) {
   default:
     return XSOCK_EUNKNOWN;
   }
+}
+
+int xsock__os_message(int os_error, char *buf, size_t len) {
+  char tmp[512];
+  DWORD n = FormatMessageA(
+      FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+      (DWORD)os_error, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), tmp,
+      (DWORD)sizeof tmp, NULL);
+  size_t m;
+  if (n == 0) {
+    static const char unknown[] = "unknown OS error";
+    memcpy(tmp, unknown, sizeof unknown);
+    n = (DWORD)(sizeof unknown - 1);
+  }
+  /* System messages end with ".\r\n"; the line break is not part of the
+   * message a caller wants to embed in its own line. */
+  while (n > 0 &&
+         (tmp[n - 1] == '\r' || tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
+    n--;
+  m = n;
+  if (m >= len)
+    m = len - 1;
+  memcpy(buf, tmp, m);
+  buf[m] = '\0';
+  return (int)m;
 }

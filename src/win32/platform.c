@@ -86,28 +86,3 @@ uint32_t xsock__if_index(const char *name) {
    * IPv6 zones, e.g. "ethernet_0" or "loopback_0". */
   return (uint32_t)if_nametoindex(name);
 }
-
-int xsock__os_message(int os_error, char *buf, size_t len) {
-  char tmp[512];
-  DWORD n = FormatMessageA(
-      FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-      (DWORD)os_error, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), tmp,
-      (DWORD)sizeof tmp, NULL);
-  size_t m;
-  if (n == 0) {
-    static const char unknown[] = "unknown OS error";
-    memcpy(tmp, unknown, sizeof unknown);
-    n = (DWORD)(sizeof unknown - 1);
-  }
-  /* System messages end with ".\r\n"; the line break is not part of the
-   * message a caller wants to embed in its own line. */
-  while (n > 0 &&
-         (tmp[n - 1] == '\r' || tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
-    n--;
-  m = n;
-  if (m >= len)
-    m = len - 1;
-  memcpy(buf, tmp, m);
-  buf[m] = '\0';
-  return (int)m;
-}

@@ -7,6 +7,8 @@
 #    backends that exist on one OS only (sel_<name>.c and its parts).
 #  - No private header shares a basename with a public one.
 #  - No file of src/posix or src/win32 calls a public xsock_* function.
+#  - A front end src/common/X_api.c calls only OS halves of its own name:
+#    src/posix/X.c and src/win32/X.c, or src/common/X_bsd.c.
 # Input: SRC.
 cmake_policy(SET CMP0057 NEW) # if(... IN_LIST ...)
 set(problems "")
@@ -54,6 +56,51 @@ foreach(tree posix win32)
       string(REGEX REPLACE "[ \t\n]*\\($" "" call "${call}")
       list(APPEND problems "src/${tree}/${name} calls the public ${call}()")
     endforeach()
+  endforeach()
+endforeach()
+# Every front end sits beside its OS halves under one name: each
+# xsock__os_<call> that src/common/X_api.c calls is defined in X.c of both
+# OS trees, or in src/common/X_bsd.c (Berkeley-socket code built per OS).
+# The few xsock__os_ helpers that src/common defines for every front end
+# (xsock__os_fail, which records an OS error) are no OS half.
+set(common_os_helpers "")
+foreach(name IN LISTS common)
+  if(name MATCHES "\\.c$" AND NOT name MATCHES "_bsd\\.c$")
+    file(STRINGS "${SRC}/src/common/${name}" defs REGEX "^[a-z].*[ *]xsock__os_[a-z0-9_]+\\(")
+    foreach(def IN LISTS defs)
+      string(REGEX MATCH "xsock__os_[a-z0-9_]+" def "${def}")
+      list(APPEND common_os_helpers "${def}")
+    endforeach()
+  endif()
+endforeach()
+foreach(front IN LISTS common)
+  if(NOT front MATCHES "^(.+)_api\\.c$")
+    continue()
+  endif()
+  set(stem "${CMAKE_MATCH_1}")
+  file(READ "${SRC}/src/common/${front}" text)
+  string(REGEX REPLACE "/\\*([^*]|\\*+[^*/])*\\*+/" " " text "${text}")
+  string(REGEX MATCHALL "xsock__os_[a-z0-9_]+[ \t\n]*\\(" calls "${text}")
+  list(REMOVE_DUPLICATES calls)
+  foreach(call IN LISTS calls)
+    string(REGEX REPLACE "[ \t\n]*\\($" "" call "${call}")
+    if(call IN_LIST common_os_helpers)
+      continue()
+    endif()
+    set(homes "")
+    foreach(place IN ITEMS "common/${stem}_bsd.c" "posix/${stem}.c"
+                           "win32/${stem}.c")
+      if(EXISTS "${SRC}/src/${place}")
+        file(STRINGS "${SRC}/src/${place}" defs REGEX "^[a-z].*[ *]${call}\\(")
+        if(defs)
+          list(APPEND homes "${place}")
+        endif()
+      endif()
+    endforeach()
+    if(NOT "common/${stem}_bsd.c" IN_LIST homes AND
+       NOT ("posix/${stem}.c" IN_LIST homes AND "win32/${stem}.c" IN_LIST homes))
+      list(APPEND problems "src/common/${front} calls ${call}(), defined neither in ${stem}.c of both OS trees nor in ${stem}_bsd.c")
+    endif()
   endforeach()
 endforeach()
 if(problems)

@@ -145,6 +145,10 @@ XSOCK__INTERNAL int xsock__os_get_option(xsock_t s, int option, int *value);
  * unknown. */
 XSOCK__INTERNAL uint32_t xsock__if_index(const char *name);
 
+/* A fact, not a failure, that an OS half reports (a positive result):
+ * the socket is not bound. */
+#define XSOCK__UNBOUND 1
+
 /* ---- socket front ends -> per-OS calls (src/common/X_api.c ->
  * src/posix/X.c, src/win32/X.c) ----
  *
@@ -202,12 +206,17 @@ XSOCK__INTERNAL int xsock__os_close(xsock_t s);
 XSOCK__INTERNAL int xsock__os_set_nonblocking(xsock_t s, int on);
 XSOCK__INTERNAL int xsock__os_bind(xsock_t s, const xsock_addr_t *addr);
 /* backlog <= 0 asks for the OS maximum. */
+/* XSOCK__UNBOUND when the OS refuses to listen on a socket that is not
+ * bound (Windows; POSIX binds it itself), which the front end then binds
+ * as POSIX would and listens again. */
 XSOCK__INTERNAL int xsock__os_listen(xsock_t s, int backlog);
 /* peer may be NULL. */
 XSOCK__INTERNAL int xsock__os_accept(xsock_t listener, xsock_t *out,
                                      xsock_addr_t *peer, int nonblock);
 XSOCK__INTERNAL int xsock__os_shutdown(xsock_t s, int how);
 /* *addr arrives zeroed; an unnamed socket may leave it so. */
+/* XSOCK__UNBOUND, *addr untouched, when the OS has no name for a socket
+ * that is not bound (Windows; POSIX gives the any-address itself). */
 XSOCK__INTERNAL int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_getpeername(xsock_t s, xsock_addr_t *addr);
 XSOCK__INTERNAL int xsock__os_connect(xsock_t s, const xsock_addr_t *addr);

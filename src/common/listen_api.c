@@ -16,10 +16,27 @@ int xsock_bind(xsock_t s, const xsock_addr_t *addr) {
   return rc < 0 ? xsock__sock_addr_fail(s, addr, rc) : rc;
 }
 
+/* listen on a socket that is not bound binds it first, on every OS, to the
+ * any-address of its family and an ephemeral port, as POSIX's listen does
+ * (Windows refuses such a listen, which its OS half reports as
+ * XSOCK__UNBOUND): getsockname then gives the same kind of answer
+ * everywhere. */
 int xsock_listen(xsock_t s, int backlog) {
+  int family, type, rc;
+  xsock_addr_t any;
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
-  return xsock__os_listen(s, backlog);
+  rc = xsock__os_listen(s, backlog);
+  if (rc != XSOCK__UNBOUND)
+    return rc;
+  if ((rc = xsock__socket_kind(s, &family, &type)) < 0 ||
+      (rc = xsock__addr_any(
+           &any, family == XSOCK_AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET,
+           0)) < 0 ||
+      (rc = xsock__os_bind(s, &any)) < 0)
+    return rc;
+  rc = xsock__os_listen(s, backlog);
+  return rc == XSOCK__UNBOUND ? xsock__fail(XSOCK_EINVAL, 0) : rc;
 }
 
 int xsock_accept(xsock_t listener, xsock_t *out, xsock_addr_t *peer,

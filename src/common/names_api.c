@@ -6,6 +6,18 @@
 
 #include <string.h>
 
+/* The name of a socket that is not bound, on every OS: the any-address
+ * of its family with port 0, as POSIX's getsockname gives it (Windows
+ * fails the call with WSAEINVAL, which its OS half reports as
+ * XSOCK__UNBOUND). */
+static int names__unbound(xsock_t s, xsock_addr_t *addr) {
+  int family, type, rc = xsock__socket_kind(s, &family, &type);
+  if (rc < 0)
+    return rc;
+  return xsock__addr_any(
+      addr, family == XSOCK_AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
+}
+
 /* getsockname and getpeername differ only in the per-OS call. */
 static int sock__name(xsock_t s, xsock_addr_t *addr, int peer) {
   int rc;
@@ -15,6 +27,8 @@ static int sock__name(xsock_t s, xsock_addr_t *addr, int peer) {
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
   rc = peer ? xsock__os_getpeername(s, addr) : xsock__os_getsockname(s, addr);
+  if (rc == XSOCK__UNBOUND)
+    rc = names__unbound(s, addr);
   if (rc < 0)
     memset(addr, 0, sizeof *addr);
   return rc;

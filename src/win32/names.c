@@ -4,7 +4,8 @@
  *
  * Notes on Windows: getsockname on a socket that is not bound fails with
  * WSAEINVAL, while POSIX returns the any-address of the family with port
- * 0; xsock gives the POSIX answer. */
+ * 0; this reports the raw fact (XSOCK__UNBOUND) and the front end gives
+ * the POSIX answer. */
 #include "os.h"
 
 int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr) {
@@ -12,11 +13,9 @@ int xsock__os_getsockname(xsock_t s, xsock_addr_t *addr) {
   int len = (int)sizeof ss;
   if (getsockname((SOCKET)s, (struct sockaddr *)&ss, &len) != 0) {
     int err = WSAGetLastError();
-    int af = AF_INET;
-    /* Not bound yet: answer like POSIX, the any-address with port 0. */
-    if (err == WSAEINVAL && xsock__win_socket_kind((SOCKET)s, &af, NULL) == 0)
-      return xsock__addr_any(
-          addr, af == AF_INET6 ? XSOCK_AF_INET6 : XSOCK_AF_INET, 0);
+    /* WSAEINVAL from a socket that is open: it is not bound yet. */
+    if (err == WSAEINVAL && xsock__win_socket_kind((SOCKET)s, NULL, NULL) == 0)
+      return XSOCK__UNBOUND;
     return xsock__win_sock_fail((SOCKET)s, err);
   }
   return xsock__addr_from_os(addr, (const struct sockaddr *)&ss, len);

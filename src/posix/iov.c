@@ -54,9 +54,14 @@ static void iov__msg(struct msghdr *msg, const xsock_iovec_t *iov, int iovcnt) {
 
 xsock_ssize_t xsock__os_sendv(xsock_t s, const xsock_iovec_t *iov, int iovcnt,
                               int *err) {
+  /* No buffers at all (the empty datagram of a call of 0 bytes) go to the
+   * kernel as one empty buffer, the same message: qemu-user's sendmsg
+   * returns 0 for an array of none without sending anything. */
+  static char none;
+  const xsock_iovec_t one = {&none, 0};
   struct msghdr msg;
   ssize_t n;
-  iov__msg(&msg, iov, iovcnt);
+  iov__msg(&msg, iovcnt > 0 ? iov : &one, iovcnt > 0 ? iovcnt : 1);
   n = XSOCK__OS(sendmsg)(s, &msg, IOV__SEND_FLAGS);
   return n == -1 ? xsock__errno_io(err) : (xsock_ssize_t)n;
 }

@@ -91,8 +91,9 @@ static void sem_connect_refused(unsigned interest) {
   xt_refused_addr(&addr);
   xt_err(xt_connect_nb(&c, &addr), XSOCK_EINPROGRESS);
   xt_ok(xsock_selector_add(sel, c, interest, &addr));
-  assert_int_equal(xt_expect_events(sel, c, XSOCK_WRITE | ERRHUP, SEM_BOUND),
-                   interest | ERRHUP);
+  assert_int_equal(
+      xt_expect_events(sel, c, (interest & XSOCK_WRITE) | ERRHUP, SEM_BOUND),
+      interest | ERRHUP);
   /* Level-triggered, and no wait consumes the pending error. */
   for (i = 0; i < 3; i++)
     assert_int_equal(xt_wait_one(sel, c, 0), again);
@@ -102,10 +103,15 @@ static void sem_connect_refused(unsigned interest) {
   xt_close(&c);
 }
 
+/* With WRITE, READ|WRITE, and READ alone: a failed connect is an error
+ * of the socket, reported whatever the interest (Winsock's select names
+ * it in exceptfds only, which the select backend therefore watches for
+ * every registration). */
 static void test_connect_refused(void **state) {
   (void)state;
   sem_connect_refused(XSOCK_WRITE);
   sem_connect_refused(RW);
+  sem_connect_refused(XSOCK_READ);
 }
 
 #if defined(_WIN32) && !defined(XSOCK_SHARED)

@@ -11,8 +11,10 @@
  *    them in place, keeping only the ready sockets). The front end's
  *    wakeup socket is always registered for reading, which matters:
  *    select with three empty sets fails with WSAEINVAL.
- *  - A failed non-blocking connect shows in exceptfds, not in writefds, so
- *    every WRITE registration is in exceptfds too. exceptfds also names a
+ *  - A failed non-blocking connect shows in exceptfds, in neither readfds
+ *    nor writefds, so every registration, READ or WRITE, is in exceptfds
+ *    too: a READ-only registration then sees the failure as the other
+ *    backends report it (READ|ERROR|HANGUP). exceptfds also names a
  *    connected socket with out-of-band data; only a socket without a peer
  *    counts as a failed connect.
  *  - select tells neither a hangup nor an error: a reset or a FIN is just
@@ -142,7 +144,7 @@ static int select__remove(struct xsock_selector *sel, uint32_t slot) {
 /* Fills the three sets from the interests. */
 static void select__build(struct xsock_selector *sel) {
   select__state_t *st = (select__state_t *)sel->impl;
-  u_int r = 0, w = 0;
+  u_int r = 0, w = 0, e = 0;
   uint32_t i;
   for (i = 0; i < st->n; i++) {
     const xsock__reg_t *reg = &sel->regs[st->order[i]];
@@ -150,12 +152,14 @@ static void select__build(struct xsock_selector *sel) {
       st->rset->fd_array[r++] = (SOCKET)reg->sock;
     if (reg->interest & XSOCK_WRITE)
       st->wset->fd_array[w++] = (SOCKET)reg->sock;
+    /* Every registration with interest in exceptfds, for a failed
+     * connect (see the top). */
+    if (reg->interest & (XSOCK_READ | XSOCK_WRITE))
+      st->eset->fd_array[e++] = (SOCKET)reg->sock;
   }
   st->rset->fd_count = r;
   st->wset->fd_count = w;
-  /* Every WRITE registration also in exceptfds: same sockets, same order. */
-  memcpy(st->eset->fd_array, st->wset->fd_array, (size_t)w * sizeof(SOCKET));
-  st->eset->fd_count = w;
+  st->eset->fd_count = e;
 }
 
 /* Sets bit in mark[] for every registration in set (what select left in
@@ -274,7 +278,7 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
     memset(st->mark, 0, st->n);
   select__mark(sel, st->rset, XSOCK_READ, SELECT__R);
   select__mark(sel, st->wset, XSOCK_WRITE, SELECT__W);
-  select__mark(sel, st->eset, XSOCK_WRITE, SELECT__E);
+  select__mark(sel, st->eset, XSOCK_READ | XSOCK_WRITE, SELECT__E);
   return select__classify(sel, evs, select__collect(sel, max, 1));
 }
 

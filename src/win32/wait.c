@@ -60,18 +60,18 @@ int xsock__os_wait(xsock_t s, unsigned events, int timeout_ms) {
   FD_ZERO(&eset);
   if (events & XSOCK_READ)
     FD_SET((SOCKET)s, &rset);
-  if (events & XSOCK_WRITE) {
+  if (events & XSOCK_WRITE)
     FD_SET((SOCKET)s, &wset);
-    FD_SET((SOCKET)s, &eset);
-  }
+  /* A failed connect shows in exceptfds alone: watched whatever events
+   * asks, so that a wait for READ ends on it too, as on POSIX. */
+  FD_SET((SOCKET)s, &eset);
   if (timeout_ms >= 0) {
     tv.tv_sec = timeout_ms / 1000;
     tv.tv_usec = (timeout_ms % 1000) * 1000;
     ptv = &tv;
   }
   rc = XSOCK__OS(select)(0, (events & XSOCK_READ) ? &rset : NULL,
-                         (events & XSOCK_WRITE) ? &wset : NULL,
-                         (events & XSOCK_WRITE) ? &eset : NULL, ptv);
+                         (events & XSOCK_WRITE) ? &wset : NULL, &eset, ptv);
   if (rc == SOCKET_ERROR) {
     err = WSAGetLastError();
     return err == WSAEINTR ? XSOCK_EINTR : xsock__os_fail(err);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The front end of connect and connect_result (their OS halves: connect.c
  * of src/posix and src/win32, which report raw facts: what connect said,
- * and the socket's connect state), and xsock_create_connection and
- * xsock_create_server, the portable forms of Python's
- * socket.create_connection() and socket.create_server().
+ * and the socket's connect state), the rule for a send that meets a failed
+ * connect (xsock__send_fail, which io_api.c and iov_api.c call on their
+ * failure path), and xsock_create_connection and xsock_create_server, the
+ * portable forms of Python's socket.create_connection() and
+ * socket.create_server().
  *
  * The last two are written once, on top of the public calls (resolve, socket,
  * connect, xsock_wait, bind, listen), as stream.c is: they hold no OS call

@@ -19,7 +19,6 @@
 
 #include <iphlpapi.h>
 #include <netioapi.h>
-#include <string.h>
 
 static INIT_ONCE platform__once = INIT_ONCE_STATIC_INIT;
 static CRITICAL_SECTION platform__lock;

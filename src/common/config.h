@@ -49,6 +49,10 @@
 /* The most bytes one send or receive takes: Winsock counts in int. The
  * I/O front end clamps to it (src/common/io_api.c). */
 #define XSOCK__OS_IO_MAX ((size_t)0x7fffffff)
+/* Windows has no privileged ports: bind's WSAEACCES (XSOCK_EACCES) can
+ * only mean that another socket holds the address with
+ * SO_EXCLUSIVEADDRUSE. The front end (listen_api.c) reads it so. */
+#define XSOCK__OS_BIND_EACCES_IS_IN_USE 1
 
 #else /* POSIX */
 
@@ -142,6 +146,9 @@
  * is as wide as ptrdiff_t), so the front end's clamp never cuts a length
  * it accepted. Expanded where stdint.h is included. */
 #define XSOCK__OS_IO_MAX ((size_t)PTRDIFF_MAX)
+/* bind's EACCES is a privileged port or a path it may not write: a
+ * refusal of the caller, reported as it is. */
+#define XSOCK__OS_BIND_EACCES_IS_IN_USE 0
 
 #endif /* POSIX */
 

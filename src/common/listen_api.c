@@ -4,8 +4,13 @@
  * at the top of socket_api.c. */
 #include "internal.h"
 
+#include <limits.h>
 #include <string.h>
 
+/* An address held by another socket is XSOCK_EADDRINUSE on every OS. On
+ * Windows the OS says WSAEACCES when the holder used SO_EXCLUSIVEADDRUSE
+ * (config.h, XSOCK__OS_BIND_EACCES_IS_IN_USE); the raw code stays in
+ * xsock_last_os_error(). */
 int xsock_bind(xsock_t s, const xsock_addr_t *addr) {
   int rc = xsock__sock_check_addr(addr);
   if (rc < 0)
@@ -13,7 +18,16 @@ int xsock_bind(xsock_t s, const xsock_addr_t *addr) {
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
   rc = xsock__os_bind(s, addr);
+  if (rc == XSOCK_EACCES && XSOCK__OS_BIND_EACCES_IS_IN_USE)
+    rc = xsock__fail(XSOCK_EADDRINUSE, xsock__last_os_error());
   return rc < 0 ? xsock__sock_addr_fail(s, addr, rc) : rc;
+}
+
+/* backlog <= 0 asks for the OS's maximum: INT_MAX, which every OS clamps
+ * to its own limit (Linux and the BSDs to somaxconn, Windows reads
+ * 0x7fffffff as SOMAXCONN, "a reasonable maximum"). */
+static int listen__backlog(int backlog) {
+  return backlog <= 0 ? INT_MAX : backlog;
 }
 
 /* listen on a socket that is not bound binds it first, on every OS, to the
@@ -26,6 +40,7 @@ int xsock_listen(xsock_t s, int backlog) {
   xsock_addr_t any;
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
+  backlog = listen__backlog(backlog);
   rc = xsock__os_listen(s, backlog);
   if (rc != XSOCK__UNBOUND)
     return rc;

@@ -27,9 +27,7 @@ int xsock__os_bind(xsock_t s, const xsock_addr_t *addr) {
 }
 
 int xsock__os_listen(xsock_t s, int backlog) {
-  /* Every POSIX kernel clamps the backlog to its own limit (somaxconn);
-   * SOMAXCONN is the portable way to ask for that limit. */
-  if (listen(s, backlog <= 0 ? SOMAXCONN : backlog) != 0)
+  if (listen(s, backlog) != 0)
     return xsock__errno_fail();
   return 0;
 }

@@ -4,9 +4,9 @@
  *
  * Notes on Windows:
  *  - bind fails with WSAEACCES (not WSAEADDRINUSE) when another socket
- *    holds the port with SO_EXCLUSIVEADDRUSE. Windows has no privileged
- *    ports, so in bind that code always means "address in use", and xsock
- *    reports XSOCK_EADDRINUSE as POSIX does.
+ *    holds the port with SO_EXCLUSIVEADDRUSE. This reports it raw; the
+ *    front end reads it as XSOCK_EADDRINUSE (XSOCK__OS_BIND_EACCES_IS_IN_USE
+ *    in config.h).
  *  - listen on an unbound socket fails with WSAEINVAL, while POSIX binds
  *    it to the any-address of its family and an ephemeral port. This
  *    reports the raw fact (XSOCK__UNBOUND); the front end binds the
@@ -22,12 +22,8 @@ int xsock__os_bind(xsock_t s, const xsock_addr_t *addr) {
   rc = xsock__addr_to_os(addr, &ss, &len);
   if (rc < 0)
     return rc;
-  if (bind((SOCKET)s, (const struct sockaddr *)&ss, len) != 0) {
-    int err = WSAGetLastError();
-    if (err == WSAEACCES)
-      return xsock__fail(XSOCK_EADDRINUSE, err);
-    return xsock__win_sock_fail((SOCKET)s, err);
-  }
+  if (bind((SOCKET)s, (const struct sockaddr *)&ss, len) != 0)
+    return xsock__win_sock_fail((SOCKET)s, WSAGetLastError());
   return 0;
 }
 
@@ -41,8 +37,6 @@ static int listen__unbound(SOCKET s) {
 
 int xsock__os_listen(xsock_t s, int backlog) {
   int err;
-  if (backlog <= 0)
-    backlog = SOMAXCONN;
   if (listen((SOCKET)s, backlog) == 0)
     return 0;
   err = WSAGetLastError();

@@ -408,11 +408,15 @@ XSOCK_API int xsock_connect(xsock_t s, const xsock_addr_t *addr);
 /** The outcome of a non-blocking connect: 0 when connected,
  * XSOCK_EINPROGRESS while still pending, or the failure
  * (XSOCK_ECONNREFUSED, XSOCK_ETIMEDOUT, XSOCK_EHOSTUNREACH, ...). The first
- * call that meets a failure reports it on every OS (this one, or a send).
- * After that POSIX systems have cleared it and a repeated call gives
- * XSOCK_ENOTCONN, while Windows keeps a failed connect until the socket
- * is closed and gives the failure again (docs/semantics.md, "After a
- * failed connect"): close a socket whose connect failed. For a socket on
+ * call that meets a failure reports it on every OS (this one, a send or
+ * a receive). After that POSIX systems have cleared it and a repeated
+ * call gives XSOCK_ENOTCONN, while Windows keeps a failed connect until
+ * the socket is closed and gives the failure again (docs/semantics.md,
+ * "After a failed connect"): close a socket whose connect failed. Call it
+ * when the connect's socket turns writable: on a connection that was up
+ * and then reset by its peer, POSIX gives XSOCK_ECONNRESET here (and a
+ * receive then reads end of stream) while Windows gives 0 (and the
+ * receive reports the reset). For a socket on
  * which connect was never called it gives XSOCK_ENOTCONN, except for a
  * bound one on Windows, where Winsock cannot tell it from a pending
  * connect (XSOCK_EINPROGRESS). */
@@ -450,7 +454,10 @@ XSOCK_API xsock_ssize_t xsock_send(xsock_t s, const void *buf, size_t len);
  * (the peer closed gracefully, or this side shut down for reading) or for
  * len 0, XSOCK_EAGAIN (non-blocking, nothing there), XSOCK_ETIMEDOUT
  * (blocking, and XSOCK_OPT_RCVTIMEO ran out), XSOCK_ECONNRESET (the peer
- * reset the connection), ... */
+ * reset the connection), the failure of a non-blocking connect that no
+ * call has reported yet (XSOCK_ECONNREFUSED, ...: on every OS; once
+ * reported, 0 on POSIX and the failure again on Windows, as
+ * xsock_connect_result() says), ... */
 XSOCK_API xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len);
 
 /** Sends all len bytes, looping over partial sends. Returns len on success.

@@ -53,6 +53,10 @@
  * only mean that another socket holds the address with
  * SO_EXCLUSIVEADDRUSE. The front end (listen_api.c) reads it so. */
 #define XSOCK__OS_BIND_EACCES_IS_IN_USE 1
+/* A receive on a socket whose connect failed says 0, end of stream (Wine;
+ * Windows keeps the error pending), so the front end asks then whether a
+ * connect failed (xsock__recv_end in internal.h). */
+#define XSOCK__OS_EOF_HIDES_CONNECT_ERROR 1
 
 #else /* POSIX */
 
@@ -149,6 +153,9 @@
 /* bind's EACCES is a privileged port or a path it may not write: a
  * refusal of the caller, reported as it is. */
 #define XSOCK__OS_BIND_EACCES_IS_IN_USE 0
+/* A receive reports a failed connect's error itself (and clears it): an
+ * end of stream is only that. */
+#define XSOCK__OS_EOF_HIDES_CONNECT_ERROR 0
 
 #endif /* POSIX */
 

@@ -178,6 +178,19 @@ XSOCK__INTERNAL int xsock__sock_addr_fail(xsock_t s, const xsock_addr_t *addr,
  * failed with an error still pending, where it is that error, as POSIX's
  * send gives it. Called on the failure path only. */
 XSOCK__INTERNAL xsock_ssize_t xsock__send_fail(xsock_t s, xsock_ssize_t rc);
+/* The same for a receive (recv, peek, recvfrom, recvv) that gave n <= 0:
+ * n, except on a socket whose failed connect's error is still pending,
+ * where it is that error. Called when xsock__recv_end() says so. */
+XSOCK__INTERNAL xsock_ssize_t xsock__recv_fail(xsock_t s, xsock_ssize_t n);
+/* What a receive that gave n returns: n, or on a failure (and, where the
+ * OS reads a failed connect as end of stream, on an end of stream:
+ * XSOCK__OS_EOF_HIDES_CONNECT_ERROR) what xsock__recv_fail makes of it.
+ * A receive that got bytes pays one comparison. */
+static inline xsock_ssize_t xsock__recv_end(xsock_t s, xsock_ssize_t n) {
+  if (XSOCK__UNLIKELY(n < 0 || (n == 0 && XSOCK__OS_EOF_HIDES_CONNECT_ERROR)))
+    return xsock__recv_fail(s, n);
+  return n;
+}
 
 /* xsock_create_connection() after the resolver (src/common/
  * connect_api.c): connects to the first of the n (>= 1) addresses that

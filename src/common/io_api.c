@@ -53,7 +53,10 @@
  *  - A receive's XSOCK_ECONNRESET on a datagram socket is the ICMP "port
  *    unreachable" that an earlier send met: XSOCK_ECONNREFUSED, as POSIX
  *    says it (Winsock says WSAECONNRESET). The socket's kind is asked
- *    after that failure only. */
+ *    after that failure only.
+ *  - A send or receive on a socket whose connect failed, before anything
+ *    read the error, reports that error, as POSIX's calls do by
+ *    themselves (xsock__send_fail, xsock__recv_end: connect_api.c). */
 #include "internal.h"
 
 #include <stdint.h>
@@ -122,7 +125,7 @@ xsock_ssize_t xsock_recv(xsock_t s, void *buf, size_t len) {
   do
     n = xsock__os_recv(s, buf, xsock__io_clamp(len), &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
-  return n;
+  return xsock__recv_end(s, n);
 }
 
 xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len) {
@@ -135,7 +138,7 @@ xsock_ssize_t xsock_peek(xsock_t s, void *buf, size_t len) {
   do
     n = xsock__os_peek(s, buf, xsock__io_clamp(len), &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
-  return n;
+  return xsock__recv_end(s, n);
 }
 
 xsock_ssize_t xsock_sendto(xsock_t s, const void *buf, size_t len,
@@ -167,6 +170,7 @@ xsock_ssize_t xsock_recvfrom(xsock_t s, void *buf, size_t len,
   do
     n = xsock__os_recvfrom(s, buf, xsock__io_clamp(len), from, &err);
   while (n < 0 && (n = xsock__io_fail(s, n, err, 1)) == XSOCK_EINTR);
+  n = xsock__recv_end(s, n);
   if (n < 0 && from != NULL)
     memset(from, 0, sizeof *from);
   return n;

@@ -95,6 +95,6 @@ xsock_ssize_t xsock_recvv(xsock_t s, const xsock_iovec_t *iov, int iovcnt) {
   if (total == 0)
     return xsock__io_nothing(s, 1); /* a call of 0 bytes (io_api.c) */
   if (XSOCK__UNLIKELY(total > XSOCK__OS_IO_MAX))
-    return iovapi__clamped(s, iov, iovcnt, 1);
-  return iovapi__move(s, iov, iovcnt, 1);
+    return xsock__recv_end(s, iovapi__clamped(s, iov, iovcnt, 1));
+  return xsock__recv_end(s, iovapi__move(s, iov, iovcnt, 1));
 }

@@ -288,6 +288,14 @@ ctest_counts() { # build-dir log label
 # (the scripts), or "<leg>: not run (REASON)". A leg whose exit status is
 # not 0 has failed even when every count passed; one that counted nothing
 # has failed too.
+# The names of the tests ctest listed as failed in a log, comma-separated
+# (at most eight): the summary names them, so that a failure can be
+# traced from the summary alone when only the end of the output is kept.
+failed_names() { # log
+  sed -nE 's/^[[:space:]]+[0-9]+ - ([^ ]+) \(.*\)$/\1/p' "$1" | sort -u |
+    head -n 8 | paste -sd, - | sed 's/,/, /g'
+}
+
 report() { # leg ctest BUILD_DIR | leg line
   local leg=$1 log=$BUILD/$1.log rc counts total failed line
   rc=$(cat "$BUILD/$leg.rc" 2>/dev/null || echo 1)
@@ -308,6 +316,9 @@ report() { # leg ctest BUILD_DIR | leg line
     leg_line "$leg" 1 1 "no test ran, see $log"
   elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
     leg_line "$leg" $((total + 1)) 1 "every count passed but the leg failed, see $log"
+  elif [ "$failed" -gt 0 ] && [ "$2" = ctest ]; then
+    line=$(failed_names "$log")
+    leg_line "$leg" "$total" "$failed" "${line:+failed: $line}"
   else
     leg_line "$leg" "$total" "$failed"
   fi

@@ -676,26 +676,67 @@ XSOCK_API int xsock_wait(xsock_t s, unsigned events, int timeout_ms);
  * keep for their own flags. */
 #define XSOCK_DUALSTACK 0x10000
 
-/** Connects a new TCP socket to host (a name or a numeric address,
- * resolved through xsock_resolve(): both families, the resolver's order)
- * and port 1..65535, like Python's socket.create_connection(): each address
- * is tried in turn until one connects, all within one deadline of
- * timeout_ms from the call (< 0: no deadline but the OS's own connect
- * timeout; 0 is XSOCK_EINVAL: no connect can finish in no time). An
- * address that fails in any way, the OS's own XSOCK_ETIMEDOUT included,
- * is one failed address: the next is tried. With a deadline each address
- * may take its share of the time left (the time left divided by the
- * addresses left, but at least 2 s), so that one that never answers does
- * not use up the deadline of those after it; the last takes all of it.
+/** The Connection Attempt Delay of xsock_connect_addrs() and
+ * xsock_create_connection(), in milliseconds: the default, and the range
+ * RFC 8305 recommends (section 5), which xsock_connect_addrs() accepts. */
+#define XSOCK_ATTEMPT_DELAY_DEFAULT 250
+#define XSOCK_ATTEMPT_DELAY_MIN 100
+#define XSOCK_ATTEMPT_DELAY_MAX 2000
+
+/** The most addresses xsock_connect_addrs() takes, and that
+ * xsock_create_connection() asks the resolver for. */
+#define XSOCK_CONNECT_ADDRS_MAX 16
+
+/** Connects a new TCP socket to one of addrs[0..n), 1 <= n <=
+ * XSOCK_CONNECT_ADDRS_MAX, racing them as Happy Eyeballs version 2 (RFC
+ * 8305) does; for programs that resolve names themselves.
+ *  - Order (section 4): the addresses are interleaved by family, starting
+ *    with the family of addrs[0], one of each family in turn; within a
+ *    family the given order is kept.
+ *  - Pacing (section 5): one attempt starts; when attempt_delay_ms passes
+ *    without a connection the next starts while the earlier ones stay
+ *    pending. An attempt that fails (refused, unreachable, a connect
+ *    that fails at once) starts the next at once. attempt_delay_ms is
+ *    XSOCK_ATTEMPT_DELAY_MIN..XSOCK_ATTEMPT_DELAY_MAX, or 0 for
+ *    XSOCK_ATTEMPT_DELAY_DEFAULT (250 ms).
+ *  - The first attempt to connect wins; every other socket is closed
+ *    before the call returns.
+ *  - timeout_ms bounds the whole race (< 0: no deadline, every attempt
+ *    runs until the OS's verdict; 0 is XSOCK_EINVAL).
  * flags: 0 or XSOCK_NONBLOCK. The socket returned in *out is connected
  * and blocking, or non-blocking with XSOCK_NONBLOCK, and, as every xsock
- * socket, not inherited. Returns 0, or the failure of the last address
- * tried (XSOCK_ECONNREFUSED, XSOCK_EHOSTUNREACH, ...), XSOCK_ETIMEDOUT
- * when the deadline passed first, a resolver error (XSOCK_EAI_NONAME,
- * XSOCK_EAI_AGAIN, ...), XSOCK_EINVAL (out NULL, host NULL, a port
- * outside 1..65535, timeout_ms 0, other flags), XSOCK_ENOTINIT before
- * xsock_init(). On failure *out is XSOCK_INVALID and no socket is left
- * open. The resolver itself blocks and is not bound by the deadline. */
+ * socket, not inherited. A race of two or more addresses uses a selector
+ * of the default backend for its length (one more handle).
+ *
+ * Returns 0, or, when no attempt connected, the most telling failure:
+ * XSOCK_ECONNREFUSED if any address refused (a host answered: nothing
+ * listens there); else a local failure (XSOCK_EMFILE, XSOCK_EACCES, ...)
+ * if any; else a routing failure (XSOCK_ENETUNREACH, XSOCK_EHOSTUNREACH,
+ * XSOCK_ENETDOWN, XSOCK_EADDRNOTAVAIL, XSOCK_EAFNOSUPPORT); else
+ * XSOCK_ETIMEDOUT (the deadline passed, or the OS gave up); among equals
+ * the first to fail. XSOCK_EINVAL for out or addrs NULL, n outside 1..
+ * XSOCK_CONNECT_ADDRS_MAX, an invalid address, timeout_ms 0, a delay
+ * outside the range, other flags; XSOCK_ENOTINIT before xsock_init(). On
+ * failure *out is XSOCK_INVALID and no socket is left open. */
+XSOCK_API int xsock_connect_addrs(xsock_t *out, const xsock_addr_t *addrs,
+                                  int n, int timeout_ms, int attempt_delay_ms,
+                                  int flags);
+
+/** Connects a new TCP socket to host (a name or a numeric address) and
+ * port 1..65535, like Python's socket.create_connection(), but racing the
+ * addresses: xsock_resolve() (both families, the resolver's order, at
+ * most XSOCK_CONNECT_ADDRS_MAX addresses), then xsock_connect_addrs()
+ * with the default attempt delay, all within one deadline of timeout_ms
+ * from the call (< 0: no deadline but the OS's own connect timeout; 0 is
+ * XSOCK_EINVAL: no connect can finish in no time). A name whose first
+ * family has no route (a dead IPv6 route) connects through the other
+ * family after one attempt delay, not after the OS's timeout. flags: 0 or
+ * XSOCK_NONBLOCK. Returns 0, or what xsock_connect_addrs() returns when no
+ * attempt connected, a resolver error (XSOCK_EAI_NONAME, XSOCK_EAI_AGAIN,
+ * ...), XSOCK_EINVAL (out NULL, host NULL, a port outside 1..65535,
+ * timeout_ms 0, other flags), XSOCK_ENOTINIT before xsock_init(). On
+ * failure *out is XSOCK_INVALID and no socket is left open. The resolver
+ * itself blocks and is not bound by the deadline. */
 XSOCK_API int xsock_create_connection(xsock_t *out, const char *host, int port,
                                       int timeout_ms, int flags);
 

@@ -1,21 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* xsock_create_connection and xsock_create_server: connecting by name and
  * port within one deadline, serving on the any-address, a named host or
- * both IP families at once, and every error either gives.
- *
- * A test build (XSOCK_TEST_HOOKS: this suite is one of the fault tests of
- * tests/CMakeLists.txt) also reaches xsock__connect_addrs, the part of
- * create_connection after the resolver, to hand it addresses no resolver
- * gives: one that never answers, then one that does. */
-#ifdef XSOCK_TEST_HOOKS
-#include "internal.h" /* first: its config.h sets the feature macros */
-#endif
-
+ * both IP families at once, and every error either gives. The race
+ * over the resolved addresses is xsock_connect_addrs, whose suite is
+ * selector_connect_addrs.c. */
 #include "xtest.h"
-
-#ifdef XSOCK_TEST_HOOKS
-#include "xfault.h"
-#endif
 
 #include <string.h>
 
@@ -238,89 +227,6 @@ static void test_connection_timeout(void **state) {
   xt_close(&l);
 }
 
-#ifdef XSOCK_TEST_HOOKS
-/* Connects through xsock__connect_addrs to addrs[0..n) (from now) and
- * checks that the connection reached the listener at want. */
-static void connects_to(const xsock_addr_t *addrs, int n, int timeout_ms,
-                        xsock_t want_l, const xsock_addr_t *want) {
-  xsock_t c = XSOCK_INVALID, a;
-  xsock_addr_t peer, mine;
-  xt_ok(xsock__connect_addrs(&c, addrs, n, timeout_ms, xsock_clock_ms(), 0));
-  xt_ok(xsock_getpeername(c, &peer));
-  assert_true(xsock_addr_equal(&peer, want));
-  /* The listener has it: the same connection, seen from both ends. */
-  xt_ok(xsock_accept(want_l, &a, &peer, 0));
-  xt_ok(xsock_getsockname(c, &mine));
-  assert_true(xsock_addr_equal(&peer, &mine));
-  xt_close(&a);
-  xt_close(&c);
-}
-
-/* An address that does not answer within its share of the deadline is
- * one failed address, and the next one is tried: the deadline (4 s, two
- * addresses) gives the silent first address half of it, and the second,
- * a listener that accepts, the rest. Before, the first address took the
- * whole deadline and the call failed with XSOCK_ETIMEDOUT. */
-static void test_silent_address_then_next(void **state) {
-  xsock_t sl, c1, c2, l;
-  xsock_addr_t addrs[2], la;
-  (void)state;
-#ifndef __linux__
-  if (!xt_is_wine())
-    skip();
-#endif
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
-  xt_listener(&l, &la, XSOCK_AF_INET);
-  addrs[1] = la;
-  connects_to(addrs, 2, 4000, l, &la);
-  /* Every address silent: the deadline passes, XSOCK_ETIMEDOUT. */
-  addrs[1] = addrs[0];
-  {
-    xsock_t c = 0;
-    xt_err(xsock__connect_addrs(&c, addrs, 2, 100, xsock_clock_ms(), 0),
-           XSOCK_ETIMEDOUT);
-    assert_true(c == XSOCK_INVALID);
-  }
-  xt_close(&l);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
-}
-
-/* Without a deadline each address waits for the OS's own verdict, and an
- * XSOCK_ETIMEDOUT from the OS (its SYNs all went unanswered: two minutes
- * on Linux, about 20 s on Windows, so injected here into the first
- * connect) is one failed address too: the next is tried. Before, the
- * call stopped there. The error at the end is the last address's. */
-static void test_os_timeout_then_next(void **state) {
-  xsock_t l, c = 0;
-  xsock_addr_t addrs[2], la, refused;
-  (void)state;
-  xt_listener(&l, &la, XSOCK_AF_INET);
-  xt_refused_addr(&refused);
-  addrs[0] = refused; /* never reached: the connect call fails first */
-  addrs[1] = la;
-  xf_fail(XF_CONNECT, 0, 1, XF_ETIMEDOUT);
-  connects_to(addrs, 2, -1, l, &la);
-  assert_int_equal(xf_injected(XF_CONNECT), 1);
-  /* Both fail: the last address's error, whichever came first. */
-  addrs[1] = refused;
-  xf_fail(XF_CONNECT, 0, 1, XF_ETIMEDOUT);
-  xt_err(xsock__connect_addrs(&c, addrs, 2, -1, xsock_clock_ms(), 0),
-         XSOCK_ECONNREFUSED);
-  assert_true(c == XSOCK_INVALID);
-  xf_fail(XF_CONNECT, 1, 1, XF_ETIMEDOUT);
-  xt_err(xsock__connect_addrs(&c, addrs, 2, -1, xsock_clock_ms(), 0),
-         XSOCK_ETIMEDOUT);
-  assert_true(c == XSOCK_INVALID);
-  /* With a deadline too. */
-  addrs[1] = la;
-  xf_fail(XF_CONNECT, 0, 1, XF_ETIMEDOUT);
-  connects_to(addrs, 2, 5000, l, &la);
-  xt_close(&l);
-}
-#endif
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_server_and_connection),
@@ -333,11 +239,6 @@ int main(void) {
       cmocka_unit_test(test_server_in_use),
       cmocka_unit_test(test_misuse),
       cmocka_unit_test(test_connection_timeout),
-#ifdef XSOCK_TEST_HOOKS
-      cmocka_unit_test(test_silent_address_then_next),
-      cmocka_unit_test_setup_teardown(test_os_timeout_then_next, xf_setup,
-                                      xf_teardown),
-#endif
   };
   int rc;
   if (xsock_init() != 0)

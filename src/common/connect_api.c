@@ -1,33 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* The front end of connect and connect_result (their OS halves: connect.c
  * of src/posix and src/win32, which report raw facts: what connect said,
- * and the socket's connect state), the rule for a send that meets a failed
- * connect (xsock__send_fail, which io_api.c and iov_api.c call on their
- * failure path), and xsock_create_connection and xsock_create_server, the
- * portable forms of Python's socket.create_connection() and
- * socket.create_server().
+ * and the socket's connect state), the rules for a send or a receive that
+ * meets a failed connect (xsock__send_fail and xsock__recv_fail, which
+ * io_api.c and iov_api.c call on their failure path), and
+ * xsock_create_connection and xsock_create_server, the portable forms of
+ * Python's socket.create_connection() and socket.create_server().
  *
- * The last two are written once, on top of the public calls (resolve, socket,
- * connect, xsock_wait, bind, listen), as stream.c is: they hold no OS call
+ * The last two are written once, on top of the public calls (resolve,
+ * connect_addrs, bind, listen), as stream.c is: they hold no OS call
  * of their own, so every OS behaves the same by construction, and the
  * OS-specific parts (a failed connect on old Windows, REUSEADDR meaning
  * nothing on Windows) are those of the calls underneath.
  *
- * create_connection connects each address non-blocking and waits for it
- * with xsock_wait, so that one deadline covers every attempt: a blocking
- * connect would wait for the OS's own timeout (about 20 s on Windows, two
- * minutes on Linux) per address. The addresses are tried one after the
- * other in the resolver's order, which follows RFC 6724 (IPv6 first where
- * it is usable); there is no racing of the families as RFC 8305 does.
- *
- * An address that does not answer is one failed address, as in Python's
- * create_connection: the next one is tried, whatever the error (an
- * ETIMEDOUT of the OS included). With a deadline, each address may use a
- * fair share of the time left, (time left) / (addresses left), but at
- * least CONNECT_API__MIN_SHARE_MS, so that one silent address cannot eat
- * the whole deadline while a later one would answer at once; the last
- * address gets all the time left. Go's net.Dialer splits its deadline the
- * same way (its partialDeadline, with a 2 s floor). */
+ * create_connection is a resolver call followed by xsock__connect_addrs,
+ * the Happy Eyeballs race of connect_race.c, with the deadline counted
+ * from the call, so that the resolver's time counts too. */
 #include "internal.h"
 
 #include <string.h>
@@ -104,91 +92,9 @@ xsock_ssize_t xsock__recv_fail(xsock_t s, xsock_ssize_t n) {
   return xsock__fail(0, os); /* the question's own record undone */
 }
 
-/* How many resolved addresses are tried at most. */
-#define CONNECT_API__MAX_ADDRS 16
-
-/* The least share of a deadline one address gets (unless less is left):
- * long enough for a lost SYN to be sent again (Linux and RFC 6298 wait
- * 1 s before the first retransmission). */
-#define CONNECT_API__MIN_SHARE_MS 2000
-
-/* Milliseconds left until deadline, for a wait: -1 (forever) without a
- * deadline, 0 once it passed. */
-static int connect_api__left(int timeout_ms, int64_t deadline) {
-  int64_t left;
-  if (timeout_ms < 0)
-    return -1;
-  left = deadline - xsock_clock_ms();
-  return left <= 0 ? 0 : left > timeout_ms ? timeout_ms : (int)left;
-}
-
-/* How long address i of n may take: -1 (the OS's own timeout) without a
- * deadline, else its share of the time left (see the notes above), 0 once
- * the deadline passed. */
-static int connect_api__share(int timeout_ms, int64_t deadline, int i, int n) {
-  int left = connect_api__left(timeout_ms, deadline), share;
-  if (left <= 0)
-    return left;
-  share = left / (n - i);
-  if (share < CONNECT_API__MIN_SHARE_MS)
-    share = left < CONNECT_API__MIN_SHARE_MS ? left : CONNECT_API__MIN_SHARE_MS;
-  return share;
-}
-
-/* One attempt: a non-blocking connect to addr, waited for at most wait_ms
- * (< 0: until the OS gives up). On success *s is the connected
- * (non-blocking) socket. */
-static int connect_api__one(xsock_t *s, const xsock_addr_t *addr, int wait_ms) {
-  int rc, ready;
-  if ((rc = xsock_socket(s, addr->family, XSOCK_STREAM, XSOCK_NONBLOCK)) < 0)
-    return rc;
-  rc = xsock_connect(*s, addr);
-  if (rc == XSOCK_EINPROGRESS) {
-    ready = wait_ms == 0 ? 0 : xsock_wait(*s, XSOCK_WRITE, wait_ms);
-    if (ready == 0)
-      rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
-    else if (ready < 0)
-      rc = ready;
-    else
-      rc = xsock_connect_result(*s);
-  }
-  if (rc < 0) {
-    int os = xsock_last_os_error();
-    (void)xsock_close(*s);
-    *s = XSOCK_INVALID;
-    return xsock__fail(rc, os);
-  }
-  return 0;
-}
-
-int xsock__connect_addrs(xsock_t *out, const xsock_addr_t *addrs, int n,
-                         int timeout_ms, int64_t start_ms, int flags) {
-  int64_t deadline = start_ms + (timeout_ms > 0 ? timeout_ms : 0);
-  int i, wait_ms, rc = xsock__fail(XSOCK_EINVAL, 0); /* n < 1 */
-  *out = XSOCK_INVALID;
-  for (i = 0; i < n; i++) {
-    wait_ms = connect_api__share(timeout_ms, deadline, i, n);
-    if (wait_ms == 0 && i > 0) {
-      rc = xsock__fail(XSOCK_ETIMEDOUT, 0);
-      break;
-    }
-    /* Any failure is one failed address: go on to the next. */
-    if ((rc = connect_api__one(out, &addrs[i], wait_ms)) == 0)
-      break;
-  }
-  if (rc == 0 && !(flags & XSOCK_NONBLOCK) &&
-      (rc = xsock_set_nonblocking(*out, 0)) < 0) {
-    int os = xsock_last_os_error();
-    (void)xsock_close(*out);
-    *out = XSOCK_INVALID;
-    return xsock__fail(rc, os);
-  }
-  return rc;
-}
-
 int xsock_create_connection(xsock_t *out, const char *host, int port,
                             int timeout_ms, int flags) {
-  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
+  xsock_addr_t addrs[XSOCK_CONNECT_ADDRS_MAX];
   int64_t start = 0;
   int n, rc;
   if (out == NULL)
@@ -203,9 +109,9 @@ int xsock_create_connection(xsock_t *out, const char *host, int port,
   if (timeout_ms > 0)
     start = xsock_clock_ms();
   if ((n = xsock_resolve(host, port, XSOCK_AF_UNSPEC, addrs,
-                         CONNECT_API__MAX_ADDRS)) < 0)
+                         XSOCK_CONNECT_ADDRS_MAX)) < 0)
     return n;
-  return xsock__connect_addrs(out, addrs, n, timeout_ms, start, flags);
+  return xsock__connect_addrs(out, addrs, n, timeout_ms, 0, start, flags);
 }
 
 /* One attempt: a listener on addr. */
@@ -234,7 +140,7 @@ static int connect_api__server(xsock_t *s, const xsock_addr_t *addr,
 
 int xsock_create_server(xsock_t *out, const char *host, int port, int backlog,
                         int flags) {
-  xsock_addr_t addrs[CONNECT_API__MAX_ADDRS];
+  xsock_addr_t addrs[XSOCK_CONNECT_ADDRS_MAX];
   int n, i, rc = XSOCK_EUNKNOWN;
   int family = (flags & XSOCK_DUALSTACK) ? XSOCK_AF_INET6 : XSOCK_AF_INET;
   if (out == NULL)
@@ -252,7 +158,7 @@ int xsock_create_server(xsock_t *out, const char *host, int port, int backlog,
   } else if ((n = xsock_resolve(host, port,
                                 (flags & XSOCK_DUALSTACK) ? XSOCK_AF_INET6
                                                           : XSOCK_AF_UNSPEC,
-                                addrs, CONNECT_API__MAX_ADDRS)) < 0) {
+                                addrs, XSOCK_CONNECT_ADDRS_MAX)) < 0) {
     return n;
   }
   for (i = 0; i < n; i++)

@@ -192,21 +192,17 @@ static inline xsock_ssize_t xsock__recv_end(xsock_t s, xsock_ssize_t n) {
   return n;
 }
 
-/* xsock_create_connection() after the resolver (src/common/
- * connect_api.c): connects to the first of the n (>= 1) addresses that
- * answers, within timeout_ms (< 0: none) counted from start_ms, an
- * xsock_clock_ms() value. Its own entry point so that a test can hand it
- * addresses no resolver gives (a silent one first): in the test build it
- * is plain extern, never XSOCK__INTERNAL, so that test_create reaches it
- * in the drop-in too, whose internal names are static. */
+/* xsock_connect_addrs() with the deadline counted from start_ms
+ * (src/common/connect_race.c): xsock_create_connection() starts it before
+ * the resolver runs. */
+XSOCK__INTERNAL int xsock__connect_addrs(xsock_t *out,
+                                         const xsock_addr_t *addrs, int n,
+                                         int timeout_ms, int attempt_delay_ms,
+                                         int64_t start_ms, int flags);
 #ifdef XSOCK_TEST_HOOKS
-#define XSOCK__CONNECT_ADDRS_LINKAGE extern
-#else
-#define XSOCK__CONNECT_ADDRS_LINKAGE XSOCK__INTERNAL
+/* The backend of the race's selector, which a test sets (connect_race.c). */
+extern int xsock__race_backend;
 #endif
-XSOCK__CONNECT_ADDRS_LINKAGE int
-xsock__connect_addrs(xsock_t *out, const xsock_addr_t *addrs, int n,
-                     int timeout_ms, int64_t start_ms, int flags);
 
 /* The lock that guards the front end's reference count of xsock_init() (a
  * static mutex on POSIX, a critical section created once on Windows), and

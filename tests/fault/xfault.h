@@ -26,6 +26,7 @@
 #define XF_ESHUTDOWN WSAESHUTDOWN
 #define XF_ECONNRESET WSAECONNRESET
 #define XF_ETIMEDOUT WSAETIMEDOUT
+#define XF_ECONNREFUSED WSAECONNREFUSED
 #else
 #include <errno.h>
 #define XF_EINTR EINTR
@@ -38,6 +39,7 @@
 #define XF_ESHUTDOWN ESHUTDOWN
 #define XF_ECONNRESET ECONNRESET
 #define XF_ETIMEDOUT ETIMEDOUT
+#define XF_ECONNREFUSED ECONNREFUSED
 #endif
 /* XF_EWOULDBLOCK is what a non-blocking socket with nothing to do says;
  * XF_ETIMEO what a blocking call whose SO_RCVTIMEO / SO_SNDTIMEO ran out

@@ -595,7 +595,7 @@ enum xsock_option {
                               not bound xsock_connect() (Linux alone would
                               cut it short with SNDTIMEO): use
                               xsock_create_connection() for that. */
-  XSOCK_OPT_SNDTIMEO = 11  /**< milliseconds, 0 (the default) for none: how
+  XSOCK_OPT_SNDTIMEO = 11, /**< milliseconds, 0 (the default) for none: how
                               long a blocking send (send, sendto, sendv,
                               sendall, frame_flush) may wait for room in
                               the send buffer; the same rules as
@@ -603,15 +603,39 @@ enum xsock_option {
                               bytes before the time ran out returns that
                               count on POSIX; on Windows how much was sent
                               is unknown: close the socket. */
+  /** Seconds 1..32767: how long a connection stays idle before the first
+   * keepalive probe (TCP_KEEPIDLE; TCP_KEEPALIVE on macOS). Used while
+   * XSOCK_OPT_KEEPALIVE is 1, and may be set before or after it. Get reads
+   * back what was set, or before that the OS's default (7200 on Linux,
+   * macOS, the BSDs and Windows). TCP sockets only: XSOCK_ENOTSUP on UDP
+   * and AF_UNIX. XSOCK_ENOTSUP, for set and get, where the OS has no
+   * per-socket value: OpenBSD, and Windows before 10 version 1709 (Wine 8
+   * too), whose SIO_KEEPALIVE_VALS sets the idle time, the interval and
+   * keepalive itself in one call and reads nothing back, so xsock does not
+   * use it (docs/semantics.md, "Keepalive tuning and port sharing"). The
+   * range is the narrowest OS's, Linux's, so that a value that works on
+   * one OS works on all: XSOCK_EINVAL outside it, on every OS. */
+  XSOCK_OPT_KEEPIDLE = 12,
+  /** Seconds 1..32767 between unanswered keepalive probes (TCP_KEEPINTVL).
+   * The same rules as XSOCK_OPT_KEEPIDLE; the default differs: 75 on
+   * Linux, macOS and the BSDs, 1 on Windows. */
+  XSOCK_OPT_KEEPINTVL = 13,
+  /** 1..127 unanswered keepalive probes after which the connection is
+   * dropped and the next call on it fails (TCP_KEEPCNT). The same rules as
+   * XSOCK_OPT_KEEPIDLE, except that Windows has it from 10 version 1703; the
+   * default differs: 9 on Linux, 8 on macOS and the BSDs, 10 on Windows. */
+  XSOCK_OPT_KEEPCNT = 14
 };
 
 /** @{ */
 /** Set / get one option; XSOCK_EINVAL for an unknown option, a bad value
  * or setting a get-only option, XSOCK_ENOTSUP for an option the socket's
- * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY on UDP
- * or AF_UNIX, XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST
- * on TCP). Which option fits which socket is decided by xsock, the same on
- * every OS, not left to the OS (Linux alone accepts several of these).
+ * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY,
+ * _KEEPIDLE, _KEEPINTVL or _KEEPCNT on UDP or AF_UNIX,
+ * XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST on TCP) or
+ * that the OS does not have (each option says where). Which option fits
+ * which socket is decided by xsock, the same on every OS, not left to the
+ * OS (Linux alone accepts several of these).
  * The checks come in this order: the option (and value NULL), the handle
  * (XSOCK_EBADF for XSOCK_INVALID or a closed socket), the value, the
  * socket's kind. On failure get_option stores 0 in *value. */

@@ -150,8 +150,17 @@ static void test_option_of_another_kind(void **state) {
   xt_err(xsock_get_option(u4, XSOCK_OPT_LINGER, &v), XSOCK_ENOTSUP);
   xt_err(xsock_set_option(t4, XSOCK_OPT_BROADCAST, 1), XSOCK_ENOTSUP);
   xt_err(xsock_get_option(t4, XSOCK_OPT_BROADCAST, &v), XSOCK_ENOTSUP);
+  /* Keepalive tuning is TCP's. */
+  xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPIDLE, 60), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(u4, XSOCK_OPT_KEEPIDLE, &v), XSOCK_ENOTSUP);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPINTVL, 5), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(u4, XSOCK_OPT_KEEPINTVL, &v), XSOCK_ENOTSUP);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPCNT, 3), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(u4, XSOCK_OPT_KEEPCNT, &v), XSOCK_ENOTSUP);
   /* A bad value is refused before the kind is looked at. */
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPALIVE, 2), XSOCK_EINVAL);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPIDLE, 0), XSOCK_EINVAL);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPCNT, 128), XSOCK_EINVAL);
   xt_ok(xsock_close(t4));
   xt_ok(xsock_close(u4));
 #ifndef _WIN32
@@ -160,6 +169,10 @@ static void test_option_of_another_kind(void **state) {
     xsock_t p[2];
     xt_ok(xsock_socketpair(XSOCK_STREAM, p));
     xt_err(xsock_set_option(p[0], XSOCK_OPT_NODELAY, 1), XSOCK_ENOTSUP);
+    /* Linux refuses these with EOPNOTSUPP and ENOPROTOOPT; xsock decides
+     * before asking. */
+    xt_err(xsock_set_option(p[0], XSOCK_OPT_KEEPIDLE, 60), XSOCK_ENOTSUP);
+    xt_err(xsock_get_option(p[0], XSOCK_OPT_KEEPCNT, &v), XSOCK_ENOTSUP);
     xt_ok(xsock_set_option(p[0], XSOCK_OPT_KEEPALIVE, 1));
     xt_ok(xsock_get_option(p[0], XSOCK_OPT_TYPE, &v));
     assert_int_equal(v, XSOCK_STREAM);
@@ -263,6 +276,108 @@ static void test_names(void **state) {
   xt_err(xsock_getpeername(l, &a), XSOCK_EBADF);
 }
 
+/* 1 where this OS has the keepalive tuning options (xsock.h says where),
+ * 0 where it has none, -1 where either is right: Wine 8.0 refuses all
+ * three with WSAENOPROTOOPT, as a Windows older than the options does,
+ * while Windows 10 version 1709 and later has them; a later Wine may add
+ * them. Either way an answer must be the same for set and get. */
+static int keepalive_tuning_expected(void) {
+#if defined(__OpenBSD__)
+  return 0;
+#elif defined(_WIN32)
+  return xt_is_wine() ? -1 : 1;
+#else
+  return 1;
+#endif
+}
+
+/* One keepalive tuning option on a TCP socket: its range, the same on
+ * every OS, and its read-back where the OS has it. */
+static void check_keepalive_option(xsock_t t, int option, int max) {
+  int expected = keepalive_tuning_expected(), v = -5, first, rc;
+  /* Outside 1..max is XSOCK_EINVAL before the OS is asked. */
+  xt_err(xsock_set_option(t, option, 0), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, option, -1), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, option, max + 1), XSOCK_EINVAL);
+  rc = xsock_set_option(t, option, 1);
+  if (expected < 0)
+    expected = rc != XSOCK_ENOTSUP;
+  if (!expected) {
+    xt_err(rc, XSOCK_ENOTSUP);
+    xt_err(xsock_set_option(t, option, max), XSOCK_ENOTSUP);
+    xt_err(xsock_get_option(t, option, &v), XSOCK_ENOTSUP);
+    assert_int_equal(v, 0);
+    return;
+  }
+  xt_ok(rc);
+  xt_ok(xsock_get_option(t, option, &v));
+  assert_int_equal(v, 1);
+  xt_ok(xsock_set_option(t, option, max));
+  xt_ok(xsock_get_option(t, option, &v));
+  assert_int_equal(v, max);
+  first = max / 2;
+  xt_ok(xsock_set_option(t, option, first));
+  xt_ok(xsock_get_option(t, option, &v));
+  assert_int_equal(v, first);
+  /* A refused value leaves the one set before. */
+  xt_err(xsock_set_option(t, option, max + 1), XSOCK_EINVAL);
+  xt_ok(xsock_get_option(t, option, &v));
+  assert_int_equal(v, first);
+}
+
+static void test_keepalive_tuning(void **state) {
+  xsock_t t, t6, c, s;
+  int v, expected;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_ok(xsock_socket(&t6, XSOCK_AF_INET6, XSOCK_STREAM, 0));
+  check_keepalive_option(t, XSOCK_OPT_KEEPIDLE, 32767);
+  check_keepalive_option(t, XSOCK_OPT_KEEPINTVL, 32767);
+  check_keepalive_option(t, XSOCK_OPT_KEEPCNT, 127);
+  check_keepalive_option(t6, XSOCK_OPT_KEEPIDLE, 32767);
+  check_keepalive_option(t6, XSOCK_OPT_KEEPINTVL, 32767);
+  check_keepalive_option(t6, XSOCK_OPT_KEEPCNT, 127);
+  xt_ok(xsock_close(t));
+  xt_ok(xsock_close(t6));
+  /* On a connection, with keepalive off and then on: the values are the
+   * socket's own, kept whether keepalive is on or not, and one does not
+   * move another (SIO_KEEPALIVE_VALS, which xsock does not use, would set
+   * two of them and keepalive itself at once). */
+  xt_tcp_pair(&c, &s);
+  expected = keepalive_tuning_expected();
+  if (expected < 0)
+    expected = xsock_set_option(c, XSOCK_OPT_KEEPIDLE, 600) != XSOCK_ENOTSUP;
+  if (expected) {
+    xt_ok(xsock_get_option(c, XSOCK_OPT_KEEPALIVE, &v));
+    assert_int_equal(v, 0);
+    xt_ok(xsock_set_option(c, XSOCK_OPT_KEEPIDLE, 600));
+    xt_ok(xsock_set_option(c, XSOCK_OPT_KEEPINTVL, 30));
+    xt_ok(xsock_set_option(c, XSOCK_OPT_KEEPCNT, 4));
+    xt_ok(xsock_get_option(c, XSOCK_OPT_KEEPALIVE, &v));
+    assert_int_equal(v, 0);
+    xt_ok(xsock_set_option(c, XSOCK_OPT_KEEPALIVE, 1));
+    xt_ok(xsock_set_option(c, XSOCK_OPT_KEEPINTVL, 31));
+    xt_ok(xsock_get_option(c, XSOCK_OPT_KEEPIDLE, &v));
+    assert_int_equal(v, 600);
+    xt_ok(xsock_get_option(c, XSOCK_OPT_KEEPINTVL, &v));
+    assert_int_equal(v, 31);
+    xt_ok(xsock_get_option(c, XSOCK_OPT_KEEPCNT, &v));
+    assert_int_equal(v, 4);
+    /* The peer's are its own. */
+    xt_ok(xsock_get_option(s, XSOCK_OPT_KEEPIDLE, &v));
+    assert_true(v > 0 && v != 600);
+  } else {
+    xt_err(xsock_get_option(c, XSOCK_OPT_KEEPIDLE, &v), XSOCK_ENOTSUP);
+    xt_err(xsock_get_option(s, XSOCK_OPT_KEEPCNT, &v), XSOCK_ENOTSUP);
+  }
+  xt_ok(xsock_close(c));
+  xt_ok(xsock_close(s));
+  /* A closed handle is XSOCK_EBADF, a bad value XSOCK_EINVAL first. */
+  xt_err(xsock_set_option(c, XSOCK_OPT_KEEPIDLE, 60), XSOCK_EBADF);
+  xt_err(xsock_get_option(c, XSOCK_OPT_KEEPCNT, &v), XSOCK_EBADF);
+  xt_err(xsock_set_option(c, XSOCK_OPT_KEEPINTVL, 0), XSOCK_EINVAL);
+}
+
 #ifndef _WIN32
 /* POSIX only: on Windows REUSEADDR is a documented no-op and rebinding a
  * port with connections in TIME_WAIT follows exclusive-address rules. */
@@ -310,6 +425,7 @@ int main(void) {
       cmocka_unit_test(test_option_bad_arguments),
       cmocka_unit_test(test_get_option_failure_value),
       cmocka_unit_test(test_names),
+      cmocka_unit_test(test_keepalive_tuning),
 #ifndef _WIN32
       cmocka_unit_test(test_reuseaddr_rebind_after_close),
 #endif

@@ -141,6 +141,11 @@ XSOCK__INTERNAL int xsock__socket_kind(xsock_t s, int *family, int *type);
 XSOCK__INTERNAL int xsock__os_set_option(xsock_t s, int option, int value);
 XSOCK__INTERNAL int xsock__os_get_option(xsock_t s, int option, int *value);
 
+/* The value a platform tree's os_sockets.h gives an option name that its
+ * OS does not have (no OS numbers an option -1): options_bsd.c then
+ * reports XSOCK_ENOTSUP. */
+#define XSOCK__SO_NONE (-1)
+
 /* Looks up an interface name for an IPv6 zone ("lo", "eth0"); 0 when it is
  * unknown. */
 XSOCK__INTERNAL uint32_t xsock__if_index(const char *name);

@@ -17,12 +17,23 @@
 #define OPTIONS__LINGER 0x20u   /* value -1 (off) or 0..65535 seconds */
 #define OPTIONS__READONLY 0x40u /* get only */
 #define OPTIONS__UNKNOWN 0x80u
+#define OPTIONS__KEEPTIME 0x100u /* value 1..OPTIONS__KEEPTIME_MAX seconds */
+#define OPTIONS__KEEPCNT 0x200u  /* value 1..OPTIONS__KEEPCNT_MAX probes */
 #define OPTIONS__KIND                                                          \
   (OPTIONS__STREAM | OPTIONS__DGRAM | OPTIONS__INET6 | OPTIONS__TCP)
 
 /* The longest linger: Windows keeps it in 16 bits, and one limit for every
  * OS keeps the option portable. */
 #define OPTIONS__LINGER_MAX 65535
+
+/* The keepalive limits are Linux's (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL,
+ * MAX_TCP_KEEPCNT), the narrowest of the OSes': macOS, the BSDs and
+ * Windows take more, but a value refused on one OS would break the
+ * promise that a call gives the same result everywhere. 0 is refused too:
+ * Linux refuses it, and elsewhere it would mean "probe at once" or "never
+ * give up". */
+#define OPTIONS__KEEPTIME_MAX 32767
+#define OPTIONS__KEEPCNT_MAX 127
 
 static unsigned options__rules(int option) {
   switch (option) {
@@ -45,6 +56,11 @@ static unsigned options__rules(int option) {
     return OPTIONS__BOOLEAN | OPTIONS__DGRAM;
   case XSOCK_OPT_TYPE:
     return OPTIONS__READONLY;
+  case XSOCK_OPT_KEEPIDLE:
+  case XSOCK_OPT_KEEPINTVL:
+    return OPTIONS__KEEPTIME | OPTIONS__TCP;
+  case XSOCK_OPT_KEEPCNT:
+    return OPTIONS__KEEPCNT | OPTIONS__TCP;
   default:
     return OPTIONS__UNKNOWN;
   }
@@ -68,6 +84,19 @@ static int options__check_kind(xsock_t s, unsigned rules, int *type) {
   return 0;
 }
 
+/* 1 when value is one the option takes. */
+static int options__value_ok(unsigned rules, int value) {
+  if (rules & OPTIONS__BOOLEAN)
+    return value == 0 || value == 1;
+  if (rules & OPTIONS__LINGER)
+    return value >= -1 && value <= OPTIONS__LINGER_MAX;
+  if (rules & OPTIONS__KEEPTIME)
+    return value >= 1 && value <= OPTIONS__KEEPTIME_MAX;
+  if (rules & OPTIONS__KEEPCNT)
+    return value >= 1 && value <= OPTIONS__KEEPCNT_MAX;
+  return value >= 0;
+}
+
 int xsock_set_option(xsock_t s, int option, int value) {
   unsigned rules = options__rules(option);
   int rc;
@@ -75,9 +104,7 @@ int xsock_set_option(xsock_t s, int option, int value) {
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
     return xsock__fail(XSOCK_EBADF, 0);
-  if ((rules & OPTIONS__BOOLEAN)  ? (value != 0 && value != 1)
-      : (rules & OPTIONS__LINGER) ? (value < -1 || value > OPTIONS__LINGER_MAX)
-                                  : value < 0)
+  if (!options__value_ok(rules, value))
     return xsock__fail(XSOCK_EINVAL, 0);
   if ((rules & OPTIONS__KIND) && (rc = options__check_kind(s, rules, NULL)) < 0)
     return rc;

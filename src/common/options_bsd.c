@@ -4,7 +4,8 @@
  * has already decided that the option fits the socket and the value; this
  * file only translates the request. What differs between the OSes (the
  * length type, the linger option's name, XSOCK_OPT_REUSEADDR being
- * ignored on Windows) comes from the platform tree's os_sockets.h.
+ * ignored on Windows, the option names some OSes lack) comes from the platform
+ * tree's os_sockets.h.
  *
  * Notes on the OSes:
  *  - An option the protocol does not have, should one get past the common
@@ -16,6 +17,12 @@
  *    DWORD of milliseconds on Windows (xsock__timeo_t of os_sockets.h);
  *    a value read back is what the OS applies, rounded up to a whole
  *    millisecond.
+ *  - An option name the OS does not have at all is XSOCK__SO_NONE in
+ *    os_sockets.h (the keepalive tuning options on OpenBSD): XSOCK_ENOTSUP
+ *    for set and get, with no system call, since the front end has
+ *    already found the socket open. A Windows older than its keepalive
+ *    options refuses them at run time, which os_sockets.h's
+ *    xsock__keepalive_fail reads as XSOCK_ENOTSUP too.
  *  - Every plain option takes an int-sized value (a BOOL or DWORD on
  *    Windows). Some Winsock providers write a one-byte BOOLEAN for a
  *    boolean option, so the value read starts at 0 and the unwritten
@@ -53,6 +60,18 @@ static int options_sockopt__name(int option, int *level, int *name) {
   case XSOCK_OPT_RCVBUF:
     *name = SO_RCVBUF;
     return 0;
+  case XSOCK_OPT_KEEPIDLE:
+    *level = IPPROTO_TCP;
+    *name = XSOCK__TCP_KEEPIDLE;
+    return 0;
+  case XSOCK_OPT_KEEPINTVL:
+    *level = IPPROTO_TCP;
+    *name = XSOCK__TCP_KEEPINTVL;
+    return 0;
+  case XSOCK_OPT_KEEPCNT:
+    *level = IPPROTO_TCP;
+    *name = XSOCK__TCP_KEEPCNT;
+    return 0;
   default:
     return xsock__fail(XSOCK_EINVAL, 0);
   }
@@ -68,6 +87,15 @@ static int options_sockopt__timeo(int option) {
 /* Records the failed socket call's error and returns its mapping. */
 static int options_sockopt__fail(void) {
   return xsock__os_fail(XSOCK__SOCK_ERROR());
+}
+
+/* The same for a plain option: a keepalive tuning option's refusal is
+ * read by the platform's rule (xsock__keepalive_fail of os_sockets.h). */
+static int options_sockopt__fail_plain(int option) {
+  if (option == XSOCK_OPT_KEEPIDLE || option == XSOCK_OPT_KEEPINTVL ||
+      option == XSOCK_OPT_KEEPCNT)
+    return xsock__keepalive_fail(XSOCK__SOCK_ERROR());
+  return options_sockopt__fail();
 }
 
 /* An ignored option still needs an open socket: the same XSOCK_EBADF for
@@ -100,9 +128,11 @@ int xsock__os_set_option(xsock_t s, int option, int value) {
     return rc;
   if (name == 0)
     return options_sockopt__check(s);
+  if (name == XSOCK__SO_NONE)
+    return xsock__fail(XSOCK_ENOTSUP, 0);
   if (setsockopt(s, level, name, (const char *)&value,
                  (xsock__socklen_t)sizeof value) != 0)
-    return options_sockopt__fail();
+    return options_sockopt__fail_plain(option);
   return 0;
 }
 
@@ -133,8 +163,10 @@ int xsock__os_get_option(xsock_t s, int option, int *value) {
       *value = 0;
     return rc;
   }
+  if (name == XSOCK__SO_NONE)
+    return xsock__fail(XSOCK_ENOTSUP, 0);
   if (getsockopt(s, level, name, (char *)&v, &len) != 0)
-    return options_sockopt__fail();
+    return options_sockopt__fail_plain(option);
   *value = v;
   return 0;
 }

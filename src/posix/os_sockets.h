@@ -42,6 +42,35 @@ typedef socklen_t xsock__socklen_t;
  * ignores it (Windows). */
 #define XSOCK__SO_REUSEADDR SO_REUSEADDR
 
+/* The keepalive tuning options, all in seconds (counts for TCP_KEEPCNT).
+ * macOS names the idle time TCP_KEEPALIVE and has no TCP_KEEPIDLE; on
+ * other systems TCP_KEEPALIVE may mean something else, hence the
+ * __APPLE__. OpenBSD has none of them (only system-wide sysctls). */
+#if defined(TCP_KEEPIDLE)
+#define XSOCK__TCP_KEEPIDLE TCP_KEEPIDLE
+#elif defined(__APPLE__) && defined(TCP_KEEPALIVE)
+#define XSOCK__TCP_KEEPIDLE TCP_KEEPALIVE
+#else
+#define XSOCK__TCP_KEEPIDLE XSOCK__SO_NONE
+#endif
+#ifdef TCP_KEEPINTVL
+#define XSOCK__TCP_KEEPINTVL TCP_KEEPINTVL
+#else
+#define XSOCK__TCP_KEEPINTVL XSOCK__SO_NONE
+#endif
+#ifdef TCP_KEEPCNT
+#define XSOCK__TCP_KEEPCNT TCP_KEEPCNT
+#else
+#define XSOCK__TCP_KEEPCNT XSOCK__SO_NONE
+#endif
+
+/* What a refused keepalive tuning option says: the OS's own error (the
+ * value was checked already, so the OS has no reason of its own to
+ * refuse it). */
+static inline int xsock__keepalive_fail(int os_error) {
+  return xsock__os_fail(os_error);
+}
+
 /* The value of SO_RCVTIMEO / SO_SNDTIMEO: a struct timeval here, a DWORD
  * of milliseconds on Windows. 0 is "no timeout" in both. */
 typedef struct timeval xsock__timeo_t;

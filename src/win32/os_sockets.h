@@ -46,6 +46,40 @@ typedef int xsock__socklen_t;
 /* The option behind XSOCK_OPT_REUSEADDR; 0: accepted and ignored. */
 #define XSOCK__SO_REUSEADDR 0
 
+/* The keepalive tuning options of Windows 10 (TCP_KEEPIDLE and
+ * TCP_KEEPINTVL from version 1709, TCP_KEEPCNT from 1703), in seconds
+ * (counts for TCP_KEEPCNT). The numbers are the Windows SDK's
+ * (ws2ipdef.h, where TCP_KEEPIDLE is TCP_KEEPALIVE): MinGW-w64's headers
+ * before version 11 do not have them. */
+#ifdef TCP_KEEPIDLE
+#define XSOCK__TCP_KEEPIDLE TCP_KEEPIDLE
+#else
+#define XSOCK__TCP_KEEPIDLE 3
+#endif
+#ifdef TCP_KEEPINTVL
+#define XSOCK__TCP_KEEPINTVL TCP_KEEPINTVL
+#else
+#define XSOCK__TCP_KEEPINTVL 17
+#endif
+#ifdef TCP_KEEPCNT
+#define XSOCK__TCP_KEEPCNT TCP_KEEPCNT
+#else
+#define XSOCK__TCP_KEEPCNT 16
+#endif
+
+/* What a refused keepalive tuning option says. A Windows older than the
+ * option refuses its number with WSAENOPROTOOPT or WSAEINVAL (the value
+ * was checked already, so WSAEINVAL cannot be about the value): both mean
+ * that this OS does not have it, XSOCK_ENOTSUP. xsock does not fall back
+ * to SIO_KEEPALIVE_VALS there: it sets the idle time, the interval and
+ * keepalive itself in one call and reads nothing back, so setting one of
+ * them would silently change the others. */
+static inline int xsock__keepalive_fail(int os_error) {
+  if (os_error == WSAENOPROTOOPT || os_error == WSAEINVAL)
+    return xsock__fail(XSOCK_ENOTSUP, os_error);
+  return xsock__os_fail(os_error);
+}
+
 /* The value of SO_RCVTIMEO / SO_SNDTIMEO: a DWORD of milliseconds here, a
  * struct timeval on POSIX. 0 is "no timeout" in both. */
 typedef DWORD xsock__timeo_t;

@@ -624,14 +624,26 @@ enum xsock_option {
    * dropped and the next call on it fails (TCP_KEEPCNT). The same rules as
    * XSOCK_OPT_KEEPIDLE, except that Windows has it from 10 version 1703; the
    * default differs: 9 on Linux, 8 on macOS and the BSDs, 10 on Windows. */
-  XSOCK_OPT_KEEPCNT = 14
+  XSOCK_OPT_KEEPCNT = 14,
+  /** 0/1, set before bind: load-balanced port sharing. Several sockets,
+   * each with the option set (and, on Linux, of the same user), may bind
+   * the same address and port and listen there, and the kernel spreads
+   * the incoming connections across them (by a hash of each connection's
+   * addresses, not in turn). SO_REUSEPORT on Linux, SO_REUSEPORT_LB on
+   * FreeBSD 12 and later. XSOCK_ENOTSUP, for set and get, on every other
+   * OS (macOS, OpenBSD, NetBSD, older FreeBSD, Windows): their port
+   * sharing does not spread connections (the BSDs' SO_REUSEPORT gives
+   * them all to one socket; Windows' SO_REUSEADDR lets a socket take over
+   * a port), and xsock gives the name no other meaning. TCP sockets only:
+   * XSOCK_ENOTSUP on UDP and AF_UNIX. */
+  XSOCK_OPT_REUSEPORT = 15
 };
 
 /** @{ */
 /** Set / get one option; XSOCK_EINVAL for an unknown option, a bad value
  * or setting a get-only option, XSOCK_ENOTSUP for an option the socket's
  * kind does not have (XSOCK_OPT_V6ONLY on IPv4, XSOCK_OPT_NODELAY,
- * _KEEPIDLE, _KEEPINTVL or _KEEPCNT on UDP or AF_UNIX,
+ * _KEEPIDLE, _KEEPINTVL, _KEEPCNT or _REUSEPORT on UDP or AF_UNIX,
  * XSOCK_OPT_KEEPALIVE or _LINGER on UDP, XSOCK_OPT_BROADCAST on TCP) or
  * that the OS does not have (each option says where). Which option fits
  * which socket is decided by xsock, the same on every OS, not left to the

@@ -150,17 +150,20 @@ static void test_option_of_another_kind(void **state) {
   xt_err(xsock_get_option(u4, XSOCK_OPT_LINGER, &v), XSOCK_ENOTSUP);
   xt_err(xsock_set_option(t4, XSOCK_OPT_BROADCAST, 1), XSOCK_ENOTSUP);
   xt_err(xsock_get_option(t4, XSOCK_OPT_BROADCAST, &v), XSOCK_ENOTSUP);
-  /* Keepalive tuning is TCP's. */
+  /* Keepalive tuning and port sharing are TCP's. */
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPIDLE, 60), XSOCK_ENOTSUP);
   xt_err(xsock_get_option(u4, XSOCK_OPT_KEEPIDLE, &v), XSOCK_ENOTSUP);
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPINTVL, 5), XSOCK_ENOTSUP);
   xt_err(xsock_get_option(u4, XSOCK_OPT_KEEPINTVL, &v), XSOCK_ENOTSUP);
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPCNT, 3), XSOCK_ENOTSUP);
   xt_err(xsock_get_option(u4, XSOCK_OPT_KEEPCNT, &v), XSOCK_ENOTSUP);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_REUSEPORT, 1), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(u4, XSOCK_OPT_REUSEPORT, &v), XSOCK_ENOTSUP);
   /* A bad value is refused before the kind is looked at. */
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPALIVE, 2), XSOCK_EINVAL);
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPIDLE, 0), XSOCK_EINVAL);
   xt_err(xsock_set_option(u4, XSOCK_OPT_KEEPCNT, 128), XSOCK_EINVAL);
+  xt_err(xsock_set_option(u4, XSOCK_OPT_REUSEPORT, 2), XSOCK_EINVAL);
   xt_ok(xsock_close(t4));
   xt_ok(xsock_close(u4));
 #ifndef _WIN32
@@ -173,6 +176,7 @@ static void test_option_of_another_kind(void **state) {
      * before asking. */
     xt_err(xsock_set_option(p[0], XSOCK_OPT_KEEPIDLE, 60), XSOCK_ENOTSUP);
     xt_err(xsock_get_option(p[0], XSOCK_OPT_KEEPCNT, &v), XSOCK_ENOTSUP);
+    xt_err(xsock_set_option(p[0], XSOCK_OPT_REUSEPORT, 1), XSOCK_ENOTSUP);
     xt_ok(xsock_set_option(p[0], XSOCK_OPT_KEEPALIVE, 1));
     xt_ok(xsock_get_option(p[0], XSOCK_OPT_TYPE, &v));
     assert_int_equal(v, XSOCK_STREAM);
@@ -378,6 +382,112 @@ static void test_keepalive_tuning(void **state) {
   xt_err(xsock_set_option(c, XSOCK_OPT_KEEPINTVL, 0), XSOCK_EINVAL);
 }
 
+/* 1 where XSOCK_OPT_REUSEPORT exists (xsock.h): Linux, and FreeBSD 12
+ * and later, the FreeBSD the CI matrix runs. */
+#if defined(__linux__) || defined(__FreeBSD__)
+#define REUSEPORT_BALANCES 1
+#else
+#define REUSEPORT_BALANCES 0
+#endif
+
+#if REUSEPORT_BALANCES
+/* Accepts whatever is queued on the listener l, closing each, and counts
+ * it in *n. */
+static void accept_all(xsock_t l, int *n) {
+  xsock_t a;
+  int rc;
+  while ((rc = xsock_accept(l, &a, NULL, 0)) == 0) {
+    ++*n;
+    xt_ok(xsock_close(a));
+  }
+  xt_err(rc, XSOCK_EAGAIN);
+}
+
+/* A listener on addr with REUSEPORT set before bind, non-blocking so that
+ * accept_all() can empty it. */
+static void reuseport_listener(xsock_t *l, const xsock_addr_t *addr) {
+  int v = -5;
+  xt_ok(xsock_socket(l, addr->family, XSOCK_STREAM, XSOCK_NONBLOCK));
+  xt_ok(xsock_get_option(*l, XSOCK_OPT_REUSEPORT, &v));
+  assert_int_equal(v, 0);
+  xt_ok(xsock_set_option(*l, XSOCK_OPT_REUSEPORT, 1));
+  xt_ok(xsock_get_option(*l, XSOCK_OPT_REUSEPORT, &v));
+  assert_int_equal(v, 1);
+  xt_ok(xsock_bind(*l, addr));
+  xt_ok(xsock_listen(*l, 64));
+}
+#endif
+
+#if REUSEPORT_BALANCES
+/* Two listeners share one port, and connections reach both. */
+static void test_reuseport(void **state) {
+  xsock_t t, l1, l2, other;
+  xsock_addr_t lo, la;
+  xsock_selector_t *sel;
+  xsock_event_t ev[4];
+  int n1 = 0, n2 = 0, i, k, nev;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_err(xsock_set_option(t, XSOCK_OPT_REUSEPORT, 2), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, XSOCK_OPT_REUSEPORT, -1), XSOCK_EINVAL);
+  xt_ok(xsock_close(t));
+  xt_ok(xsock_addr_loopback(&lo, XSOCK_AF_INET, 0));
+  reuseport_listener(&l1, &lo);
+  xt_ok(xsock_getsockname(l1, &la));
+  reuseport_listener(&l2, &la);
+  /* The option is what lets the second one in: a socket without it
+   * cannot bind the shared port. */
+  xt_ok(xsock_socket(&other, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_err(xsock_bind(other, &la), XSOCK_EADDRINUSE);
+  xt_ok(xsock_close(other));
+  /* The kernel picks a listener by a hash of each connection's addresses,
+   * so new source ports reach both soon: connect until each has accepted
+   * one. Each connection is waited for (within a bound that only ends a
+   * failing run) before the next, so nothing depends on timing; 256
+   * connections all hashed to one listener would be a chance of 2^-255. */
+  xt_ok(xsock_selector_open(&sel, XSOCK_BACKEND_DEFAULT));
+  xt_ok(xsock_selector_add(sel, l1, XSOCK_READ, &n1));
+  xt_ok(xsock_selector_add(sel, l2, XSOCK_READ, &n2));
+  for (i = 0; i < 256 && (n1 == 0 || n2 == 0); i++) {
+    xsock_t c;
+    int before = n1 + n2;
+    xt_ok(xsock_socket(&c, XSOCK_AF_INET, XSOCK_STREAM, 0));
+    xt_ok(xsock_connect(c, &la));
+    while (n1 + n2 == before) {
+      nev = xsock_selector_wait(sel, ev, 4, 10000);
+      assert_true(nev > 0);
+      for (k = 0; k < nev; k++)
+        accept_all(ev[k].sock, (int *)ev[k].udata);
+    }
+    assert_int_equal(n1 + n2, before + 1);
+    xt_ok(xsock_close(c));
+  }
+  assert_true(n1 > 0);
+  assert_true(n2 > 0);
+  xsock_selector_close(sel);
+  xt_ok(xsock_close(l1));
+  xt_ok(xsock_close(l2));
+}
+#else
+/* No OS option spreads connections here (Windows, macOS, the other BSDs):
+ * refused for set and get, without a system call, and never turned into
+ * another option. The same under Wine, since nothing asks it. */
+static void test_reuseport(void **state) {
+  xsock_t t;
+  int v = -5;
+  (void)state;
+  xt_ok(xsock_socket(&t, XSOCK_AF_INET, XSOCK_STREAM, 0));
+  xt_err(xsock_set_option(t, XSOCK_OPT_REUSEPORT, 2), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, XSOCK_OPT_REUSEPORT, -1), XSOCK_EINVAL);
+  xt_err(xsock_set_option(t, XSOCK_OPT_REUSEPORT, 1), XSOCK_ENOTSUP);
+  assert_int_equal(xsock_last_os_error(), 0);
+  xt_err(xsock_set_option(t, XSOCK_OPT_REUSEPORT, 0), XSOCK_ENOTSUP);
+  xt_err(xsock_get_option(t, XSOCK_OPT_REUSEPORT, &v), XSOCK_ENOTSUP);
+  assert_int_equal(v, 0);
+  xt_ok(xsock_close(t));
+}
+#endif
+
 #ifndef _WIN32
 /* POSIX only: on Windows REUSEADDR is a documented no-op and rebinding a
  * port with connections in TIME_WAIT follows exclusive-address rules. */
@@ -426,6 +536,7 @@ int main(void) {
       cmocka_unit_test(test_get_option_failure_value),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_keepalive_tuning),
+      cmocka_unit_test(test_reuseport),
 #ifndef _WIN32
       cmocka_unit_test(test_reuseaddr_rebind_after_close),
 #endif

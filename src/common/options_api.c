@@ -61,6 +61,10 @@ static unsigned options__rules(int option) {
     return OPTIONS__KEEPTIME | OPTIONS__TCP;
   case XSOCK_OPT_KEEPCNT:
     return OPTIONS__KEEPCNT | OPTIONS__TCP;
+  case XSOCK_OPT_REUSEPORT:
+    /* TCP only: whether every OS that balances connections also balances
+     * datagrams is not established, and the option promises balancing. */
+    return OPTIONS__BOOLEAN | OPTIONS__TCP;
   default:
     return OPTIONS__UNKNOWN;
   }

@@ -18,7 +18,8 @@
  *    a value read back is what the OS applies, rounded up to a whole
  *    millisecond.
  *  - An option name the OS does not have at all is XSOCK__SO_NONE in
- *    os_sockets.h (the keepalive tuning options on OpenBSD): XSOCK_ENOTSUP
+ *    os_sockets.h (XSOCK_OPT_REUSEPORT where no option spreads
+ *    connections, the keepalive tuning options on OpenBSD): XSOCK_ENOTSUP
  *    for set and get, with no system call, since the front end has
  *    already found the socket open. A Windows older than its keepalive
  *    options refuses them at run time, which os_sockets.h's
@@ -59,6 +60,9 @@ static int options_sockopt__name(int option, int *level, int *name) {
     return 0;
   case XSOCK_OPT_RCVBUF:
     *name = SO_RCVBUF;
+    return 0;
+  case XSOCK_OPT_REUSEPORT:
+    *name = XSOCK__SO_REUSEPORT_LB;
     return 0;
   case XSOCK_OPT_KEEPIDLE:
     *level = IPPROTO_TCP;

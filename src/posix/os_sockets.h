@@ -42,6 +42,19 @@ typedef socklen_t xsock__socklen_t;
  * ignores it (Windows). */
 #define XSOCK__SO_REUSEADDR SO_REUSEADDR
 
+/* The option behind XSOCK_OPT_REUSEPORT: one that spreads connections
+ * across the sockets sharing a port. Linux's SO_REUSEPORT (3.9) does;
+ * FreeBSD's SO_REUSEPORT does not (the last socket bound takes them all),
+ * and its SO_REUSEPORT_LB (12.0) does. The other BSDs' and macOS's
+ * SO_REUSEPORT only share the port, so they have none. */
+#if defined(SO_REUSEPORT_LB)
+#define XSOCK__SO_REUSEPORT_LB SO_REUSEPORT_LB
+#elif defined(__linux__) && defined(SO_REUSEPORT)
+#define XSOCK__SO_REUSEPORT_LB SO_REUSEPORT
+#else
+#define XSOCK__SO_REUSEPORT_LB XSOCK__SO_NONE
+#endif
+
 /* The keepalive tuning options, all in seconds (counts for TCP_KEEPCNT).
  * macOS names the idle time TCP_KEEPALIVE and has no TCP_KEEPIDLE; on
  * other systems TCP_KEEPALIVE may mean something else, hence the

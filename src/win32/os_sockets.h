@@ -46,6 +46,12 @@ typedef int xsock__socklen_t;
 /* The option behind XSOCK_OPT_REUSEADDR; 0: accepted and ignored. */
 #define XSOCK__SO_REUSEADDR 0
 
+/* The option behind XSOCK_OPT_REUSEPORT: none. Windows has no option
+ * that spreads connections across sockets sharing a port, and its
+ * SO_REUSEADDR, which lets a socket take over a bound port, is not one
+ * (see the notes). */
+#define XSOCK__SO_REUSEPORT_LB XSOCK__SO_NONE
+
 /* The keepalive tuning options of Windows 10 (TCP_KEEPIDLE and
  * TCP_KEEPINTVL from version 1709, TCP_KEEPCNT from 1703), in seconds
  * (counts for TCP_KEEPCNT). The numbers are the Windows SDK's

@@ -17,6 +17,22 @@
 #   mingw-dll     the same with xsock as a DLL; the DLL and the program link
 #                 libgcc (and libstdc++) statically, so the DLL from the
 #                 install's bin directory (on WINEPATH) is all they need
+#   meson-fallback      Meson: tests/consumer-meson with xsock as a
+#                       subproject (subprojects/xsock a symlink to this
+#                       tree), dependency('xsock', fallback: ...), static;
+#                       xsock's warning flags stay off the consumer's own
+#                       files, and xsock builds no example
+#   meson-subproject    subproject('xsock').get_variable('xsock_dep'),
+#                       default_library=shared; the SONAME, and the program
+#                       loads that library
+#   meson-wrap          dependency('xsock') alone, resolved by the [provide]
+#                       section of a wrap-git file that clones fetch-git's
+#                       scratch repository at the release tag
+#   meson-mingw-static  the meson-fallback project cross-compiled with
+#                       cmake/meson/mingw-w64-x86_64.txt, run under Wine
+#   meson-mingw-dll     the same with default_library=shared: the program
+#                       imports libxsock-0.dll with XSOCK_SHARED, and the
+#                       DLL and the program need no MinGW runtime DLL
 #   dropin        only when XSOCK_DROPIN_DIR names a directory holding the
 #                 generated xsock.c and xsock.h: the consumer compiled with
 #                 them and nothing else (the drop-in leg's hook)
@@ -27,7 +43,7 @@
 # the version the build system found (the CMake package's version file,
 # pkg-config's --modversion, or the vendored project(VERSION)) agree.
 # The last line is "consumers: N checks, M passed", or
-# "consumers: not run (...)" when cmake or a compiler is missing (exit
+# "consumers: not run (...)" when cmake, meson or a compiler is missing (exit
 # XS_EXIT_NOT_RUN, or 1 under CI=true; ci/exit-status.sh). Everything is written under BUILD_DIR.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,12 +54,15 @@ case $build in /*) ;; *) build=$(pwd)/$build ;; esac
 jobs=${XSOCK_CI_JOBS:-2}
 consumer="$repo/tests/consumer"
 toolchain="$repo/cmake/toolchains/mingw-w64-x86_64.cmake"
+meson_cross="$repo/cmake/meson/mingw-w64-x86_64.txt"
 
 log() { printf 'consumers: %s\n' "$*" >&2; }
 not_run() { xs_not_run consumers "$*"; }
 
-xs_need_pkgs cmake gcc g++ pkg-config git >&2 || not_run "could not install cmake, gcc, g++, pkg-config, git"
-for tool in cmake cc c++ pkg-config git; do
+# Debian's meson package brings ninja.
+xs_need_pkgs cmake gcc g++ pkg-config git meson >&2 ||
+  not_run "could not install cmake, gcc, g++, pkg-config, git, meson"
+for tool in cmake cc c++ pkg-config git meson ninja; do
   command -v "$tool" >/dev/null 2>&1 || not_run "$tool not found"
 done
 
@@ -168,10 +187,13 @@ check fetch-path consumer_cmake "$build/fetch-path" -DXSOCK_CONSUMER_MODE=fetch_
 # A scratch repository holding this tree's files as they are on disk
 # (committed or not, so a local run tests what it sees), tagged vVERSION
 # the way a release is: FetchContent clones it by the tag over file://. The
-# tag lives only in the scratch repository.
+# tag lives only in the scratch repository. The Meson wrap check clones it
+# too; the first check to need it makes it.
+scratch="$build/scratch-repo"
 # shellcheck disable=SC2016 # the $f in single quotes is the inner shell's.
-fetch_git() {
-  local scratch="$build/scratch-repo" tag="v$version"
+make_scratch() {
+  local tag="v$version"
+  [ ! -d "$scratch/.git" ] || return 0
   mkdir -p "$scratch" &&
     (cd "$repo" && git ls-files -z --cached --others --exclude-standard |
       xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
@@ -180,11 +202,95 @@ fetch_git() {
     git -C "$scratch" add -A &&
     git -C "$scratch" -c user.name=consumers -c user.email=consumers@localhost \
       -c commit.gpgsign=false commit -q -m "scratch copy for the FetchContent check" &&
-    git -C "$scratch" -c tag.gpgsign=false tag "$tag" || return 1
+    git -C "$scratch" -c tag.gpgsign=false tag "$tag"
+}
+fetch_git() {
+  make_scratch || return 1
   consumer_cmake "$build/fetch-git" -DXSOCK_CONSUMER_MODE=fetch_git \
-    -DXSOCK_GIT_URL="file://$scratch" -DXSOCK_GIT_TAG="$tag"
+    -DXSOCK_GIT_URL="file://$scratch" -DXSOCK_GIT_TAG="v$version"
 }
 check fetch-git fetch_git
+
+# ---- Meson: xsock as a subproject ------------------------------------------
+# The consumer's Meson project is assembled in the build directory:
+# tests/consumer-meson's build files, tests/consumer's sources, and xsock
+# under its subprojects/, so that nothing is written into the repository.
+
+# Makes the project in DIR, with subprojects/xsock a symlink to this tree.
+meson_project() { # dir
+  local dir=$1
+  mkdir -p "$dir/subprojects" &&
+    cp "$repo/tests/consumer-meson/meson.build" "$repo/tests/consumer-meson/meson_options.txt" \
+      "$consumer/consumer.c" "$consumer/consumer_cxx.cpp" "$dir/" &&
+    ln -s "$repo" "$dir/subprojects/xsock"
+}
+# Configures and builds the project in SRC into BUILD/NAME. The fallback
+# is forced so that an xsock installed on the machine cannot stand in.
+meson_consumer() { # name src meson-args...
+  local name=$1 src=$2; shift 2
+  meson setup "$build/$name" "$src" --force-fallback-for=xsock "$@" &&
+    meson compile -C "$build/$name" -j "$jobs"
+}
+# The compile command of one object, from compile_commands.json.
+meson_command() { # build-dir object
+  grep -F -- "-o $2 " "$1/compile_commands.json"
+}
+
+meson_fallback() {
+  local out="$build/meson-fallback" cmd
+  meson_project "$build/meson-fallback-src" &&
+    meson_consumer meson-fallback "$build/meson-fallback-src" -Dmode=fallback \
+      -Ddefault_library=static &&
+    "$out/consumer" || return 1
+  [ -f "$out/subprojects/xsock/libxsock.a" ] || { echo "no static libxsock.a"; return 1; }
+  # xsock's warning set and XSOCK_BUILDING are the library's own: the
+  # consumer's files get only what the consumer asked for.
+  cmd=$(meson_command "$out" consumer.p/consumer.c.o) || { echo "no compile command for consumer.c"; return 1; }
+  case $cmd in
+    *-Wshadow* | *-Wundef* | *-DXSOCK_BUILDING*)
+      echo "xsock's private flags reached the consumer: $cmd"; return 1 ;;
+  esac
+  meson_command "$out" subprojects/xsock/libxsock.a.p/src_common_version.c.o | grep -q -- -Wshadow ||
+    { echo "the library was not built with its warning set"; return 1; }
+  # A vendoring parent gets the library alone.
+  if grep -q echo_server "$out/build.ninja"; then
+    echo "the subproject built xsock's examples"; return 1
+  fi
+}
+check meson-fallback meson_fallback
+
+meson_subproject() {
+  local out="$build/meson-subproject" lib major=${version%%.*}
+  meson_project "$build/meson-subproject-src" &&
+    meson_consumer meson-subproject "$build/meson-subproject-src" -Dmode=subproject \
+      -Ddefault_library=shared &&
+    "$out/consumer" || return 1
+  lib="$out/subprojects/xsock/libxsock.so.$version"
+  [ -f "$lib" ] || { echo "no libxsock.so.$version"; return 1; }
+  objdump -p "$lib" | grep -E "SONAME +libxsock\.so\.$major\$" ||
+    { echo "the SONAME is not libxsock.so.$major"; return 1; }
+  ldd "$out/consumer" | grep -F "$out/subprojects/xsock/libxsock.so.$major" ||
+    { echo "the consumer did not load the subproject's libxsock.so"; return 1; }
+  meson_command "$out" consumer.p/consumer.c.o | grep -q -- -DXSOCK_SHARED ||
+    { echo "xsock_dep of a shared build does not carry -DXSOCK_SHARED"; return 1; }
+}
+check meson-subproject meson_subproject
+
+# The WrapDB way: the parent names the dependency alone, and the wrap
+# file's [provide] section says which subproject provides it (xsock's
+# meson.build overrides the dependency 'xsock'). Meson clones the scratch
+# repository at the release tag into the scratch project.
+meson_wrap() {
+  local src="$build/meson-wrap-src"
+  make_scratch || return 1
+  mkdir -p "$src/subprojects" &&
+    cp "$repo/tests/consumer-meson/meson.build" "$repo/tests/consumer-meson/meson_options.txt" \
+      "$consumer/consumer.c" "$consumer/consumer_cxx.cpp" "$src/" || return 1
+  printf '%s\n' '[wrap-git]' "url = file://$scratch" "revision = v$version" 'depth = 1' '' \
+    '[provide]' 'dependency_names = xsock' >"$src/subprojects/xsock.wrap"
+  meson_consumer meson-wrap "$src" -Dmode=wrap && "$build/meson-wrap/consumer"
+}
+check meson-wrap meson_wrap
 
 # ---- the drop-in (a hook for the drop-in leg) ------------------------------
 
@@ -252,10 +358,38 @@ if [ -n "$mingw_ready" ]; then
   }
   check mingw-static mingw_consumer mingw-static
   check mingw-dll mingw_dll
+
+  # The Meson consumer cross-compiled with the committed cross file. The
+  # C++ runtime and libgcc are linked statically, as above, so that Wine
+  # needs no MinGW DLL beside the program.
+  meson_mingw() { # name default-library
+    local name=$1 out="$build/$1"
+    [ -n "$wine_ok" ] || { echo "wine cannot start a program"; return 1; }
+    meson_project "$build/$name-src" &&
+      meson_consumer "$name" "$build/$name-src" --cross-file "$meson_cross" -Dmode=fallback \
+        -Ddefault_library="$2" -Dc_link_args=-static-libgcc \
+        -Dcpp_link_args="-static-libgcc -static-libstdc++" || return 1
+    # A DLL build's libxsock-0.dll is found through WINEPATH, where it was
+    # built.
+    WINEPATH="$out/subprojects/xsock" timeout --kill-after=10 120 wine "$out/consumer.exe" </dev/null
+  }
+  meson_mingw_dll() {
+    local out="$build/meson-mingw-dll" f
+    meson_mingw meson-mingw-dll shared || return 1
+    x86_64-w64-mingw32-objdump -p "$out/consumer.exe" | grep -iE "DLL Name: libxsock(-[0-9]+)?\.dll" ||
+      { echo "the program does not import the xsock DLL"; return 1; }
+    for f in "$out"/subprojects/xsock/libxsock*.dll "$out/consumer.exe"; do
+      if x86_64-w64-mingw32-objdump -p "$f" | grep -iE "DLL Name: (libgcc|libstdc|libwinpthread)"; then
+        echo "$f needs a MinGW runtime DLL"; return 1
+      fi
+    done
+  }
+  check meson-mingw-static meson_mingw meson-mingw-static static
+  check meson-mingw-dll meson_mingw_dll
   wineserver -k >/dev/null 2>&1 || true
 else
-  # The native ways still count; the missing cross tools fail two checks.
-  for name in mingw-static mingw-dll; do
+  # The native ways still count; the missing cross tools fail four checks.
+  for name in mingw-static mingw-dll meson-mingw-static meson-mingw-dll; do
     total=$((total + 1))
     log "$name: FAILED (MinGW g++ or Wine missing and could not be installed)"
     failed_names="$failed_names $name"

@@ -17,7 +17,8 @@
 #     bare compiler command may override), or an environment variable
 #     that a ci/*.sh or bench/*.sh script reads;
 #   - an xsock_ name may also be a CMake target (xsock_testhooks: the docs
-#     name the targets a reader builds).
+#     name the targets a reader builds), or a dependency that meson.build
+#     declares (xsock_dep: the variable a Meson parent takes).
 # A name written with a wildcard (XSOCK_E*, xsock_frame_*, XSOCK_OPT_...,
 # XSOCK_HAVE_<X>: a trailing *, underscore or <) is a prefix, found when
 # at least one known name starts with it. CHANGELOG.md is not read: it
@@ -105,6 +106,11 @@ trap 'rm -f "$known"' EXIT
         print "$_\n" for $args =~ /(?<![A-Za-z0-9_])(XSOCK_\w+)/g;
       }
     ' "${cmakes[@]}"
+  fi
+
+  # The dependencies meson.build declares for a parent project.
+  if [ -f meson.build ]; then
+    perl -ne 'print "$1\n" if /^\s*(xsock_\w+)\s*=\s*declare_dependency\(/' meson.build
   fi
 
   # Environment variables the scripts read: $XSOCK_X or ${XSOCK_X...}

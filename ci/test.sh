@@ -22,13 +22,15 @@
 #      (Debug and Release), every test under qemu-user; and musl libc
 #      natively (ci/musl.sh)
 #   8. the CI matrix files: schema and names (ci/workflows.sh), every
-#      xsock_/XSOCK_ name the docs use exists (ci/docs-names.sh), every C
-#      file as clang-format 14 writes it (ci/format.sh), the commit style
-#      of CONTRIBUTING.md (ci/commit-style.sh), and strict C99 for Windows
-#      (ci/portability.sh)
+#      xsock_/XSOCK_ name the docs use exists (ci/docs-names.sh), the
+#      Meson build lists the sources CMake compiles (ci/meson-sources.sh),
+#      every C file as clang-format 14 writes it (ci/format.sh), the commit
+#      style of CONTRIBUTING.md (ci/commit-style.sh), and strict C99 for
+#      Windows (ci/portability.sh)
 #   9. tests/consumer built and run every way xsock is taken in: install,
 #      find_package, pkg-config, add_subdirectory, FetchContent, MinGW
-#      static and DLL under Wine (ci/consumers.sh)
+#      static and DLL under Wine, and as a Meson subproject, natively and
+#      cross-compiled for MinGW under Wine (ci/consumers.sh)
 #  10. the API reference: Doxygen over include/xsock.h with no warning
 #      (ci/doxygen.sh)
 #  11. the two-file drop-in (ci/dropin.sh): compiled alone by gcc, clang
@@ -233,6 +235,7 @@ done
 
 run_leg workflows bash ci/workflows.sh "$BUILD/workflows"
 run_leg docs-names bash ci/docs-names.sh
+run_leg meson-sources bash ci/meson-sources.sh
 run_leg format bash ci/format.sh
 run_leg commit-style bash ci/commit-style.sh
 run_leg portability bash ci/portability.sh
@@ -353,7 +356,7 @@ esac
 for leg in "${fuzz_names[@]}"; do report_fuzz "$leg"; done
 for leg in windows-wine windows-clang-wine windows-i686 musl; do report "$leg" line; done
 for a in "${qemu_arches[@]}"; do report "qemu-$a" line; done
-for leg in workflows docs-names format commit-style portability doxygen dropin consumers bench-quick; do
+for leg in workflows docs-names meson-sources format commit-style portability doxygen dropin consumers bench-quick; do
   report "$leg" line
 done
 

@@ -74,7 +74,7 @@ qemu_arches=(s390x aarch64 armhf i386 powerpc)
 pkgs=(cmake make gcc g++ libc6-dev libcmocka-dev python3 pkg-config git tar gzip
   dpkg-dev clang lld libclang-rt-14-dev clang-format valgrind doxygen musl-tools musl-dev
   libev-dev libevent-dev libuv1-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64
-  gcc-mingw-w64-i686 mingw-w64-x86-64-dev qemu-user)
+  gcc-mingw-w64-i686 mingw-w64-x86-64-dev qemu-user meson)
 for a in "${qemu_arches[@]}"; do
   case $a in
     s390x) pkgs+=(gcc-s390x-linux-gnu libc6-dev-s390x-cross) ;;

@@ -161,6 +161,7 @@ XSOCK_API void xsock_cleanup(void);
   XX(EAI_FAIL, -34, "non-recoverable failure in name resolution")              \
   XX(ENOTINIT, -35, "xsock_init() has not been called")                        \
   XX(EPROTO, -36, "protocol error (a malformed or truncated message)")         \
+  XX(EFULL, -37, "queue full, flush first (wait for XSOCK_WRITE)")             \
   XX(EUNKNOWN, -100, "unknown error")
 
 /** The error codes: XSOCK_<NAME> = value for each entry of

@@ -46,6 +46,7 @@
  * | xsock_iovec_t         | 16/8     | 8/4      | 16/8       | 8/4        |
  * | xsock_frame_decoder_t | 88/8     | 52/4     | 88/8       | 52/4       |
  * | xsock_frame_encoder_t | 56/8     | 32/4     | 56/8       | 32/4       |
+ * | xsock_wqueue_t        | 72/8     | 40/4     | 72/8       | 40/4       |
  *
  * POSIX 64 is Linux on x86_64, aarch64 and s390x (glibc or musl), macOS
  * and the BSDs; POSIX 32 is Linux on armhf, i386 and powerpc; Windows is
@@ -953,7 +954,9 @@ XSOCK_API const char *xsock_selector_backend(const xsock_selector_t *sel);
 }
 #endif
 
-/* Message framing: its own header, part of the public API. */
+/* Message framing and the write queue: their own headers, part of the
+ * public API. */
 #include "xsock/frame.h"
+#include "xsock/wqueue.h"
 
 #endif /* XSOCK_H */

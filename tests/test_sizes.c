@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The ABI of the public types whose layout users depend on: the size and
- * alignment of xsock_t, xsock_event_t, xsock_addr_t, xsock_iovec_t and the
- * frame decoder and encoder, and the offsets of the fields a caller reads
- * in place. The expected values of every target are written below; the
- * header's "ABI" section documents the same table.
+ * alignment of xsock_t, xsock_event_t, xsock_addr_t, xsock_iovec_t, the
+ * frame decoder and encoder and the write queue, and the offsets of the
+ * fields a caller reads in place. The expected values of every target are
+ * written below; the header's "ABI" section documents the same table.
  *
  * Each value is checked twice: at compile time, so that a build for a
  * target no leg can run (32-bit Windows here) fails when a layout is
@@ -38,6 +38,10 @@ struct sizes_align_decoder {
 struct sizes_align_encoder {
   char c;
   xsock_frame_encoder_t t;
+};
+struct sizes_align_wqueue {
+  char c;
+  xsock_wqueue_t t;
 };
 
 /* The expected values, by target. Only the size of a pointer and whether
@@ -94,10 +98,12 @@ struct sizes_align_encoder {
 #define ADDR_SCOPE_ID 4
 #define ADDR_FLOWINFO 8
 #define ADDR_U 12
-/* The frame structs: pointers and size_t (one word each), then ints. */
+/* The frame and write-queue structs: pointers and size_t (one word
+ * each), then ints. */
 #define IOVEC_SIZE (2 * PTR)
 #define DECODER_SIZE (8 * PTR + 5 * 4 + (PTR == 8 ? 4 : 0))
 #define ENCODER_SIZE (5 * PTR + 3 * 4 + (PTR == 8 ? 4 : 0))
+#define WQUEUE_SIZE (7 * PTR + 3 * 4 + (PTR == 8 ? 4 : 0))
 
 struct sizes_row {
   const char *what;
@@ -127,7 +133,9 @@ struct sizes_row {
   X(decoder_size, sizeof(xsock_frame_decoder_t), DECODER_SIZE)                 \
   X(decoder_align, SIZES_ALIGNOF(decoder), PTR)                                \
   X(encoder_size, sizeof(xsock_frame_encoder_t), ENCODER_SIZE)                 \
-  X(encoder_align, SIZES_ALIGNOF(encoder), PTR)
+  X(encoder_align, SIZES_ALIGNOF(encoder), PTR)                                \
+  X(wqueue_size, sizeof(xsock_wqueue_t), WQUEUE_SIZE)                          \
+  X(wqueue_align, SIZES_ALIGNOF(wqueue), PTR)
 
 /* At compile time: a wrong value makes an array of negative size. */
 #define SIZES_STATIC(name, found, expected)                                    \

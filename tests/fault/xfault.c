@@ -29,6 +29,7 @@ typedef struct xf_plan {
 
 static xf_plan_t xf_plans[XF_KINDS];
 static size_t xf_cap;
+static size_t xf_alloc_top; /* the largest block asked for */
 static long xf_total;
 static int xf_report_set;
 
@@ -349,6 +350,8 @@ long xf_open_handles(void) {
 
 static void *xf_calloc(size_t count, size_t size) {
   int e;
+  if (size != 0 && count <= (size_t)-1 / size && count * size > xf_alloc_top)
+    xf_alloc_top = count * size;
   if (xf_take(XF_ALLOC, &e))
     return NULL;
   return xsock__os_calls_real.calloc(count, size);
@@ -356,6 +359,8 @@ static void *xf_calloc(size_t count, size_t size) {
 
 static void *xf_realloc(void *p, size_t size) {
   int e;
+  if (size > xf_alloc_top)
+    xf_alloc_top = size;
   if (xf_take(XF_ALLOC, &e))
     return NULL;
   return xsock__os_calls_real.realloc(p, size);
@@ -396,6 +401,7 @@ int xf_teardown(void **state) {
 void xf_reset(void) {
   memset(xf_plans, 0, sizeof xf_plans);
   xf_cap = 0;
+  xf_alloc_top = 0;
 }
 
 void xf_fail(xf_call_t kind, long after, long times, int err) {
@@ -409,3 +415,5 @@ void xf_send_cap(size_t cap) { xf_cap = cap; }
 long xf_calls(xf_call_t kind) { return xf_plans[kind].calls; }
 
 long xf_injected(xf_call_t kind) { return xf_plans[kind].injected; }
+
+size_t xf_alloc_largest(void) { return xf_alloc_top; }

@@ -96,6 +96,10 @@ void xf_send_cap(size_t cap);
 long xf_calls(xf_call_t kind);
 long xf_injected(xf_call_t kind);
 
+/* The largest block the library asked for (calloc's count * size, or
+ * realloc's size), failed or not, since the last xf_install/xf_reset. */
+size_t xf_alloc_largest(void);
+
 /* Open handles of the process: descriptors on POSIX, kernel handles on
  * Windows; for leak checks (a count, compared before and after). */
 long xf_open_handles(void);

@@ -6,8 +6,9 @@
  * sends in one. So each chat message travels in a frame, a 2-byte
  * big-endian length and then the message (XSOCK_FRAME_LEN16), and the
  * server uses xsock's framing calls to cut the stream into messages
- * (a decoder per client) and to queue frames for sending (an encoder per
- * client), all from one thread with one selector.
+ * (a decoder per client), and a write queue per client that frames each
+ * message straight into it and sends what the socket takes, all from one
+ * thread with one selector.
  *
  * A client that reads too slowly is dropped once its outgoing queue is
  * full, so that it cannot make the server hold more and more memory. All
@@ -35,7 +36,7 @@ typedef struct client {
   xsock_t sock; /* XSOCK_INVALID for a free slot */
   int id;       /* a number to show in the log */
   xsock_frame_decoder_t in;
-  xsock_frame_encoder_t out;
+  xsock_wqueue_t out;
   unsigned char in_buf[CHAT_MAX_MSG + 2]; /* one frame: 2 + CHAT_MAX_MSG */
   unsigned char out_buf[CHAT_QUEUE];
 } client_t;
@@ -53,32 +54,27 @@ static void client_drop(client_t *c, const char *why) {
   left++;
 }
 
-/* Sends what the client's queue holds, as far as the socket takes it, and
- * asks for WRITE only while something is left (a WRITE interest left on
- * would wake the loop all the time). */
-static void client_flush(client_t *c) {
-  xsock_ssize_t left_over = xsock_frame_flush(&c->out, c->sock);
-  if (left_over < 0) {
-    client_drop(c, xsock_err_name((int)left_over));
-    return;
-  }
-  xsock_selector_modify(
-      sel, c->sock, left_over > 0 ? XSOCK_READ | XSOCK_WRITE : XSOCK_READ, c);
+/* After a send or a flush: drops the client on an error (a full queue
+ * means it reads too slowly), else registers what its queue needs (WRITE
+ * only while frames wait: left on, it would wake the loop all the time). */
+static void client_update(client_t *c, xsock_ssize_t rc) {
+  if (rc < 0)
+    client_drop(c, rc == XSOCK_EFULL ? "too slow" : xsock_err_name((int)rc));
+  else
+    xsock_selector_modify(sel, c->sock, xsock_wqueue_interest(&c->out), c);
 }
 
-/* Queues one message for every client but its sender. */
+/* Sends one message, framed, to every client but its sender. */
 static void broadcast(const client_t *from, const void *msg, size_t len) {
   int i, sent = 0;
   for (i = 0; i < CHAT_CLIENTS; i++) {
     client_t *c = &clients[i];
     if (c->sock == XSOCK_INVALID || c == from)
       continue;
-    if (xsock_frame_queue(&c->out, msg, len) != 0) {
-      client_drop(c, "too slow"); /* its queue is full */
-      continue;
-    }
-    client_flush(c);
-    sent++;
+    client_update(c,
+                  xsock_wqueue_send_frame(&c->out, c->sock, XSOCK_FRAME_LEN16,
+                                          CHAT_MAX_MSG, msg, len));
+    sent += c->sock != XSOCK_INVALID;
   }
   printf("client %d: %u bytes to %d clients\n", from->id, (unsigned)len, sent);
   fflush(stdout);
@@ -122,8 +118,7 @@ static void accept_all(xsock_t listener) {
     c->id = ++joined;
     xsock_frame_decoder_init(&c->in, XSOCK_FRAME_LEN16, CHAT_MAX_MSG, c->in_buf,
                              sizeof c->in_buf);
-    xsock_frame_encoder_init(&c->out, XSOCK_FRAME_LEN16, CHAT_MAX_MSG,
-                             c->out_buf, sizeof c->out_buf);
+    xsock_wqueue_init(&c->out, c->out_buf, sizeof c->out_buf);
     printf("client %d joined\n", c->id);
     fflush(stdout);
   }
@@ -194,7 +189,7 @@ int main(int argc, char **argv) {
       if (c->sock != evs[i].sock)
         continue;
       if (evs[i].events & XSOCK_WRITE)
-        client_flush(c);
+        client_update(c, xsock_wqueue_flush(&c->out, c->sock));
       if (c->sock != XSOCK_INVALID && (evs[i].events & XSOCK_READ))
         client_read(c);
     }

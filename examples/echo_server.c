@@ -3,11 +3,13 @@
  * echo_server: the seed's `selectors` echo server, in C, on every OS.
  *
  * One thread, one selector, many clients. The listener is registered for
- * READ; each accepted client is registered for READ, and for WRITE only
- * while it has echo bytes waiting to go out (a level-triggered WRITE
- * interest left on would wake the loop for nothing). A client that sends
- * faster than it reads is not buffered without bound: past a limit its
- * READ interest is dropped until its backlog drains. A server out of
+ * READ; each accepted client's echo goes through a write queue
+ * (xsock_wqueue_t), which sends what the socket takes and keeps the rest,
+ * and which says what the client's registration needs: WRITE only while
+ * echo bytes wait (a level-triggered WRITE left on would wake the loop
+ * for nothing), and no READ while a client that sends faster than it
+ * reads has a backlog past the high watermark, so its memory stays
+ * bounded. A server out of
  * handles sheds new connections through a reserve handle instead of
  * spinning on a listener it cannot accept from (xsock_accept_shed).
  *
@@ -40,14 +42,14 @@
 
 #define SERVER_MAX_EVENTS 256
 #define SERVER_BACKLOG_LIMIT (1u << 20) /* bytes queued per client */
+#define SERVER_CHUNK 16384              /* bytes one recv takes */
 
 typedef struct client {
   xsock_t sock;
   unsigned interest;
-  int eof;        /* the peer finished sending: echo the rest, then close */
-  int64_t active; /* xsock_clock_ms() of its last progress */
-  char *out;      /* bytes received and not yet echoed */
-  size_t out_len, out_cap;
+  int eof;            /* the peer finished sending: echo the rest, then close */
+  int64_t active;     /* xsock_clock_ms() of its last progress */
+  xsock_wqueue_t out; /* bytes received and not yet echoed */
   struct client *prev, *next;
 } client_t;
 
@@ -85,7 +87,7 @@ static void server_drop(client_t *c) {
     c->next->prev = c->prev;
   xsock_selector_remove(server_sel, c->sock);
   xsock_close(c->sock);
-  free(c->out);
+  xsock_wqueue_free(&c->out);
   free(c);
   if (++server_gone == server_max_clients)
     server_stop = 1;
@@ -98,10 +100,12 @@ static int server_set_interest(client_t *c, unsigned interest) {
   return xsock_selector_modify(server_sel, c->sock, interest, c);
 }
 
-/* Reads what is there and queues it for echoing. Returns 0 to keep the
- * client, < 0 to drop it (an error). */
+/* Reads what is there and echoes it: the queue sends what the socket
+ * takes and keeps the rest. Returns 0 to keep the client, < 0 to drop it
+ * (an error). It is never full: reading stops at the high watermark, a
+ * recv below the bound. */
 static int server_on_readable(client_t *c) {
-  char buf[16384];
+  char buf[SERVER_CHUNK];
   xsock_ssize_t n = xsock_recv(c->sock, buf, sizeof buf);
   if (n == XSOCK_EAGAIN)
     return 0;
@@ -109,33 +113,9 @@ static int server_on_readable(client_t *c) {
     c->eof = 1;
     return 0;
   }
-  if (n < 0)
+  if (n < 0 || xsock_wqueue_send(&c->out, c->sock, buf, (size_t)n) < 0)
     return -1;
-  if (c->out_len + (size_t)n > c->out_cap) {
-    size_t cap = c->out_cap ? c->out_cap : 16384;
-    char *grown;
-    while (cap < c->out_len + (size_t)n)
-      cap *= 2;
-    grown = realloc(c->out, cap);
-    if (grown == NULL)
-      return -1;
-    c->out = grown;
-    c->out_cap = cap;
-  }
-  memcpy(c->out + c->out_len, buf, (size_t)n);
-  c->out_len += (size_t)n;
   server_bytes += (unsigned long long)n;
-  return 0;
-}
-
-static int server_on_writable(client_t *c) {
-  xsock_ssize_t n = xsock_send(c->sock, c->out, c->out_len);
-  if (n == XSOCK_EAGAIN)
-    return 0;
-  if (n < 0)
-    return -1;
-  memmove(c->out, c->out + n, c->out_len - (size_t)n);
-  c->out_len -= (size_t)n;
   return 0;
 }
 
@@ -165,6 +145,11 @@ static void server_accept_all(xsock_t listener) {
       xsock_close(s);
       continue;
     }
+    /* Memory as the echo needs it, never above the limit; reading stops
+     * one recv below it and resumes at half of it. */
+    xsock_wqueue_init_grow(&c->out, SERVER_BACKLOG_LIMIT);
+    xsock_wqueue_set_watermarks(&c->out, SERVER_BACKLOG_LIMIT / 2,
+                                SERVER_BACKLOG_LIMIT - SERVER_CHUNK);
     c->sock = s;
     c->interest = XSOCK_READ;
     c->active = xsock_clock_ms();
@@ -294,17 +279,19 @@ int main(int argc, char **argv) {
       }
       c->active = xsock_clock_ms();
       if (((evs[i].events & XSOCK_READ) && server_on_readable(c) < 0) ||
-          ((evs[i].events & XSOCK_WRITE) && server_on_writable(c) < 0)) {
+          ((evs[i].events & XSOCK_WRITE) &&
+           xsock_wqueue_flush(&c->out, c->sock) < 0)) {
         server_drop(c);
         continue;
       }
-      if (c->eof && c->out_len == 0) {
+      if (c->eof && xsock_wqueue_queued(&c->out) == 0) {
         server_drop(c);
         continue;
       }
-      want = !c->eof && c->out_len < SERVER_BACKLOG_LIMIT ? XSOCK_READ : 0;
-      if (c->out_len > 0)
-        want |= XSOCK_WRITE;
+      /* What the queue needs, less READ once the peer has finished. */
+      want = xsock_wqueue_interest(&c->out);
+      if (c->eof)
+        want &= ~(unsigned)XSOCK_READ;
       if (server_set_interest(c, want) < 0)
         server_drop(c);
     }

@@ -151,7 +151,13 @@ XSOCK_API xsock_ssize_t xsock_frame_recv(xsock_frame_decoder_t *d, xsock_t s);
 XSOCK_API int xsock_frame_finish(xsock_frame_decoder_t *d);
 
 /** An encoder: whole messages in (xsock_frame_queue), framed bytes out to
- * a socket as far as it takes them (xsock_frame_flush). */
+ * a socket as far as it takes them (xsock_frame_flush). Its buffer is
+ * fixed and holds frames only; for memory that grows to a bound,
+ * watermarks that say when to stop reading, the interest to register, or
+ * frames mixed with other bytes, frame into a write queue instead:
+ * xsock_wqueue_send_frame() (include/xsock/wqueue.h) writes the same
+ * bytes, and sends a message that the socket takes at once without
+ * copying it. */
 typedef struct xsock_frame_encoder {
   unsigned char *buf; /**< the caller's memory */
   size_t cap;         /**< its size */

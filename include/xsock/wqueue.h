@@ -35,9 +35,12 @@ extern "C" {
  * Memory, fixed when the queue is made or bounded by the caller:
  *  - xsock_wqueue_init(): the caller's buffer of cap bytes, never an
  *    allocation; the queue holds at most cap bytes;
- *  - xsock_wqueue_init_grow(): the queue allocates as bytes must be kept,
- *    doubling from 4 KiB (or less when max is below it), never to more
- *    than max bytes, and keeps that memory until xsock_wqueue_free().
+ *  - xsock_wqueue_init_grow(): the queue allocates room for a message
+ *    before it sends any of it (so a failed allocation refuses the
+ *    message whole, and nothing taken is ever lost), doubling from 4 KiB
+ *    (or less when max is below it), never to more than max bytes, and
+ *    keeps that memory until xsock_wqueue_free(): only the first message,
+ *    and one that outgrows the memory, allocate.
  * A queue belongs to one thread at a time and to one socket: the handle
  * is passed to each call that sends, and must be the same each time.
  * Treat the fields of the struct as private. Every OS behaves the same:
@@ -63,8 +66,8 @@ typedef struct xsock_wqueue {
 XSOCK_API int xsock_wqueue_init(xsock_wqueue_t *q, void *buf, size_t cap);
 
 /** Prepares q to queue at most max bytes in memory of its own, allocated
- * only when bytes must be kept (nothing is allocated here) and grown, up
- * to max, as they must; release it with xsock_wqueue_free(). The
+ * by the first send (nothing is allocated here) and grown, up to max, as
+ * messages need; release it with xsock_wqueue_free(). The
  * watermarks start at high = max and low = max / 2. Returns 0;
  * XSOCK_EINVAL for a NULL q, a max of 0 or above PTRDIFF_MAX, and q is
  * then unusable. */

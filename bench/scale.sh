@@ -24,7 +24,7 @@
 # --smoke: 200 connections, 2 messages each, on every native backend but
 # select, in a Debug build of its own (DIR/smoke); judges only
 # correctness (0 errors, every byte checked, no allocation in the steady
-# state), never speed. About 10 s from a clean tree, 1 s once built.
+# state), never speed. About 12 s from a clean tree, 3 s once built.
 #
 # --wine: cross-builds with MinGW-w64 (DIR/mingw) and runs the afd
 # backend under Wine in one process (both ends): 1,000 connections timed,

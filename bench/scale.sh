@@ -31,8 +31,8 @@
 # then 10,000 (or 9,900 if that fails) with one checked message each,
 # and reports the largest size that ran with 0 errors. Wine keeps a Unix
 # descriptor for each Windows socket, so its ceiling is the same hard
-# limit, for both ends together. Times under Wine are Wine's. Up to about
-# 15 minutes on a loaded machine.
+# limit, for both ends together. Times under Wine are Wine's. 3.5 minutes
+# here, on a loaded machine.
 #
 # Exit status: 0 every run had 0 errors; 1 a run failed; 3 could not run
 # here (no compiler, no Wine, the hard limit too low for any run).

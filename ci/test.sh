@@ -37,7 +37,9 @@
 #      and MinGW-w64, its exports, the native and Wine suites against it
 #  12. the benchmarks never rot (ci/bench.sh --quick): every program and
 #      impl, libev, libevent and libuv included, prints a valid RESULT
-#      line; no speed is checked.
+#      line; no speed is checked. The scale run's smoke (bench/scale.sh
+#      --smoke): 200 checked echo connections per native backend, 0
+#      errors, no allocation in the steady state.
 #
 # Every package is installed first, in one apt-get run, and CMocka's
 # source fetched once, so that legs can then run side by side without
@@ -240,6 +242,7 @@ run_leg format bash ci/format.sh
 run_leg commit-style bash ci/commit-style.sh
 run_leg portability bash ci/portability.sh
 run_leg doxygen bash ci/doxygen.sh "$BUILD/doxygen"
+run_leg scale-smoke bash bench/scale.sh --smoke --build-dir="$BUILD/scale"
 run_leg dropin bash ci/dropin.sh "$BUILD/dropin"
 # The consumers leg takes the drop-in the leg above made.
 XSOCK_DROPIN_DIR="$BUILD/dropin/dropin" run_leg consumers bash ci/consumers.sh "$BUILD/consumers"
@@ -356,7 +359,7 @@ esac
 for leg in "${fuzz_names[@]}"; do report_fuzz "$leg"; done
 for leg in windows-wine windows-clang-wine windows-i686 musl; do report "$leg" line; done
 for a in "${qemu_arches[@]}"; do report "qemu-$a" line; done
-for leg in workflows docs-names meson-sources format commit-style portability doxygen dropin consumers bench-quick; do
+for leg in workflows docs-names meson-sources format commit-style portability doxygen scale-smoke dropin consumers bench-quick; do
   report "$leg" line
 done
 

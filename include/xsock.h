@@ -715,10 +715,14 @@ XSOCK_API int xsock_wait(xsock_t s, unsigned events, int timeout_ms);
 #define XSOCK_DUALSTACK 0x10000
 
 /** The Connection Attempt Delay of xsock_connect_addrs() and
- * xsock_create_connection(), in milliseconds: the default, and the range
- * RFC 8305 recommends (section 5), which xsock_connect_addrs() accepts. */
+ * xsock_create_connection() by default, in milliseconds (RFC 8305,
+ * section 5). */
 #define XSOCK_ATTEMPT_DELAY_DEFAULT 250
+/** The shortest attempt delay xsock_connect_addrs() accepts: the least
+ * RFC 8305 recommends. */
 #define XSOCK_ATTEMPT_DELAY_MIN 100
+/** The longest attempt delay xsock_connect_addrs() accepts: the most RFC
+ * 8305 recommends. */
 #define XSOCK_ATTEMPT_DELAY_MAX 2000
 
 /** The most addresses xsock_connect_addrs() takes, and that

@@ -71,14 +71,20 @@ static int silent_peers(void) {
 #endif
 }
 
-/* A loopback listener of family at *la. */
-static void listener(xsock_t *l, xsock_addr_t *la, int family) {
-  xsock_addr_t any;
-  xt_ok(xsock_socket(l, family, XSOCK_STREAM, 0));
-  xt_ok(xsock_addr_loopback(&any, family, 0));
-  xt_ok(xsock_bind(*l, &any));
-  xt_ok(xsock_listen(*l, 8));
-  xt_ok(xsock_getsockname(*l, la));
+/* A peer that neither answers nor refuses (see the top of the file): a
+ * listener whose accept queue is full, at *addr. */
+typedef struct silent {
+  xsock_t l, c1, c2; /* the listener and the two connections queued */
+} silent_t;
+
+static void silent_open(silent_t *p, xsock_addr_t *addr) {
+  xt_full_queue_listener(&p->l, addr, &p->c1, &p->c2);
+}
+
+static void silent_close(silent_t *p) {
+  xt_close(&p->c2);
+  xt_close(&p->c1);
+  xt_close(&p->l);
 }
 
 /* c is connected to the listener l: the same connection from both ends.
@@ -103,7 +109,8 @@ static void setup_backend(void) { xsock__race_backend = xt_backend; }
  * deadline shorter than the delay ends the race before the second starts.
  */
 static void test_silent_then_live(void **state) {
-  xsock_t sl, c1, c2, l, c = XSOCK_INVALID;
+  silent_t sp;
+  xsock_t l, c = XSOCK_INVALID;
   xsock_addr_t addrs[2];
   int64_t t0;
   long mark;
@@ -111,8 +118,8 @@ static void test_silent_then_live(void **state) {
   if (!silent_peers())
     skip();
   setup_backend();
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
-  listener(&l, &addrs[1], XSOCK_AF_INET);
+  silent_open(&sp, &addrs[0]);
+  xt_listener(&l, &addrs[1], XSOCK_AF_INET);
   mark = handle_mark();
   t0 = xsock_clock_ms();
   xt_ok(xsock_connect_addrs(&c, addrs, 2, 10000, DELAY_MIN, 0));
@@ -124,45 +131,43 @@ static void test_silent_then_live(void **state) {
   assert_true(c == XSOCK_INVALID);
   assert_same_handles(mark);
   xt_close(&l);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
+  silent_close(&sp);
 }
 
 /* The same with the live listener on ::1: the second family. */
 static void test_silent_then_live_ipv6(void **state) {
-  xsock_t sl, c1, c2, l, c = XSOCK_INVALID;
+  silent_t sp;
+  xsock_t l, c = XSOCK_INVALID;
   xsock_addr_t addrs[2];
   long mark;
   (void)state;
   if (!silent_peers())
     skip();
   setup_backend();
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
-  listener(&l, &addrs[1], XSOCK_AF_INET6);
+  silent_open(&sp, &addrs[0]);
+  xt_listener(&l, &addrs[1], XSOCK_AF_INET6);
   mark = handle_mark();
   xt_ok(xsock_connect_addrs(&c, addrs, 2, 10000, DELAY_MIN, 0));
   reached(&c, l);
   assert_same_handles(mark);
   xt_close(&l);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
+  silent_close(&sp);
 }
 
 /* Section 4: the families take turns. Given IPv4, IPv4, IPv6 with the
  * first silent, the attempt after the delay goes to the IPv6 address, the
  * third in the list, not to the second. */
 static void test_families_interleaved(void **state) {
-  xsock_t sl, c1, c2, l4, l6, c = XSOCK_INVALID, a;
+  silent_t sp;
+  xsock_t l4, l6, c = XSOCK_INVALID, a;
   xsock_addr_t addrs[3];
   (void)state;
   if (!silent_peers())
     skip();
   setup_backend();
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
-  listener(&l4, &addrs[1], XSOCK_AF_INET);
-  listener(&l6, &addrs[2], XSOCK_AF_INET6);
+  silent_open(&sp, &addrs[0]);
+  xt_listener(&l4, &addrs[1], XSOCK_AF_INET);
+  xt_listener(&l6, &addrs[2], XSOCK_AF_INET6);
   xt_ok(xsock_connect_addrs(&c, addrs, 3, 10000, DELAY_MIN, 0));
   reached(&c, l6);
   /* Nothing ever reached the IPv4 listener. */
@@ -170,9 +175,7 @@ static void test_families_interleaved(void **state) {
   xt_err(xsock_accept(l4, &a, NULL, 0), XSOCK_EAGAIN);
   xt_close(&l6);
   xt_close(&l4);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
+  silent_close(&sp);
 }
 
 /* An attempt whose connect fails at once starts the next one at once: the
@@ -183,7 +186,7 @@ static void test_failed_at_once_starts_next(void **state) {
   long mark;
   (void)state;
   setup_backend();
-  listener(&l, &addrs[1], XSOCK_AF_INET);
+  xt_listener(&l, &addrs[1], XSOCK_AF_INET);
   addrs[0] = addrs[1];
   mark = handle_mark();
   xf_fail(XF_CONNECT, 0, 1, XF_ECONNREFUSED);
@@ -194,17 +197,15 @@ static void test_failed_at_once_starts_next(void **state) {
   if (silent_peers()) {
     /* With an earlier attempt still pending too: silent, failed at
      * once, live, within less than two delays. */
-    xsock_t sl, c1, c2;
+    silent_t sp;
     xsock_addr_t three[3];
-    xt_full_queue_listener(&sl, &three[0], &c1, &c2);
+    silent_open(&sp, &three[0]);
     three[1] = three[2] = addrs[1];
     xf_fail(XF_CONNECT, 1, 1, XF_ECONNREFUSED);
     xt_ok(xsock_connect_addrs(&c, three, 3, 1900, 1000, 0));
     assert_int_equal(xf_injected(XF_CONNECT), 2);
     reached(&c, l);
-    xt_close(&c2);
-    xt_close(&c1);
-    xt_close(&sl);
+    silent_close(&sp);
   }
   xt_close(&l);
 }
@@ -215,24 +216,23 @@ static void test_failed_at_once_starts_next(void **state) {
  * call on some systems and through the selector on others; both paths
  * start the next at once. Linux and Wine only, for the silent peer.) */
 static void test_refused_starts_next(void **state) {
-  xsock_t sl, c1, c2, l, c = XSOCK_INVALID;
+  silent_t sp;
+  xsock_t l, c = XSOCK_INVALID;
   xsock_addr_t addrs[3];
   long mark;
   (void)state;
   if (!silent_peers())
     skip();
   setup_backend();
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
+  silent_open(&sp, &addrs[0]);
   xt_refused_addr(&addrs[1]);
-  listener(&l, &addrs[2], XSOCK_AF_INET);
+  xt_listener(&l, &addrs[2], XSOCK_AF_INET);
   mark = handle_mark();
   xt_ok(xsock_connect_addrs(&c, addrs, 3, 1900, 1000, 0));
   reached(&c, l);
   assert_same_handles(mark);
   xt_close(&l);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
+  silent_close(&sp);
 }
 
 /* Every address refused: XSOCK_ECONNREFUSED, nothing left open. */
@@ -258,7 +258,8 @@ static void test_all_refused(void **state) {
 /* Every address silent: XSOCK_ETIMEDOUT at the deadline, not before,
  * nothing left open. */
 static void test_all_silent(void **state) {
-  xsock_t sl, c1, c2, c = XSOCK_INVALID;
+  silent_t sp;
+  xsock_t c = XSOCK_INVALID;
   xsock_addr_t addrs[2];
   int64_t t0;
   long mark;
@@ -266,7 +267,7 @@ static void test_all_silent(void **state) {
   if (!silent_peers())
     skip();
   setup_backend();
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
+  silent_open(&sp, &addrs[0]);
   addrs[1] = addrs[0];
   mark = handle_mark();
   t0 = xsock_clock_ms();
@@ -274,9 +275,7 @@ static void test_all_silent(void **state) {
   assert_true(xsock_clock_ms() - t0 >= 300);
   assert_true(c == XSOCK_INVALID);
   assert_same_handles(mark);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
+  silent_close(&sp);
 }
 
 /* When every attempt fails, a refusal tells more than a time-out,
@@ -286,12 +285,13 @@ static void test_all_silent(void **state) {
  * address, and the next is tried; a silent address's time-out at the
  * deadline comes after the refusal. */
 static void test_most_telling_error(void **state) {
-  xsock_t sl, c1, c2, l, c = XSOCK_INVALID;
+  silent_t sp;
+  xsock_t l, c = XSOCK_INVALID;
   xsock_addr_t addrs[2], refused;
   (void)state;
   setup_backend();
   xt_refused_addr(&refused);
-  listener(&l, &addrs[1], XSOCK_AF_INET);
+  xt_listener(&l, &addrs[1], XSOCK_AF_INET);
   addrs[0] = refused;
   xf_fail(XF_CONNECT, 0, 1, XF_ETIMEDOUT);
   xt_ok(xsock_connect_addrs(&c, addrs, 2, -1, 0, 0));
@@ -307,12 +307,10 @@ static void test_most_telling_error(void **state) {
     return;
   /* A refusal before the deadline outlives the silent address's time-out
    * at the deadline. */
-  xt_full_queue_listener(&sl, &addrs[0], &c1, &c2);
+  silent_open(&sp, &addrs[0]);
   addrs[1] = refused;
   xt_err(xsock_connect_addrs(&c, addrs, 2, 300, DELAY_MIN, 0), REFUSED);
-  xt_close(&c2);
-  xt_close(&c1);
-  xt_close(&sl);
+  silent_close(&sp);
 }
 
 /* Misuse: XSOCK_EINVAL, *out XSOCK_INVALID, nothing tried. */
@@ -349,7 +347,7 @@ static void test_blocking_mode(void **state) {
   char b;
   (void)state;
   setup_backend();
-  listener(&l, &addrs[0], XSOCK_AF_INET);
+  xt_listener(&l, &addrs[0], XSOCK_AF_INET);
   xt_refused_addr(&addrs[1]);
   xt_ok(xsock_connect_addrs(&c, addrs, 2, 5000, 0, XSOCK_NONBLOCK));
   xt_err(xsock_recv(c, &b, 1), XSOCK_EAGAIN);

@@ -79,6 +79,7 @@ void bench_parse(bench_opts_t *o, int argc, char **argv, const char *usage) {
                bench__num(a, "--dump-targets", &o->dump_targets, usage) ||
                bench__num(a, "--conns", &o->conns, usage) ||
                bench__num(a, "--k", &o->k, usage) ||
+               bench__num(a, "--timeout", &o->timeout, usage) ||
                bench__word(a, "--mode", "persist", "rearm", &o->rearm, usage) ||
                bench__word(a, "--topo", "1proc", "2proc", &o->two_proc,
                            usage) ||

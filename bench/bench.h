@@ -23,10 +23,11 @@
 #endif
 
 /* Every flag the SPEC names (a program uses the ones of its workload), plus
- * --warmup, --k (W3's fixed iteration count for callgrind) and --callgrind. */
+ * --warmup, --k (W3's fixed iteration count for callgrind) and --callgrind.
+ * --timeout=MS (W4) is left as the program set it when not given. */
 typedef struct bench_opts {
   const char *impl;
-  long n, active, rounds, reps, warmup, dump_targets, conns, k;
+  long n, active, rounds, reps, warmup, dump_targets, conns, k, timeout;
   uint64_t seed;
   int rearm;        /* --mode=rearm (else persist) */
   int two_proc;     /* --topo=2proc (else 1proc) */

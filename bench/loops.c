@@ -9,6 +9,7 @@
 #include <xsock.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,14 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #define LOOP_HAVE_EPOLL 1
 #endif
 
 #define LOOP_MAXEVENTS 1024
+/* The user data of the wake channel's registration (W5): no socket of a
+ * workload has it. */
+#define LOOP_WAKE_UD UINTPTR_MAX
 
 enum { LOOP_EPOLL, LOOP_POLL, LOOP_SELECT, LOOP_XSOCK };
 
@@ -50,6 +55,11 @@ struct loop {
   /* xsock */
   xsock_selector_t *sel;
   xsock_event_t xevs[LOOP_MAXEVENTS];
+  /* W4: the timeout of loop_iter_timed's waits */
+  int timeout;
+  /* W5: the wake channel of the raw impls, an eventfd (both ends the same
+   * descriptor) or a pipe; -1 when there is none */
+  int wake_rd, wake_wr;
 };
 
 static int loop__xsock_backend(const char *impl) {
@@ -95,6 +105,8 @@ loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
   l->ctx = ctx;
   l->epfd = -1;
   l->maxfd = -1;
+  l->timeout = -1;
+  l->wake_rd = l->wake_wr = -1;
   FD_ZERO(&l->master);
   if (strcmp(impl, "poll") == 0) {
     l->kind = LOOP_POLL;
@@ -263,11 +275,10 @@ static int loop__poll(loop_t *l, int timeout) {
   return hits;
 }
 
-static int loop__select(loop_t *l, int block) {
+/* tv NULL blocks; select() may change *tv, so each call gets a fresh one. */
+static int loop__select(loop_t *l, struct timeval *tv) {
   fd_set rd = l->master;
-  struct timeval zero = {0, 0};
-  int n = select(l->maxfd + 1, &rd, NULL, NULL, block ? NULL : &zero), i,
-      hits = 0;
+  int n = select(l->maxfd + 1, &rd, NULL, NULL, tv), i, hits = 0;
   if (n < 0)
     bench_die("select", errno);
   for (i = 0; hits < n && i < l->nregs; i++) {
@@ -300,14 +311,140 @@ int loop_iter(loop_t *l, int block) {
 #endif
   case LOOP_POLL:
     return loop__poll(l, block ? -1 : 0);
-  case LOOP_SELECT:
-    return loop__select(l, block);
+  case LOOP_SELECT: {
+    struct timeval zero = {0, 0};
+    return loop__select(l, block ? NULL : &zero);
+  }
   default:
     return loop__xsock(l, block ? -1 : 0);
   }
 }
 
+void loop_set_timeout(loop_t *l, int ms) { l->timeout = ms; }
+
+int loop_iter_timed(loop_t *l) {
+  switch (l->kind) {
+#ifdef LOOP_HAVE_EPOLL
+  case LOOP_EPOLL:
+    return loop__epoll(l, l->timeout);
+#endif
+  case LOOP_POLL:
+    return loop__poll(l, l->timeout);
+  case LOOP_SELECT: {
+    struct timeval tv;
+    tv.tv_sec = l->timeout / 1000;
+    tv.tv_usec = l->timeout % 1000 * 1000;
+    return loop__select(l, l->timeout < 0 ? NULL : &tv);
+  }
+  default:
+    return loop__xsock(l, l->timeout);
+  }
+}
+
+/* Nothing to do: only libevent must be told about threads. */
+void loop_threads_init(void) {}
+
+void loop_wake_init(loop_t *l) {
+  if (l->kind == LOOP_XSOCK)
+    return; /* the selector's own wakeup */
+#ifdef LOOP_HAVE_EPOLL
+  /* Linux: an eventfd, the cheapest wake channel the kernel has. */
+  l->wake_rd = l->wake_wr = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (l->wake_rd < 0)
+    bench_die("eventfd", errno);
+#else
+  {
+    int p[2];
+    if (pipe(p) != 0)
+      bench_die("pipe", errno);
+    l->wake_rd = p[0];
+    l->wake_wr = p[1];
+    if (fcntl(p[0], F_SETFL, O_NONBLOCK) != 0 ||
+        fcntl(p[1], F_SETFL, O_NONBLOCK) != 0)
+      bench_die("fcntl(O_NONBLOCK)", errno);
+  }
+#endif
+  if (loop_add(l, l->wake_rd, LOOP_WAKE_UD) != 0)
+    bench_die("cannot register the wake channel", 0);
+}
+
+void loop_wake(loop_t *l) {
+  if (l->kind == LOOP_XSOCK) {
+    int rc = xsock_selector_wakeup(l->sel);
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+    return;
+  }
+#ifdef LOOP_HAVE_EPOLL
+  {
+    uint64_t one = 1;
+    if (write(l->wake_wr, &one, sizeof one) != (ssize_t)sizeof one)
+      bench_die("write(eventfd)", errno);
+  }
+#else
+  /* A full pipe is already readable: the wakeup is not lost. */
+  if (write(l->wake_wr, "w", 1) != 1 && errno != EAGAIN)
+    bench_die("write(pipe)", errno);
+#endif
+}
+
+/* Resets the wake channel once its readiness was seen; returns 1. */
+static int loop__drain(loop_t *l) {
+#ifdef LOOP_HAVE_EPOLL
+  uint64_t v;
+  if (read(l->wake_rd, &v, sizeof v) != (ssize_t)sizeof v)
+    bench_die("read(eventfd)", errno);
+#else
+  char buf[64];
+  if (read(l->wake_rd, buf, sizeof buf) < 1)
+    bench_die("read(pipe)", errno);
+#endif
+  return 1;
+}
+
+int loop_iter_wake(loop_t *l) {
+  int n, i, woke = 0;
+  switch (l->kind) {
+#ifdef LOOP_HAVE_EPOLL
+  case LOOP_EPOLL:
+    n = epoll_wait(l->epfd, l->evs, LOOP_MAXEVENTS, -1);
+    if (n < 0)
+      bench_die("epoll_wait", errno);
+    for (i = 0; i < n; i++)
+      if (l->evs[i].data.u64 == LOOP_WAKE_UD)
+        woke = loop__drain(l);
+    return woke;
+#endif
+  case LOOP_POLL:
+    if (poll(l->pfds, (nfds_t)l->nregs, -1) < 0)
+      bench_die("poll", errno);
+    for (i = 0; i < l->nregs; i++)
+      if (l->pfds[i].revents != 0 && l->regs[i].udata == LOOP_WAKE_UD)
+        woke = loop__drain(l);
+    return woke;
+  case LOOP_SELECT: {
+    fd_set rd = l->master;
+    if (select(l->maxfd + 1, &rd, NULL, NULL, NULL) < 0)
+      bench_die("select", errno);
+    return FD_ISSET(l->wake_rd, &rd) ? loop__drain(l) : 0;
+  }
+  default:
+    /* Nothing else is registered: a wait of -1 that returns 0 events
+     * returns because of a wakeup. */
+    n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, -1);
+    if (n < 0)
+      bench_die(xsock_strerror(n), 0);
+    return n == 0;
+  }
+}
+
 void loop_close(loop_t *l) {
+  if (l->wake_rd >= 0) {
+    loop_del(l, l->wake_rd);
+    close(l->wake_rd);
+    if (l->wake_wr != l->wake_rd)
+      close(l->wake_wr);
+  }
   if (l->epfd >= 0)
     close(l->epfd);
   xsock_selector_close(l->sel);

@@ -54,4 +54,30 @@ void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata);
 /* Frees the backend instance (the registered fds stay open). */
 void loop_close(loop_t *l);
 
+/* W4 (sockpairs --timeout=MS): bounds every wait of loop_iter_timed() by
+ * ms > 0, the way each impl's users bound it. The raw calls and xsock
+ * pass ms as the wait's own timeout; the peer libraries take no timeout
+ * per iteration but compute it from their timers, so they start one
+ * repeating timer of ms here. Call once, right after loop_open. */
+void loop_set_timeout(loop_t *l, int ms);
+
+/* One iteration like loop_iter(l, 1), but with the wait bounded as
+ * loop_set_timeout() said. A separate entry, so that loop_iter's paths,
+ * which W1 to W3 measure, stay exactly as they were. */
+int loop_iter_timed(loop_t *l);
+
+/* W5 (wakeup.c): another thread wakes the loop's blocking wait.
+ * loop_threads_init() runs once before the first loop_open (libevent
+ * must be told to lock its bases; the others need nothing).
+ * loop_wake_init() makes the loop's wake channel, untimed: an eventfd (a
+ * pipe off Linux) registered for READ in the raw impls, nothing more in
+ * xsock's (every selector has its wakeup), an async watcher in the peers.
+ * loop_wake() may be called from any thread. loop_iter_wake() is one
+ * blocking iteration (timeout -1) that returns 1 when it saw a wakeup and
+ * reset the channel, 0 when it returned without one. */
+void loop_threads_init(void);
+void loop_wake_init(loop_t *l);
+void loop_wake(loop_t *l);
+int loop_iter_wake(loop_t *l);
+
 #endif /* XSOCK_BENCH_LOOPS_H */

@@ -26,6 +26,9 @@ typedef struct libev_watch {
 struct loop {
   peer_base_t b; /* first: see peers.h */
   struct ev_loop *ev;
+  ev_timer timer; /* W4: active once loop_set_timeout started it */
+  ev_async wake;  /* W5: active once loop_wake_init started it */
+  int woke;
 };
 
 const char *loop_peer_lib_name(const char *impl) {
@@ -98,7 +101,48 @@ int loop_iter(loop_t *l, int block) {
   return l->b.calls;
 }
 
+/* W4's timer never fires in a run; if it does, nothing is to be done. */
+static void libev__timer_cb(struct ev_loop *ev, ev_timer *t, int revents) {
+  (void)ev;
+  (void)t;
+  (void)revents;
+}
+
+void loop_set_timeout(loop_t *l, int ms) {
+  ev_timer_init(&l->timer, libev__timer_cb, ms / 1000.0, ms / 1000.0);
+  ev_timer_start(l->ev, &l->timer);
+}
+
+/* The running timer bounds EVRUN_ONCE's wait. */
+int loop_iter_timed(loop_t *l) { return loop_iter(l, 1); }
+
+void loop_threads_init(void) {}
+
+static void libev__wake_cb(struct ev_loop *ev, ev_async *w, int revents) {
+  (void)ev;
+  (void)revents;
+  ((loop_t *)w->data)->woke = 1;
+}
+
+void loop_wake_init(loop_t *l) {
+  ev_async_init(&l->wake, libev__wake_cb);
+  l->wake.data = l;
+  ev_async_start(l->ev, &l->wake);
+}
+
+void loop_wake(loop_t *l) { ev_async_send(l->ev, &l->wake); }
+
+int loop_iter_wake(loop_t *l) {
+  l->woke = 0;
+  ev_run(l->ev, EVRUN_ONCE);
+  return l->woke;
+}
+
 void loop_close(loop_t *l) {
+  if (ev_is_active(&l->timer))
+    ev_timer_stop(l->ev, &l->timer);
+  if (ev_is_active(&l->wake))
+    ev_async_stop(l->ev, &l->wake);
   ev_loop_destroy(l->ev);
   peer_loop_free(&l->b);
 }

@@ -13,6 +13,7 @@
 #include "peers.h"
 
 #include <event2/event.h>
+#include <event2/thread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,9 @@ typedef struct libevent_watch {
 struct loop {
   peer_base_t b; /* first: see peers.h */
   struct event_base *base;
+  struct event *timer; /* W4, or NULL */
+  struct event *wake;  /* W5, or NULL */
+  int woke;
 };
 
 const char *loop_peer_lib_name(const char *impl) {
@@ -101,7 +105,64 @@ int loop_iter(loop_t *l, int block) {
   return l->b.calls;
 }
 
+/* W4's timer never fires in a run; if it does, nothing is to be done. */
+static void libevent__timer_cb(evutil_socket_t fd, short what, void *arg) {
+  (void)fd;
+  (void)what;
+  (void)arg;
+}
+
+void loop_set_timeout(loop_t *l, int ms) {
+  struct timeval tv;
+  tv.tv_sec = ms / 1000;
+  tv.tv_usec = ms % 1000 * 1000;
+  /* A timer is an event on no descriptor; EV_PERSIST repeats it. */
+  l->timer = event_new(l->base, -1, EV_PERSIST, libevent__timer_cb, NULL);
+  if (l->timer == NULL || event_add(l->timer, &tv) != 0)
+    bench_die("event_new/event_add (timer)", 0);
+}
+
+/* The pending timer bounds EVLOOP_ONCE's wait. */
+int loop_iter_timed(loop_t *l) { return loop_iter(l, 1); }
+
+/* Only W5 calls this: W1 to W3 measure libevent without its locks. */
+void loop_threads_init(void) {
+  if (evthread_use_pthreads() != 0)
+    bench_die("evthread_use_pthreads", 0);
+}
+
+static void libevent__wake_cb(evutil_socket_t fd, short what, void *arg) {
+  (void)fd;
+  (void)what;
+  ((loop_t *)arg)->woke = 1;
+}
+
+void loop_wake_init(loop_t *l) {
+  /* An event on no descriptor that is never added: event_active() from
+   * the other thread queues it and wakes the base (its notify channel,
+   * made because the base was created with threads on). */
+  l->wake = event_new(l->base, -1, 0, libevent__wake_cb, l);
+  if (l->wake == NULL)
+    bench_die("event_new (wake)", 0);
+}
+
+void loop_wake(loop_t *l) { event_active(l->wake, EV_READ, 0); }
+
+int loop_iter_wake(loop_t *l) {
+  l->woke = 0;
+  /* With no event added the base would return at once:
+   * EVLOOP_NO_EXIT_ON_EMPTY is libevent's flag for a loop that gets its
+   * work from other threads. */
+  if (event_base_loop(l->base, EVLOOP_ONCE | EVLOOP_NO_EXIT_ON_EMPTY) < 0)
+    bench_die("event_base_loop", 0);
+  return l->woke;
+}
+
 void loop_close(loop_t *l) {
+  if (l->timer != NULL)
+    event_free(l->timer);
+  if (l->wake != NULL)
+    event_free(l->wake);
   event_base_free(l->base);
   peer_loop_free(&l->b);
 }

@@ -29,6 +29,9 @@ typedef struct libuv_watch {
 struct loop {
   peer_base_t b; /* first: see peers.h */
   uv_loop_t uv;
+  uv_timer_t timer; /* W4, when has_timer */
+  uv_async_t wake;  /* W5, when has_wake */
+  int has_timer, has_wake, woke;
 };
 
 const char *loop_peer_lib_name(const char *impl) {
@@ -102,7 +105,46 @@ int loop_iter(loop_t *l, int block) {
   return l->b.calls;
 }
 
+/* W4's timer never fires in a run; if it does, nothing is to be done. */
+static void libuv__timer_cb(uv_timer_t *t) { (void)t; }
+
+void loop_set_timeout(loop_t *l, int ms) {
+  libuv__check(uv_timer_init(&l->uv, &l->timer), "uv_timer_init");
+  libuv__check(
+      uv_timer_start(&l->timer, libuv__timer_cb, (uint64_t)ms, (uint64_t)ms),
+      "uv_timer_start");
+  l->has_timer = 1;
+}
+
+/* The running timer bounds UV_RUN_ONCE's wait. */
+int loop_iter_timed(loop_t *l) { return loop_iter(l, 1); }
+
+void loop_threads_init(void) {}
+
+static void libuv__wake_cb(uv_async_t *a) { ((loop_t *)a->data)->woke = 1; }
+
+void loop_wake_init(loop_t *l) {
+  libuv__check(uv_async_init(&l->uv, &l->wake, libuv__wake_cb),
+               "uv_async_init");
+  l->wake.data = l;
+  l->has_wake = 1;
+}
+
+void loop_wake(loop_t *l) {
+  libuv__check(uv_async_send(&l->wake), "uv_async_send");
+}
+
+int loop_iter_wake(loop_t *l) {
+  l->woke = 0;
+  uv_run(&l->uv, UV_RUN_ONCE);
+  return l->woke;
+}
+
 void loop_close(loop_t *l) {
+  if (l->has_timer)
+    uv_close((uv_handle_t *)&l->timer, NULL);
+  if (l->has_wake)
+    uv_close((uv_handle_t *)&l->wake, NULL);
   /* The closes that loop_del started complete in this iteration. */
   uv_run(&l->uv, UV_RUN_NOWAIT);
   libuv__check(uv_loop_close(&l->uv), "uv_loop_close");

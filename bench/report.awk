@@ -2,7 +2,11 @@
 # Turns the RESULT and CALLGRIND RESULT lines of one bench/run.sh run into
 # one table per workload and parameter set: each impl's median (min-max),
 # its ratio to impl `epoll` of the same run, and the callgrind instruction
-# counts (Ir per event / round trip / call) with their ratio to epoll's.
+# counts (Ir per event / round trip / call / hop) with their ratio to
+# epoll's. W4 (serverwait) adds its Ir per wait over W1 persist's at the
+# same N (the cost of the positive timeout) and its clock reads per wait;
+# W5 (wakeup) shows the median and 99th-percentile round trip and the Ir
+# per hop of both threads.
 # Usage: awk -f report.awk results.txt
 #
 # bench/run.sh --passes=K runs the timed matrix K times and tags each line
@@ -49,6 +53,10 @@ function keyof(    w) {
     return "W2 pingpong topo=" f["topo"] " conns=" f["conns"]
   if (w == "idle")
     return "W3 idle n=" f["n"] " active_pos=" f["active_pos"]
+  if (w == "serverwait")
+    return "W4 serverwait n=" f["n"] " active=" f["active"] " timeout=" f["timeout_ms"]
+  if (w == "wakeup")
+    return "W5 wakeup"
   return ""
 }
 
@@ -77,9 +85,18 @@ function fmt(v) {
   remember_impl(key, impl)
   reps = f["reps"] + 0
   if ($1 == "CALLGRIND") {
-    if (f["workload"] == "sockpairs") {
+    if (f["workload"] == "sockpairs" || f["workload"] == "serverwait") {
       ir[key, impl] = f["ir_run"] / (f["rounds"] * f["active"] * reps)
       irs[key, impl] = f["ir_setup"] / (f["n"] * reps)
+      # Per wait: what a timeout adds is paid once a wait, not per event.
+      if (f["waits"] + 0 > 0)
+        irw[key, impl] = f["ir_run"] / f["waits"]
+      if (f["waits"] + 0 > 0 && "clock_run" in f)
+        clk[key, impl] = f["clock_run"] / f["waits"]
+    } else if (f["workload"] == "wakeup") {
+      # Both threads' instructions (callgrind runs them one at a time) over
+      # the hops, two a round trip.
+      ir[key, impl] = f["ir_run"] / (2 * f["rounds"] * reps)
     } else if (f["workload"] == "pingpong") {
       ir[key, impl] = f["ir_run"] / (f["rounds"] * reps)
     } else {
@@ -92,7 +109,7 @@ function fmt(v) {
     seen_pass[key, impl, p] = 1
     pl[key, impl, ++np[key, impl]] = p
   }
-  if (f["workload"] == "sockpairs") {
+  if (f["workload"] == "sockpairs" || f["workload"] == "serverwait") {
     P1[key, impl, p] = f["ns_per_event"]
     r1[key, impl] = f["ns_per_event_min"] "-" f["ns_per_event_max"]
     P2[key, impl, p] = f["round_ns_per_event"]
@@ -100,6 +117,10 @@ function fmt(v) {
   } else if (f["workload"] == "pingpong") {
     P1[key, impl, p] = f["ns_per_rt"]
     r1[key, impl] = f["ns_per_rt_min"] "-" f["ns_per_rt_max"]
+  } else if (f["workload"] == "wakeup") {
+    P1[key, impl, p] = f["rt_ns"]
+    r1[key, impl] = f["rt_ns_min"] "-" f["rt_ns_max"]
+    P2[key, impl, p] = f["rt_p99_ns"]
   } else {
     P1[key, impl, p] = f["ns_per_call"]
     r1[key, impl] = f["ns_per_call_min"] "-" f["ns_per_call_max"]
@@ -174,20 +195,43 @@ function summary_columns() {
   col("W3 idle n=10 active_pos=last", "m1", "ir", "W3 N=10")
   col("W3 idle n=1000 active_pos=last", "m1", "ir", "W3 N=1000")
   col("W3 idle n=10000 active_pos=last", "m1", "", "W3 N=10000")
+  col("W4 serverwait n=1000 active=100 timeout=1000", "m1", "ir", "W4 N=1000")
+  col("W4 serverwait n=1000 active=100 timeout=1000", "w4", "", "W4 wait vs W1")
+  col("W5 wakeup", "m1", "ir", "W5 RT median")
+  col("W5 wakeup", "m2", "", "W5 RT p99")
+}
+
+# W4's cost of the timeout, per wait: Ir over W1 persist's at the same N
+# (the same waits with timeout -1), then the clock reads; "" when either
+# callgrind run is missing.
+function w4_delta(impl,    w1) {
+  w1 = "W1 sockpairs n=1000 active=100 mode=persist"
+  if (irw[ckey_w4, impl] == "" || irw[w1, impl] == "")
+    return ""
+  return sprintf("%+.0f Ir, %.2f clk", irw[ckey_w4, impl] - irw[w1, impl], \
+                 clk[ckey_w4, impl])
 }
 
 function col(key, metric, irm, label) {
+  if (metric == "w4")
+    ckey_w4 = key
   ncol++
   ckey[ncol] = key; cmet[ncol] = metric; cir[ncol] = irm; clab[ncol] = label
 }
 
 function cratio(c, impl) {
-  return pratio(cmet[c] == "m3" ? 3 : 1, ckey[c], impl)
+  if (cmet[c] == "w4")
+    return "-"
+  return pratio(cmet[c] == "m3" ? 3 : cmet[c] == "m2" ? 2 : 1, ckey[c], impl)
 }
 
 function cval(c, impl) {
+  if (cmet[c] == "w4")
+    return ""
   if (cmet[c] == "m3")
     return m3[ckey[c], impl]
+  if (cmet[c] == "m2")
+    return m2[ckey[c], impl]
   return m1[ckey[c], impl]
 }
 
@@ -222,6 +266,11 @@ function summary_md(    c, i, impl, line, r, v) {
     impl = all[i]
     line = "| " impl " | " lib[impl] " |"
     for (c = 1; c <= ncol; c++) {
+      if (cmet[c] == "w4") {
+        v = w4_delta(impl)
+        line = line " " (v == "" ? "-" : v) " |"
+        continue
+      }
       r = cratio(c, impl)
       v = cir_val(c, impl)
       line = line " " (r == "-" ? r : sprintf("%.2fx", r)) \
@@ -231,7 +280,7 @@ function summary_md(    c, i, impl, line, r, v) {
   }
   line = "| raw epoll, ns | |"
   for (c = 1; c <= ncol; c++)
-    line = line " " fmt(cval(c, "epoll")) " |"
+    line = line " " (cmet[c] == "w4" ? "-" : fmt(cval(c, "epoll"))) " |"
   print line
   if (calib != "")
     print "\n" calib "."
@@ -249,6 +298,8 @@ function summary_dat(    c, i, line, r) {
       line = line " " all[i]
   print line
   for (c = 1; c <= ncol; c++) {
+    if (cmet[c] == "w4")
+      continue # no time ratio: not a bar of the chart
     line = "\"" clab[c] "\""
     for (i = 1; i <= nall; i++)
       if (is_scan(all[i]) == (class == "scan")) {
@@ -277,6 +328,14 @@ END {
     w1 = (key ~ /^W1/)
     unit = w1 ? "event" : (key ~ /^W2/ ? "RT" : "call")
     print "== " key
+    if (key ~ /^W4/) {
+      table_w4(key)
+      continue
+    }
+    if (key ~ /^W5/) {
+      table_w5(key)
+      continue
+    }
     if (w1)
       printf "%-13s %10s %-19s %7s %11s %7s %10s %7s %9s %7s %8s\n", \
              "impl", "ns/event", "(min-max)", "x epoll", "round ns/ev", \
@@ -301,4 +360,40 @@ END {
     }
     print ""
   }
+}
+
+# W4: dispatch time per event as W1's, and per wait the Ir, what the
+# timeout adds over W1 persist at the same N, and the clock reads.
+function table_w4(key,    i, impl, w1, d) {
+  w1 = key
+  sub(/^W4 serverwait/, "W1 sockpairs", w1)
+  sub(/ timeout=.*/, " mode=persist", w1)
+  printf "%-13s %10s %-21s %7s %9s %7s %9s %11s %9s\n", "impl", "ns/event", \
+         "(min-max)", "x epoll", "Ir/event", "x epoll", "Ir/wait", \
+         "vs W1 Ir/w", "clock/w"
+  for (i = 1; i <= nimpls[key]; i++) {
+    impl = impls[key, i]
+    d = (irw[key, impl] != "" && irw[w1, impl] != "") ? \
+        sprintf("%+.1f", irw[key, impl] - irw[w1, impl]) : "-"
+    printf "%-13s %10s %-21s %7s %9s %7s %9s %11s %9s\n", impl, \
+           fmt(m1[key, impl]), "(" r1[key, impl] ")", pratio(1, key, impl), \
+           fmt(ir[key, impl]), ratio(ir[key, impl], ir[key, "epoll"]), \
+           fmt(irw[key, impl]), d, \
+           clk[key, impl] == "" ? "-" : sprintf("%.2f", clk[key, impl])
+  }
+  print ""
+}
+
+# W5: the round trip's median and 99th percentile, and Ir per hop.
+function table_w5(key,    i, impl) {
+  printf "%-13s %10s %-23s %7s %11s %7s %9s %7s\n", "impl", "RT ns", \
+         "(min-max)", "x epoll", "RT p99 ns", "x epoll", "Ir/hop", "x epoll"
+  for (i = 1; i <= nimpls[key]; i++) {
+    impl = impls[key, i]
+    printf "%-13s %10s %-23s %7s %11s %7s %9s %7s\n", impl, \
+           fmt(m1[key, impl]), "(" r1[key, impl] ")", pratio(1, key, impl), \
+           fmt(m2[key, impl]), pratio(2, key, impl), fmt(ir[key, impl]), \
+           ratio(ir[key, impl], ir[key, "epoll"])
+  }
+  print ""
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs the benchmark matrix of bench/SPEC.md for every impl of this
-# build (raw epoll/poll/select, xsock on each backend, and the peer
+# Runs the benchmark matrix of bench/SPEC.md (W1 to W5) for every impl of
+# this build (raw epoll/poll/select, xsock on each backend, and the peer
 # libraries libev, libevent and libuv when their binaries were built, see
 # bench/peers.cmake), then the callgrind runs at the SPEC's smaller sizes,
 # and prints one table per workload with the ratios to raw epoll of the
@@ -12,8 +12,9 @@
 #
 # --quick runs fewer sizes and repetitions (its numbers are not the
 # SPEC's). --summary runs only the parameter sets of ci/bench.sh's table,
-# shorter: 3 repetitions, 100 W1 rounds after 20, 4000 W2 round trips (the
-# SPEC: 5, 400 after 50, 20000), and the callgrind runs of the SPEC.
+# shorter: 3 repetitions, 100 W1 and W4 rounds after 20, 4000 W2 round
+# trips, 2000 W5 round trips after 200 (the SPEC: 5, 400 after 50, 20000,
+# 10000 after 1000), and the callgrind runs of the SPEC.
 # --passes=K runs the timed matrix K times (default 1; the tables then
 # take the median of the passes). --smoke runs every program and impl once
 # at a tiny size, with no callgrind and no tables, and goes on past a
@@ -119,7 +120,12 @@ run() {
 
 # Runs one program under callgrind (collection only inside the program's
 # brackets) and completes its CALLGRIND RESULT line with the Ir totals of
-# the regions it dumped as "setup" and "run".
+# the regions it dumped as "setup" and "run". When the program also
+# dumped a "clock1000" part (W4: 1000 clock reads of its own), the line
+# gets clock_run=, the clock_gettime() calls of the run part: the self Ir
+# of glibc's clock_gettime there over its self Ir per call in clock1000
+# (callgrind's call counts would also count calls made while collection
+# was off).
 cg_run() {
   local dir line sums
   dir=$(mktemp -d)
@@ -127,10 +133,29 @@ cg_run() {
            --callgrind-out-file="$dir/cg.%p" "$@" --callgrind 2>"$dir/log" |
          grep '^CALLGRIND RESULT ') || {
     echo "FAILED under callgrind: $*" >&2; cat "$dir/log" >&2; rm -rf "$dir"; return 1; }
-  sums=$(awk '/^desc: Trigger: Client Request:/ { t = $NF }
-              /^summary:/ { if (t != "") s[t] += $2; t = "" }
-              END { printf "ir_setup=%.0f ir_run=%.0f", s["setup"], s["run"] }' \
-         "$dir"/cg.*)
+  sums=$(awk '
+    FNR == 1 { split("", name); fn = ""; aftercall = 0; t = "" }
+    /^desc: Trigger: Client Request:/ { t = $NF }
+    /^summary:/ { if (t != "") s[t] += $2 }
+    # Function names are compressed: "(id) name" once, "(id)" after.
+    /^c?fn=\(/ {
+      id = $1; sub(/^c?fn=/, "", id)
+      rest = $0; sub(/^c?fn=\([0-9]+\) ?/, "", rest)
+      if (rest != "") name[id] = rest
+      if ($0 ~ /^fn=/) { fn = name[id]; aftercall = 0 }
+      next
+    }
+    # The cost line after calls= is the call'"'"'s inclusive cost, not self.
+    /^calls=/ { aftercall = 1; next }
+    /^([+-]?[0-9]+|\*) [0-9]+$/ {
+      if (!aftercall && fn ~ /^(__)?clock_gettime/) clk[t] += $2
+      aftercall = 0
+    }
+    END {
+      printf "ir_setup=%.0f ir_run=%.0f", s["setup"], s["run"]
+      if (clk["clock1000"] > 0)
+        printf " clock_run=%.0f", clk["run"] / (clk["clock1000"] / 1000)
+    }' "$dir"/cg.*)
   echo "$line $sums" >>"$out"
   rm -rf "$dir"
   printf '.'
@@ -164,6 +189,11 @@ if [ "$smoke" = 1 ]; then
     done
     echo "EXPECT workload=idle impl=$impl" >>"$out"
     run "$(prog idle "$impl")" --impl="$impl" --n=10 --k=200 --warmup=10 --reps=1
+    echo "EXPECT workload=serverwait impl=$impl" >>"$out"
+    run "$(prog sockpairs "$impl")" --impl="$impl" --n=100 --active=10 \
+      --rounds=10 --warmup=2 --reps=1 --timeout=1000
+    echo "EXPECT workload=wakeup impl=$impl" >>"$out"
+    run "$(prog wakeup "$impl")" --impl="$impl" --rounds=20 --warmup=5 --reps=1
   done
   echo
   echo "run time: $(( $(date +%s) - start )) s"
@@ -175,11 +205,13 @@ if [ "$summary" = 1 ]; then
   w1_extra=(--rounds=100 --warmup=20 --reps=3)
   w2_sets=("1proc 1" "1proc 100" "2proc 100"); w2_extra=(--rounds=4000 --reps=3)
   w3_sets=("10 last" "1000 last" "10000 last"); w3_extra=(--reps=3)
+  w4_sets=(1000); w5_extra=(--rounds=2000 --warmup=200 --reps=3)
   calib_extra=(--rounds=20000 --reps=3)
 elif [ "$quick" = 1 ]; then
   w1_sets=("persist 1000" "rearm 1000"); w1_extra=(--rounds=100 --warmup=20 --reps=3)
   w2_sets=("1proc 1" "1proc 100" "2proc 1"); w2_extra=(--rounds=4000 --reps=3)
   w3_sets=("10 last" "1000 last" "1000 first"); w3_extra=(--reps=3)
+  w4_sets=(1000); w5_extra=(--rounds=2000 --warmup=200 --reps=3)
   calib_extra=(--rounds=20000 --reps=3)
 else
   w1_sets=("persist 100" "persist 1000" "persist 10000" "rearm 100" "rearm 1000"
@@ -189,8 +221,12 @@ else
   w2_extra=()
   w3_sets=("10 last" "1000 last" "10000 last" "10 first" "1000 first" "10000 first")
   w3_extra=()
+  w4_sets=(1000 10000)
+  w5_extra=()
   calib_extra=()
 fi
+# W4 is W1's persist dispatch with a 1000 ms timeout: the same rounds.
+w4_extra=("${w1_extra[@]}")
 
 start=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - start )) s"; }
@@ -231,6 +267,20 @@ for ((pass = 1; pass <= passes; pass++)); do
         "${w3_extra[@]}"
     done
   done
+
+  xs_log "W4 serverwait$ptag, at $(elapsed)"
+  for n in "${w4_sets[@]}"; do
+    for impl in "${impls[@]}"; do
+      if is_select "$impl" && [ "$n" -gt 1000 ]; then continue; fi
+      run "$(prog sockpairs "$impl")" --impl="$impl" --n="$n" --timeout=1000 \
+        "${w4_extra[@]}"
+    done
+  done
+
+  xs_log "W5 wakeup$ptag, at $(elapsed)"
+  for impl in "${impls[@]}"; do
+    run "$(prog wakeup "$impl")" --impl="$impl" "${w5_extra[@]}"
+  done
 done
 
 if [ "$callgrind" = 1 ]; then
@@ -246,6 +296,10 @@ if [ "$callgrind" = 1 ]; then
       cg_run "$(prog idle "$impl")" --impl="$impl" --n="$n" --active-pos=last \
         --k=1000 --warmup=100 --reps=1
     done
+    cg_run "$(prog sockpairs "$impl")" --impl="$impl" --n=1000 --active=100 \
+      --rounds=100 --warmup=20 --reps=1 --timeout=1000
+    cg_run "$(prog wakeup "$impl")" --impl="$impl" --rounds=2000 --warmup=200 \
+      --reps=1
   done
 fi
 echo

@@ -9,16 +9,17 @@
 # Full (a few minutes): the libev, libevent and libuv development
 # packages, valgrind and gnuplot are installed; bench/run.sh builds every
 # program (the peers' binaries included, see bench/peers.cmake) and runs
-# the matrix for every impl: raw epoll/poll/select, xsock on every backend
-# compiled in, libev, libevent and libuv, then the callgrind runs. Then one
+# the matrix (W1 to W5) for every impl: raw epoll/poll/select, xsock on
+# every backend compiled in, libev, libevent and libuv, then the callgrind
+# runs. Then one
 # table: each impl's ratio to raw epoll in the same run, with the
 # callgrind instruction counts at the SPEC's sizes; it is printed, written
 # as Markdown to DIR/bench-table.md (--docs also puts it in
 # docs/benchmarks.md, between the markers around the table there), and
 # drawn into docs/bench.png. To stay in 5 minutes on a 2-core machine the timed
 # matrix has only the parameter sets of the table, each run shorter than
-# the SPEC's (bench/run.sh --summary: 3 repetitions, 100 W1 rounds, 4000
-# W2 round trips), and is run 3 times (--passes=3): a cell is the median
+# the SPEC's (bench/run.sh --summary: 3 repetitions, 100 W1 and W4 rounds,
+# 4000 W2 and 2000 W5 round trips), and is run 3 times (--passes=3): a cell is the median
 # of the 3 passes, a ratio the median of the 3 per-pass ratios, so that a
 # burst of load from elsewhere moves one pass, not the table. The callgrind
 # runs are the SPEC's.
@@ -106,7 +107,7 @@ if [ "$quick" = 1 ]; then
       if (im ~ /^lib(ev|event|uv)$/) { if (index(lib, im "-") != 1 || substr(lib, length(im) + 2) !~ /^[0-9]/) return "lib= " lib }
       else if (im ~ /^xsock-/) { if (lib !~ /^xsock-[0-9]/) return "lib= " lib }
       else if (lib !~ /^[a-z]+-./) return "lib= " lib
-      metric = w == "sockpairs" ? "ns_per_event" : w == "pingpong" ? "ns_per_rt" : w == "idle" ? "ns_per_call" : "getppid_ns"
+      metric = w == "sockpairs" || w == "serverwait" ? "ns_per_event" : w == "pingpong" ? "ns_per_rt" : w == "idle" ? "ns_per_call" : w == "wakeup" ? "rt_ns" : "getppid_ns"
       if (f[metric] !~ /^[0-9]+(\.[0-9]+)?$/ || f[metric] + 0 <= 0) return metric "=" f[metric]
       return ""
     }

@@ -32,7 +32,16 @@ struct loop {
   /* xsock */
   xsock_selector_t *sel;
   xsock_event_t xevs[LOOP_MAXEVENTS];
+  /* W4: the timeout of loop_iter_timed's waits */
+  int timeout;
+  /* W5: the raw impls' wake channel, a connected loopback pair (Windows
+   * has no eventfd and WSAPoll watches only sockets); INVALID_SOCKET
+   * when there is none */
+  xsock_t wake[2];
 };
+
+/* The user data of the wake channel's registration (W5). */
+#define LOOP_WAKE_UD UINTPTR_MAX
 
 static int loop__xsock_backend(const char *impl) {
   int id;
@@ -68,6 +77,8 @@ loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
   l->oneshot = oneshot;
   l->fn = fn;
   l->ctx = ctx;
+  l->timeout = -1;
+  l->wake[0] = l->wake[1] = XSOCK_INVALID;
   FD_ZERO(&l->master);
   if (strcmp(impl, "wsapoll") == 0) {
     l->kind = LOOP_WSAPOLL;
@@ -218,7 +229,102 @@ int loop_iter(loop_t *l, int block) {
   }
 }
 
+void loop_set_timeout(loop_t *l, int ms) { l->timeout = ms; }
+
+int loop_iter_timed(loop_t *l) {
+  switch (l->kind) {
+  case LOOP_WSAPOLL:
+    return loop__wsapoll(l, l->timeout);
+  case LOOP_SELECT: {
+    /* loop__select only blocks or polls: its timed twin, inline. */
+    fd_set rd = l->master;
+    struct timeval tv;
+    int n, i, hits = 0;
+    tv.tv_sec = l->timeout / 1000;
+    tv.tv_usec = l->timeout % 1000 * 1000;
+    n = select(0, &rd, NULL, NULL, l->timeout < 0 ? NULL : &tv);
+    if (n == SOCKET_ERROR)
+      bench_die("select failed", 0);
+    for (i = 0; hits < n && i < l->nregs; i++) {
+      if (!FD_ISSET(l->pfds[i].fd, &rd))
+        continue;
+      hits++;
+      l->fn(l->ctx, l->udata[i]);
+    }
+    return hits;
+  }
+  default:
+    return loop__xsock(l, l->timeout);
+  }
+}
+
+void loop_threads_init(void) {}
+
+void loop_wake_init(loop_t *l) {
+  int rc;
+  if (l->kind == LOOP_XSOCK)
+    return; /* the selector's own wakeup */
+  rc = xsock_socketpair(XSOCK_STREAM, l->wake);
+  if (rc < 0 || xsock_set_nonblocking(l->wake[0], 1) < 0 ||
+      xsock_set_nonblocking(l->wake[1], 1) < 0)
+    bench_die("wake channel: xsock_socketpair", 0);
+  if (loop_add(l, l->wake[0], LOOP_WAKE_UD) != 0)
+    bench_die("cannot register the wake channel", 0);
+}
+
+void loop_wake(loop_t *l) {
+  if (l->kind == LOOP_XSOCK) {
+    int rc = xsock_selector_wakeup(l->sel);
+    if (rc < 0)
+      bench_die(xsock_strerror(rc), 0);
+    return;
+  }
+  /* A full buffer is readable already: the wakeup is not lost. */
+  if (send((SOCKET)l->wake[1], "w", 1, 0) != 1 &&
+      WSAGetLastError() != WSAEWOULDBLOCK)
+    bench_die("send (wake)", 0);
+}
+
+/* Empties the wake channel once its readiness was seen; returns 1. */
+static int loop__drain(loop_t *l) {
+  char buf[64];
+  if (recv((SOCKET)l->wake[0], buf, (int)sizeof buf, 0) < 1)
+    bench_die("recv (wake)", 0);
+  return 1;
+}
+
+int loop_iter_wake(loop_t *l) {
+  int n, i, woke = 0;
+  switch (l->kind) {
+  case LOOP_WSAPOLL:
+    if (WSAPoll(l->pfds, (ULONG)l->nregs, -1) == SOCKET_ERROR)
+      bench_die("WSAPoll failed", 0);
+    for (i = 0; i < l->nregs; i++)
+      if (l->pfds[i].revents != 0 && l->udata[i] == LOOP_WAKE_UD)
+        woke = loop__drain(l);
+    return woke;
+  case LOOP_SELECT: {
+    fd_set rd = l->master;
+    if (select(0, &rd, NULL, NULL, NULL) == SOCKET_ERROR)
+      bench_die("select failed", 0);
+    return FD_ISSET((SOCKET)l->wake[0], &rd) ? loop__drain(l) : 0;
+  }
+  default:
+    /* Nothing else is registered: a wait of -1 that returns 0 events
+     * returns because of a wakeup. */
+    n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, -1);
+    if (n < 0)
+      bench_die(xsock_strerror(n), 0);
+    return n == 0;
+  }
+}
+
 void loop_close(loop_t *l) {
+  if (l->wake[0] != XSOCK_INVALID) {
+    loop_del(l, l->wake[0]);
+    xsock_close(l->wake[0]);
+    xsock_close(l->wake[1]);
+  }
   xsock_selector_close(l->sel);
   free(l->pfds);
   free(l->udata);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The Windows twin of bench/run.sh, for W3 (idle), W1 (sockpairs,
-# persist) and W2 (pingpong): cross-compiles them with MinGW-w64 (-O2 -g,
+# persist), W2 (pingpong) and W5 (wakeup): cross-compiles them with MinGW-w64 (-O2 -g,
 # like the SPEC's builds), runs them under Wine for every impl of the
 # Windows build (raw wsapoll and select, and xsock on each backend), W3 at
 # several sizes, and prints tables with each impl's ratio to raw WSAPoll
@@ -46,10 +46,12 @@ cmake -S "$repo" -B "$build" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" \
   -DXSOCK_BUILD_TESTS=OFF -DXSOCK_BUILD_EXAMPLES=OFF \
   -DXSOCK_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" -j2 --target bench_idle bench_sockpairs bench_pingpong >/dev/null
+cmake --build "$build" -j2 --target bench_idle bench_sockpairs bench_pingpong \
+  bench_wakeup >/dev/null
 exe="$build/bench/bench_idle.exe"
 w1exe="$build/bench/bench_sockpairs.exe"
 w2exe="$build/bench/bench_pingpong.exe"
+w5exe="$build/bench/bench_wakeup.exe"
 
 xs_wine_start "$build"
 trap 'xs_wine_stop' EXIT
@@ -94,6 +96,20 @@ for cfg in "1proc 1" "1proc 100" "2proc 1"; do
     echo "$line" >>"$out"
     printf '.' >&2
   done
+done
+echo >&2
+
+# W5: 500 round trips per repetition after 50 (the SPEC's 10000 after
+# 1000 would take long under Wine). The raw impls wake through a
+# loopback socket pair (Windows has no eventfd), xsock's through
+# xsock_selector_wakeup().
+echo "run-wine: W5 wakeup" >&2
+for impl in $impls; do
+  line=$(timeout 900 "$wine" "$w5exe" --impl="$impl" --rounds=500 --warmup=50 \
+           --reps="$reps" </dev/null | tr -d '\r' | grep '^RESULT ') ||
+    { echo "FAILED: W5 $impl" >&2; exit 1; }
+  echo "$line" >>"$out"
+  printf '.' >&2
 done
 echo >&2
 
@@ -169,3 +185,21 @@ w2table=$(awk '
   }' "$out")
 { echo; echo "$w2table" | sed 's/^/# /'; } >>"$out"
 echo "$w2table"
+
+# W5: median and 99th-percentile round trip, and ratios to raw wsapoll.
+w5table=$(awk '
+  /^RESULT workload=wakeup / {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    rt[f["impl"]] = f["rt_ns"]; p99[f["impl"]] = f["rt_p99_ns"]
+    order[++ni] = f["impl"]
+  }
+  END {
+    printf "W5 wakeup, median and p99 ns per round trip and x wsapoll\n"
+    printf "%-14s %14s %9s %14s %9s\n", "impl", "RT", "x wsapoll", "RT p99", "x wsapoll"
+    for (i = 1; i <= ni; i++) {
+      m = order[i]
+      printf "%-14s %14.0f %9.3f %14.0f %9.3f\n", m, rt[m], rt[m] / rt["wsapoll"], p99[m], p99[m] / p99["wsapoll"]
+    }
+  }' "$out")
+{ echo; echo "$w5table" | sed 's/^/# /'; } >>"$out"
+echo "$w5table"

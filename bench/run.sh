@@ -205,13 +205,13 @@ if [ "$summary" = 1 ]; then
   w1_extra=(--rounds=100 --warmup=20 --reps=3)
   w2_sets=("1proc 1" "1proc 100" "2proc 100"); w2_extra=(--rounds=4000 --reps=3)
   w3_sets=("10 last" "1000 last" "10000 last"); w3_extra=(--reps=3)
-  w4_sets=(1000); w5_extra=(--rounds=2000 --warmup=200 --reps=3)
+  w4_sets=(1000); w5_extra=(--rounds=1000 --warmup=100 --reps=3)
   calib_extra=(--rounds=20000 --reps=3)
 elif [ "$quick" = 1 ]; then
   w1_sets=("persist 1000" "rearm 1000"); w1_extra=(--rounds=100 --warmup=20 --reps=3)
   w2_sets=("1proc 1" "1proc 100" "2proc 1"); w2_extra=(--rounds=4000 --reps=3)
   w3_sets=("10 last" "1000 last" "1000 first"); w3_extra=(--reps=3)
-  w4_sets=(1000); w5_extra=(--rounds=2000 --warmup=200 --reps=3)
+  w4_sets=(1000); w5_extra=(--rounds=1000 --warmup=100 --reps=3)
   calib_extra=(--rounds=20000 --reps=3)
 else
   w1_sets=("persist 100" "persist 1000" "persist 10000" "rearm 100" "rearm 1000"

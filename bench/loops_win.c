@@ -18,7 +18,11 @@
 
 #define LOOP_MAXEVENTS 1024
 
-enum { LOOP_WSAPOLL, LOOP_SELECT, LOOP_XSOCK };
+/* LOOP_IOCP is W5's other raw baseline (impl `iocp`): a completion port
+ * woken by PostQueuedCompletionStatus, the cheapest cross-thread wakeup
+ * Windows has. It watches no socket, so only wakeup.c uses it, and it is
+ * not among the impls that loop_list_impls() prints for every program. */
+enum { LOOP_WSAPOLL, LOOP_SELECT, LOOP_XSOCK, LOOP_IOCP };
 
 struct loop {
   int kind, oneshot;
@@ -38,6 +42,7 @@ struct loop {
    * has no eventfd and WSAPoll watches only sockets); INVALID_SOCKET
    * when there is none */
   xsock_t wake[2];
+  HANDLE port; /* LOOP_IOCP */
 };
 
 /* The user data of the wake channel's registration (W5). */
@@ -65,7 +70,7 @@ void loop_list_impls(void) {
 
 int loop_impl_known(const char *impl) {
   return strcmp(impl, "wsapoll") == 0 || strcmp(impl, "select") == 0 ||
-         loop__xsock_backend(impl) > 0;
+         strcmp(impl, "iocp") == 0 || loop__xsock_backend(impl) > 0;
 }
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
@@ -84,6 +89,11 @@ loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
     l->kind = LOOP_WSAPOLL;
   } else if (strcmp(impl, "select") == 0) {
     l->kind = LOOP_SELECT;
+  } else if (strcmp(impl, "iocp") == 0) {
+    l->kind = LOOP_IOCP;
+    l->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    if (l->port == NULL)
+      bench_die("CreateIoCompletionPort", 0);
   } else if (loop__xsock_backend(impl) > 0) {
     l->kind = LOOP_XSOCK;
     rc = xsock_selector_open(&l->sel, loop__xsock_backend(impl));
@@ -110,6 +120,8 @@ static int loop__find(const loop_t *l, xsock_t s) {
 
 int loop_add(loop_t *l, xsock_t s, uintptr_t udata) {
   int rc;
+  if (l->kind == LOOP_IOCP)
+    bench_die("impl iocp watches no socket: it runs W5 (wakeup) only", 0);
   if (l->kind == LOOP_XSOCK) {
     rc = xsock_selector_add(l->sel, s,
                             XSOCK_READ | (l->oneshot ? XSOCK_ONESHOT : 0u),
@@ -262,8 +274,8 @@ void loop_threads_init(void) {}
 
 void loop_wake_init(loop_t *l) {
   int rc;
-  if (l->kind == LOOP_XSOCK)
-    return; /* the selector's own wakeup */
+  if (l->kind == LOOP_XSOCK || l->kind == LOOP_IOCP)
+    return; /* the selector's own wakeup; the port itself */
   rc = xsock_socketpair(XSOCK_STREAM, l->wake);
   if (rc < 0 || xsock_set_nonblocking(l->wake[0], 1) < 0 ||
       xsock_set_nonblocking(l->wake[1], 1) < 0)
@@ -273,6 +285,11 @@ void loop_wake_init(loop_t *l) {
 }
 
 void loop_wake(loop_t *l) {
+  if (l->kind == LOOP_IOCP) {
+    if (!PostQueuedCompletionStatus(l->port, 0, 0, NULL))
+      bench_die("PostQueuedCompletionStatus", 0);
+    return;
+  }
   if (l->kind == LOOP_XSOCK) {
     int rc = xsock_selector_wakeup(l->sel);
     if (rc < 0)
@@ -296,6 +313,15 @@ static int loop__drain(loop_t *l) {
 int loop_iter_wake(loop_t *l) {
   int n, i, woke = 0;
   switch (l->kind) {
+  case LOOP_IOCP: {
+    /* Only wakeups are ever posted: each completion is one. */
+    DWORD bytes;
+    ULONG_PTR key;
+    OVERLAPPED *ov;
+    if (!GetQueuedCompletionStatus(l->port, &bytes, &key, &ov, INFINITE))
+      bench_die("GetQueuedCompletionStatus", 0);
+    return 1;
+  }
   case LOOP_WSAPOLL:
     if (WSAPoll(l->pfds, (ULONG)l->nregs, -1) == SOCKET_ERROR)
       bench_die("WSAPoll failed", 0);
@@ -325,6 +351,8 @@ void loop_close(loop_t *l) {
     xsock_close(l->wake[0]);
     xsock_close(l->wake[1]);
   }
+  if (l->port != NULL)
+    CloseHandle(l->port);
   xsock_selector_close(l->sel);
   free(l->pfds);
   free(l->udata);

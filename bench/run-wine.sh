@@ -102,9 +102,11 @@ echo >&2
 # W5: 500 round trips per repetition after 50 (the SPEC's 10000 after
 # 1000 would take long under Wine). The raw impls wake through a
 # loopback socket pair (Windows has no eventfd), xsock's through
-# xsock_selector_wakeup().
+# xsock_selector_wakeup(); iocp, a completion port woken by
+# PostQueuedCompletionStatus, is the raw baseline of a wakeup alone (it
+# watches no socket, so it runs W5 only).
 echo "run-wine: W5 wakeup" >&2
-for impl in $impls; do
+for impl in iocp $impls; do
   line=$(timeout 900 "$wine" "$w5exe" --impl="$impl" --rounds=500 --warmup=50 \
            --reps="$reps" </dev/null | tr -d '\r' | grep '^RESULT ') ||
     { echo "FAILED: W5 $impl" >&2; exit 1; }

@@ -23,6 +23,14 @@
 #endif
 
 #define LOOP_MAXEVENTS 1024
+/* The dispatch helpers below have two callers, loop_iter and W4's
+ * loop_iter_timed: forced inline into both, each caller gets the code
+ * that loop_iter had when it was their only one. */
+#if defined(__GNUC__)
+#define LOOP_INLINE inline __attribute__((always_inline))
+#else
+#define LOOP_INLINE inline
+#endif
 /* The user data of the wake channel's registration (W5): no socket of a
  * workload has it. */
 #define LOOP_WAKE_UD UINTPTR_MAX
@@ -250,7 +258,7 @@ void loop_rearm(loop_t *l, xsock_t fd, uintptr_t udata) {
 }
 
 #ifdef LOOP_HAVE_EPOLL
-static int loop__epoll(loop_t *l, int timeout) {
+static LOOP_INLINE int loop__epoll(loop_t *l, int timeout) {
   int n = epoll_wait(l->epfd, l->evs, LOOP_MAXEVENTS, timeout), k;
   if (n < 0)
     bench_die("epoll_wait", errno);
@@ -260,7 +268,7 @@ static int loop__epoll(loop_t *l, int timeout) {
 }
 #endif
 
-static int loop__poll(loop_t *l, int timeout) {
+static LOOP_INLINE int loop__poll(loop_t *l, int timeout) {
   int n = poll(l->pfds, (nfds_t)l->nregs, timeout), i, hits = 0;
   if (n < 0)
     bench_die("poll", errno);
@@ -275,8 +283,8 @@ static int loop__poll(loop_t *l, int timeout) {
   return hits;
 }
 
-/* tv NULL blocks; select() may change *tv, so each call gets a fresh one. */
-static int loop__select(loop_t *l, struct timeval *tv) {
+/* tv NULL blocks. */
+static LOOP_INLINE int loop__select(loop_t *l, struct timeval *tv) {
   fd_set rd = l->master;
   int n = select(l->maxfd + 1, &rd, NULL, NULL, tv), i, hits = 0;
   if (n < 0)
@@ -293,7 +301,7 @@ static int loop__select(loop_t *l, struct timeval *tv) {
   return hits;
 }
 
-static int loop__xsock(loop_t *l, int timeout) {
+static LOOP_INLINE int loop__xsock(loop_t *l, int timeout) {
   int n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, timeout), k;
   if (n < 0)
     bench_die(xsock_strerror(n), 0);
@@ -322,6 +330,11 @@ int loop_iter(loop_t *l, int block) {
 
 void loop_set_timeout(loop_t *l, int ms) { l->timeout = ms; }
 
+/* W4's iteration: loop_iter's dispatch with the timeout of
+ * loop_set_timeout. The helpers are forced inline into both callers, so
+ * that W4's dispatch is W1's to the instruction and W1 to W3 keep the
+ * code they always ran. Linux's select() may change the timeval, so each
+ * call gets a fresh one. */
 int loop_iter_timed(loop_t *l) {
   switch (l->kind) {
 #ifdef LOOP_HAVE_EPOLL

@@ -71,6 +71,8 @@ void bench_parse(bench_opts_t *o, int argc, char **argv, const char *usage) {
     const char *a = argv[i];
     if (strncmp(a, "--impl=", 7) == 0) {
       o->impl = a + 7;
+    } else if (strcmp(a, "--timeout=-1") == 0) {
+      o->timeout = -1; /* the one negative number a flag takes */
     } else if (bench__num(a, "--n", &o->n, usage) ||
                bench__num(a, "--active", &o->active, usage) ||
                bench__num(a, "--rounds", &o->rounds, usage) ||

@@ -24,7 +24,8 @@
 
 /* Every flag the SPEC names (a program uses the ones of its workload), plus
  * --warmup, --k (W3's fixed iteration count for callgrind) and --callgrind.
- * --timeout=MS (W4) is left as the program set it when not given. */
+ * --timeout=MS (W4; MS > 0, or -1 for W4's baseline: the same waits with
+ * timeout -1) is left as the program set it when not given. */
 typedef struct bench_opts {
   const char *impl;
   long n, active, rounds, reps, warmup, dump_targets, conns, k, timeout;

@@ -58,7 +58,8 @@ void loop_close(loop_t *l);
  * ms > 0, the way each impl's users bound it. The raw calls and xsock
  * pass ms as the wait's own timeout; the peer libraries take no timeout
  * per iteration but compute it from their timers, so they start one
- * repeating timer of ms here. Call once, right after loop_open. */
+ * repeating timer of ms here. ms -1 (W4's baseline) waits forever, and
+ * the peers then start no timer. Call once, right after loop_open. */
 void loop_set_timeout(loop_t *l, int ms);
 
 /* One iteration like loop_iter(l, 1), but with the wait bounded as

@@ -109,6 +109,8 @@ static void libev__timer_cb(struct ev_loop *ev, ev_timer *t, int revents) {
 }
 
 void loop_set_timeout(loop_t *l, int ms) {
+  if (ms < 0)
+    return; /* W4's baseline: no timer */
   ev_timer_init(&l->timer, libev__timer_cb, ms / 1000.0, ms / 1000.0);
   ev_timer_start(l->ev, &l->timer);
 }

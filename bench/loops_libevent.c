@@ -114,6 +114,8 @@ static void libevent__timer_cb(evutil_socket_t fd, short what, void *arg) {
 
 void loop_set_timeout(loop_t *l, int ms) {
   struct timeval tv;
+  if (ms < 0)
+    return; /* W4's baseline: no timer */
   tv.tv_sec = ms / 1000;
   tv.tv_usec = ms % 1000 * 1000;
   /* A timer is an event on no descriptor; EV_PERSIST repeats it. */

@@ -109,6 +109,8 @@ int loop_iter(loop_t *l, int block) {
 static void libuv__timer_cb(uv_timer_t *t) { (void)t; }
 
 void loop_set_timeout(loop_t *l, int ms) {
+  if (ms < 0)
+    return; /* W4's baseline: no timer */
   libuv__check(uv_timer_init(&l->uv, &l->timer), "uv_timer_init");
   libuv__check(
       uv_timer_start(&l->timer, libuv__timer_cb, (uint64_t)ms, (uint64_t)ms),

@@ -3,8 +3,9 @@
 # one table per workload and parameter set: each impl's median (min-max),
 # its ratio to impl `epoll` of the same run, and the callgrind instruction
 # counts (Ir per event / round trip / call / hop) with their ratio to
-# epoll's. W4 (serverwait) adds its Ir per wait over W1 persist's at the
-# same N (the cost of the positive timeout) and its clock reads per wait;
+# epoll's. W4 (serverwait) adds its Ir per wait over its baseline's (the
+# same program with --timeout=-1: the cost of the positive timeout) and
+# its clock reads per wait;
 # W5 (wakeup) shows the median and 99th-percentile round trip and the Ir
 # per hop of both threads.
 # Usage: awk -f report.awk results.txt
@@ -196,20 +197,26 @@ function summary_columns() {
   col("W3 idle n=1000 active_pos=last", "m1", "ir", "W3 N=1000")
   col("W3 idle n=10000 active_pos=last", "m1", "", "W3 N=10000")
   col("W4 serverwait n=1000 active=100 timeout=1000", "m1", "ir", "W4 N=1000")
-  col("W4 serverwait n=1000 active=100 timeout=1000", "w4", "", "W4 wait vs W1")
+  col("W4 serverwait n=1000 active=100 timeout=1000", "w4", "", "W4 wait vs -1")
   col("W5 wakeup", "m1", "ir", "W5 RT median")
   col("W5 wakeup", "m2", "", "W5 RT p99")
 }
 
-# W4's cost of the timeout, per wait: Ir over W1 persist's at the same N
-# (the same waits with timeout -1), then the clock reads; "" when either
+# W4's cost of the timeout, per wait: Ir over its baseline's (the same
+# program with timeout -1), then the clock reads; "" when either
 # callgrind run is missing.
-function w4_delta(impl,    w1) {
-  w1 = "W1 sockpairs n=1000 active=100 mode=persist"
-  if (irw[ckey_w4, impl] == "" || irw[w1, impl] == "")
+function w4_delta(impl,    base) {
+  base = w4_base(ckey_w4)
+  if (irw[ckey_w4, impl] == "" || irw[base, impl] == "")
     return ""
-  return sprintf("%+.0f Ir, %.2f clk", irw[ckey_w4, impl] - irw[w1, impl], \
+  return sprintf("%+.0f Ir, %.2f clk", irw[ckey_w4, impl] - irw[base, impl], \
                  clk[ckey_w4, impl])
+}
+
+# The key of W4's baseline run for the W4 key k.
+function w4_base(k) {
+  sub(/ timeout=.*/, " timeout=-1", k)
+  return k
 }
 
 function col(key, metric, irm, label) {
@@ -363,18 +370,16 @@ END {
 }
 
 # W4: dispatch time per event as W1's, and per wait the Ir, what the
-# timeout adds over W1 persist at the same N, and the clock reads.
-function table_w4(key,    i, impl, w1, d) {
-  w1 = key
-  sub(/^W4 serverwait/, "W1 sockpairs", w1)
-  sub(/ timeout=.*/, " mode=persist", w1)
+# timeout adds over the baseline (timeout -1), and the clock reads.
+function table_w4(key,    i, impl, base, d) {
+  base = w4_base(key)
   printf "%-13s %10s %-21s %7s %9s %7s %9s %11s %9s\n", "impl", "ns/event", \
          "(min-max)", "x epoll", "Ir/event", "x epoll", "Ir/wait", \
-         "vs W1 Ir/w", "clock/w"
+         "vs -1 Ir/w", "clock/w"
   for (i = 1; i <= nimpls[key]; i++) {
     impl = impls[key, i]
-    d = (irw[key, impl] != "" && irw[w1, impl] != "") ? \
-        sprintf("%+.1f", irw[key, impl] - irw[w1, impl]) : "-"
+    d = (base != key && irw[key, impl] != "" && irw[base, impl] != "") ? \
+        sprintf("%+.1f", irw[key, impl] - irw[base, impl]) : "-"
     printf "%-13s %10s %-21s %7s %9s %7s %9s %11s %9s\n", impl, \
            fmt(m1[key, impl]), "(" r1[key, impl] ")", pratio(1, key, impl), \
            fmt(ir[key, impl]), ratio(ir[key, impl], ir[key, "epoll"]), \

@@ -296,8 +296,11 @@ if [ "$callgrind" = 1 ]; then
       cg_run "$(prog idle "$impl")" --impl="$impl" --n="$n" --active-pos=last \
         --k=1000 --warmup=100 --reps=1
     done
-    cg_run "$(prog sockpairs "$impl")" --impl="$impl" --n=1000 --active=100 \
-      --rounds=100 --warmup=20 --reps=1 --timeout=1000
+    # W4, and its baseline: the same program and waits with timeout -1.
+    for t in 1000 -1; do
+      cg_run "$(prog sockpairs "$impl")" --impl="$impl" --n=1000 --active=100 \
+        --rounds=100 --warmup=20 --reps=1 --timeout="$t"
+    done
     cg_run "$(prog wakeup "$impl")" --impl="$impl" --rounds=2000 --warmup=200 \
       --reps=1
   done

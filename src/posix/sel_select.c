@@ -187,7 +187,10 @@ static int select__remove(struct xsock_selector *sel, uint32_t slot) {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define select__ctz64(x) __builtin_ctzll(x)
+/* The wait's own steps, one copy each in its body: no call per wait. */
+#define SELECT__INLINE inline __attribute__((always_inline))
 #else
+#define SELECT__INLINE inline
 static int select__ctz64(uint64_t x) {
   int n = 0;
   while (!(x & 1u)) {
@@ -287,13 +290,57 @@ static inline void select__scan(struct xsock_selector *sel, select__scan_t *sc,
     (void)select__collect(sel, sc, r, w, 0, start);
 }
 
+/* select__scan for the common case, in one pass with its state in
+ * locals: a bitmap fd_set and no scan to resume. Bits above maxfd are
+ * clear in the result (the copy came from the master sets, which hold
+ * none), so no word needs a mask. */
+static SELECT__INLINE void select__scan_words(struct xsock_selector *sel,
+                                              select__scan_t *sc,
+                                              const fd_set *wp) {
+  select__state_t *st = (select__state_t *)sel->impl;
+  const unsigned char *r = (const unsigned char *)&st->rset;
+  const unsigned char *w = (const unsigned char *)wp;
+  struct pollfd *pfds = st->pfds;
+  xsock_event_t *evs = sc->evs;
+  int left = sc->left, end = st->maxfd + 1, base, wake = sc->wake;
+  uint32_t k = 0, max = sc->max;
+  for (base = 0; base < end && left > 0; base += 64) {
+    uint64_t rb, wb = 0, bits;
+    memcpy(&rb, r + base / 8, sizeof rb);
+    if (w != NULL)
+      memcpy(&wb, w + base / 8, sizeof wb);
+    for (bits = rb | wb; bits; bits &= bits - 1u) {
+      int b = select__ctz64(bits), fd = base + b;
+      unsigned sb = (unsigned)((rb >> b) & 1u) * XSOCK_READ |
+                    (unsigned)((wb >> b) & 1u) * XSOCK_WRITE;
+      left -= 1 + (sb == (XSOCK_READ | XSOCK_WRITE));
+      if (XSOCK__UNLIKELY(fd == sel->wake.rd)) {
+        wake = 1; /* our own eventfd or pipe: readable, no poll */
+        continue;
+      }
+      if (k == max) {
+        st->next = fd;
+        left = 0;
+        break;
+      }
+      evs[k].events = sb;
+      pfds[k].fd = fd;
+      pfds[k].events = xsock__poll_events(sel->regs[fd].interest);
+      pfds[k].revents = 0;
+      k++;
+    }
+  }
+  sc->k = k;
+  sc->wake = wake;
+}
+
 /* Classifies the collected entries with one poll (none when nothing was
  * collected) and stores their events; with sc->all (after an EBADF) only
  * the poll counts, and the wakeup is among the entries. A wakeup is
  * drained once the poll is done, so that a signal during the poll, which
  * ends this wait with nothing consumed, leaves it for the next. */
-static inline int select__report(struct xsock_selector *sel,
-                                 select__scan_t *sc) {
+static SELECT__INLINE int select__report(struct xsock_selector *sel,
+                                         select__scan_t *sc) {
   select__state_t *st = (select__state_t *)sel->impl;
   xsock_event_t *evs = sc->evs;
   uint32_t i;
@@ -380,7 +427,10 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   sc.max = (uint32_t)max;
   sc.wake = 0;
   sc.all = 0;
-  select__scan(sel, &sc, &st->rset, wp);
+  if (XSOCK__LIKELY(st->bitmap && st->next == 0))
+    select__scan_words(sel, &sc, wp);
+  else
+    select__scan(sel, &sc, &st->rset, wp);
   return select__report(sel, &sc);
 }
 

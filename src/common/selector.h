@@ -254,10 +254,13 @@ static inline int xsock__reg_fire(xsock__reg_t *reg) {
 /* The normalisation every backend applies to what its OS reported is
  * xsock__ready_events() in readiness.h. */
 
-/* A backend's dense list of registrations (the select backends' order[]):
+/* A backend's dense list of registrations (Windows select's order[]):
  * entry i names a registration whose pos is i. Pushing appends; dropping
  * moves the last entry into the hole, keeping every pos right. Room must
- * have been reserved in add. */
+ * have been reserved in add. Only where slots are not descriptors: the
+ * POSIX select backend finds a ready registration by its descriptor, and
+ * in the drop-in an unused static function fails -Wunused-function. */
+#if !XSOCK_HAVE_SMALL_HANDLES
 static inline void xsock__order_push(struct xsock_selector *sel,
                                      uint32_t *order, uint32_t *n,
                                      uint32_t slot) {
@@ -275,6 +278,7 @@ static inline void xsock__order_drop(struct xsock_selector *sel,
   }
   (*n)--;
 }
+#endif
 
 /* The backends compiled in, in the order XSOCK_BACKEND_DEFAULT tries them
  * (defined in the platform's list, src/posix/backends.c or

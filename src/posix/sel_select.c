@@ -211,7 +211,7 @@ typedef struct select__scan {
 } select__scan_t;
 
 /* One descriptor the scan found, with what select saw of it (sb, in
- * XSOCK_READ/XSOCK_WRITE), into the classifying poll. That bits wait in
+ * XSOCK_READ/XSOCK_WRITE), into the classifying poll. Those bits wait in
  * the caller's array, in the entry the event will be stored in or a later
  * one, until select__report reads them. Returns 0 when the scan ends:
  * every ready bit found, or no room left (the next scan starts at fd). */

@@ -226,9 +226,11 @@ int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
 
 /* Takes the generic wakeup's event, if the wait reported it, out of the n
  * events: the channel is drained and the wait counts as woken. Only the
- * wakeup's own handle can match, since add refuses it. */
-static inline int selector__take_wakeup(xsock_selector_t *sel,
-                                        xsock_event_t *evs, int n) {
+ * wakeup's own handle can match, since add refuses it. Out of line: the
+ * busiest backend (epoll) drains the channel in its own wait. */
+static XSOCK__NOINLINE int selector__take_wakeup(xsock_selector_t *sel,
+                                                 int n) {
+  xsock_event_t *evs = sel->wait_evs;
   int i;
   for (i = 0; i < n; i++) {
     if (XSOCK__UNLIKELY(evs[i].sock == sel->wake.rd)) {
@@ -241,32 +243,29 @@ static inline int selector__take_wakeup(xsock_selector_t *sel,
   return n;
 }
 
-/* One kernel wait through the backend, with the wakeup taken out. */
+/* One kernel wait through the backend, with the wakeup taken out. evs
+ * must be sel->wait_evs. */
 static inline int selector__wait_once(xsock_selector_t *sel, xsock_event_t *evs,
                                       int max, int timeout_ms) {
   int n;
   sel->woken = 0;
   n = sel->backend->wait(sel, evs, max, timeout_ms);
-  return n > 0 && !sel->wake_in_wait ? selector__take_wakeup(sel, evs, n) : n;
+  return n > 0 && !sel->wake_in_wait ? selector__take_wakeup(sel, n) : n;
 }
 
-/* Every wait that is not the common case: a positive timeout, which must
- * run to its deadline (the only path that reads the clock), and the rare
- * outcomes of any wait: EINTR, and a wait that ended with nothing to
- * report although no wakeup came (a dropped stale event, a spurious
- * wake, a backend's shortened slice). This is the one wait loop of the
- * library: no backend loops or keeps a deadline of its own. Kept out of
- * line so that the fast path stays a few instructions around the
- * backend's wait. */
-static XSOCK__NOINLINE int selector__wait_loop(xsock_selector_t *sel,
-                                               xsock_event_t *evs, int max,
-                                               int timeout_ms) {
-  uint64_t deadline = 0;
-  int n, t = timeout_ms;
-  if (timeout_ms > 0)
-    deadline = xsock__now_ns() + (uint64_t)timeout_ms * 1000000u;
+/* The rest of a wait whose kernel wait gave n <= 0: an error, EINTR, a
+ * timeout that ran out, a wakeup, or a wait that ended with nothing to
+ * report although no wakeup came (a dropped stale event, a spurious wake,
+ * a backend's shortened slice). This is the one wait loop of the library:
+ * no backend loops or keeps a deadline of its own. EINTR and an early
+ * return wait again, a positive timeout for the time left to the deadline
+ * xsock_selector_wait set. Kept out of line, with the wait's arguments
+ * read back from the selector, so that the common path (events at the
+ * first kernel wait) keeps nothing across the backend's call. */
+static XSOCK__NOINLINE int selector__wait_rest(xsock_selector_t *sel, int n) {
+  xsock_event_t *evs = sel->wait_evs;
+  int max = sel->wait_max, timeout_ms = sel->wait_timeout, t = timeout_ms;
   for (;;) {
-    n = selector__wait_once(sel, evs, max, t);
     if (n > 0)
       return n;
     if (n < 0 && n != XSOCK_EINTR)
@@ -275,29 +274,32 @@ static XSOCK__NOINLINE int selector__wait_loop(xsock_selector_t *sel,
       return 0;
     if (timeout_ms > 0) {
       uint64_t now = xsock__now_ns();
-      if (now >= deadline)
+      if (now >= sel->wait_deadline)
         return 0;
       /* Rounded up, so the last wait cannot end before the deadline. */
-      t = (int)((deadline - now + 999999u) / 1000000u);
+      t = (int)((sel->wait_deadline - now + 999999u) / 1000000u);
     }
+    n = selector__wait_once(sel, evs, max, t);
   }
 }
 
 int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
                         int timeout_ms) {
   int n;
-  if (XSOCK__UNLIKELY(sel == NULL || evs == NULL || max <= 0))
+  if (XSOCK__UNLIKELY(sel == NULL) || XSOCK__UNLIKELY(evs == NULL) ||
+      XSOCK__UNLIKELY(max <= 0))
     return xsock__fail(XSOCK_EINVAL, 0);
+  sel->wait_evs = evs;
+  sel->wait_max = max;
+  sel->wait_timeout = timeout_ms;
+  /* A positive timeout must run to its deadline however often the wait
+   * is cut short: the one clock read of a wait that ends at once. */
   if (XSOCK__UNLIKELY(timeout_ms > 0))
-    return selector__wait_loop(sel, evs, max, timeout_ms);
+    sel->wait_deadline = xsock__now_ns() + (uint64_t)timeout_ms * 1000000u;
   n = selector__wait_once(sel, evs, max, timeout_ms);
   if (XSOCK__LIKELY(n > 0))
     return n;
-  if (n == 0 && (sel->woken || timeout_ms == 0))
-    return 0;
-  if (n < 0 && n != XSOCK_EINTR)
-    return n;
-  return selector__wait_loop(sel, evs, max, timeout_ms);
+  return selector__wait_rest(sel, n);
 }
 
 int xsock_selector_wakeup(xsock_selector_t *sel) {

@@ -169,6 +169,13 @@ struct xsock_selector {
                            event), so that the front end need not look */
   xsock_t own[XSOCK__OWN_MAX]; /* handles the selector opened itself */
   unsigned own_count;
+  /* The arguments of the wait in progress, kept here by the front end for
+   * its out-of-line rest (EINTR, an early return, a timeout's deadline),
+   * so that the common path keeps nothing across the backend's call. */
+  xsock_event_t *wait_evs;
+  int wait_max;
+  int wait_timeout;
+  uint64_t wait_deadline; /* xsock__now_ns() at which a timeout runs out */
 };
 
 /* Records a handle the selector opened itself (a backend's kernel object),

@@ -55,13 +55,11 @@ static int selector__open_wakeup(xsock_selector_t *sel) {
   reg = &sel->regs[slot];
   reg->sock = sel->wake.rd;
   reg->interest = XSOCK_READ;
-  if ((rc = sel->backend->add(sel, slot)) < 0) {
-    xsock__slot_free(sel, slot);
-    return rc;
-  }
+  /* Named before add, so that xsock__added keeps it out of the map. */
   sel->wake_slot = slot;
-  sel->regs_used++;
-  return 0;
+  if ((rc = sel->backend->add(sel, slot)) < 0)
+    sel->wake_slot = XSOCK__NO_SLOT; /* its slot is free again */
+  return rc;
 }
 
 /* Starts backend b on sel, its wakeup included. */
@@ -70,6 +68,7 @@ static int selector__start(xsock_selector_t *sel, const xsock__backend_t *b) {
   sel->backend = b;
   sel->impl = NULL;
   sel->own_count = 0;
+  sel->own_mask = 0;
   sel->wake.rd = sel->wake.wr = XSOCK_INVALID;
   sel->wake.pending = 0;
   sel->wake_slot = XSOCK__NO_SLOT;
@@ -148,40 +147,72 @@ static unsigned selector__interest(unsigned events) {
   return (events & (XSOCK_READ | XSOCK_WRITE)) ? events : 0u;
 }
 
-int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
-                       void *udata) {
-  uint32_t slot = 0; /* set by xsock__slot_take; gcc -O2 cannot see it */
-  xsock__reg_t *reg;
+/* Whether s is a handle the selector opened itself. */
+static int selector__is_own(const xsock_selector_t *sel, xsock_t s) {
   unsigned i;
-  int rc = selector__check(sel, s, events);
-  if (rc < 0)
-    return rc;
-  if (xsock__map_find(sel, s) != XSOCK__NO_SLOT)
-    return xsock__fail(XSOCK_EEXIST, 0);
+  for (i = 0; i < sel->own_count; i++)
+    if (sel->own[i] == s)
+      return 1;
+  return 0;
+}
+
+/* Fills in the free slot for a registration of s and hands it to the
+ * backend, which counts it, or frees the slot on failure (xsock__added):
+ * so this is a tail call. A free slot's backend fields are zero already
+ * (xsock__slot_free and xsock__slot_alloc clear them). */
+static inline int selector__add_at(xsock_selector_t *sel, uint32_t slot,
+                                   xsock_t s, unsigned events, void *udata) {
+  xsock__reg_t *reg = &sel->regs[slot];
+  reg->sock = s;
+  reg->interest = (uint16_t)selector__interest(events);
+  reg->udata = udata;
+  return sel->backend->add(sel, slot);
+}
+
+/* The rest of an add, out of line so that the common one keeps nothing
+ * across a call: a handle that may be the selector's own, the limit on
+ * registrations, and a slot that must be allocated (the table grown on
+ * POSIX, the free list and the map on Windows). */
+static XSOCK__NOINLINE int selector__add_rest(xsock_selector_t *sel, xsock_t s,
+                                              unsigned events, void *udata) {
+  uint32_t slot = 0; /* set by xsock__slot_alloc; gcc -O2 cannot see it */
+  int rc;
   /* A stale number the selector now uses itself (its wakeup, epoll's
    * descriptor) is a closed handle of the caller's: watching it would
    * report the selector's own state and, after a remove, lose it. */
-  for (i = 0; i < sel->own_count; i++)
-    if (sel->own[i] == s)
-      return xsock__fail(XSOCK_EBADF, 0);
+  if (selector__is_own(sel, s))
+    return xsock__fail(XSOCK_EBADF, 0);
   if (sel->regs_used >= XSOCK__MAX_REGS)
     return xsock__fail(XSOCK_ENOMEM, 0);
   /* Everything that can run out of memory happens before the kernel is
    * told, so a failure never needs to undo a kernel registration. */
-  if ((rc = xsock__slot_take(sel, s, &slot)) < 0)
+  if ((slot = xsock__slot_quick(sel, s)) == XSOCK__NO_SLOT &&
+      (rc = xsock__slot_alloc(sel, s, &slot)) < 0)
     return rc;
-  reg = &sel->regs[slot];
-  reg->sock = s;
-  reg->interest = selector__interest(events);
-  reg->udata = udata;
-  rc = sel->backend->add(sel, slot);
-  if (rc < 0) {
-    xsock__slot_free(sel, slot);
-    return rc;
-  }
-  xsock__map_insert(sel, slot);
-  sel->regs_used++;
-  return 0;
+  return selector__add_at(sel, slot, s, events, udata);
+}
+
+int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
+                       void *udata) {
+  uint32_t slot;
+  /* selector__check's tests, each returning at once. */
+  if (XSOCK__UNLIKELY(sel == NULL))
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (XSOCK__UNLIKELY(s == XSOCK_INVALID))
+    return xsock__fail(XSOCK_EBADF, 0);
+  if (XSOCK__UNLIKELY(events & ~(unsigned)SELECTOR__INTEREST))
+    return xsock__fail(XSOCK_EINVAL, 0);
+  if (XSOCK__UNLIKELY(xsock__map_find(sel, s) != XSOCK__NO_SLOT))
+    return xsock__fail(XSOCK_EEXIST, 0);
+  /* The common case: a handle that cannot be one of the selector's own
+   * (its bit in own_mask is clear), below the limit, in a slot the table
+   * has. */
+  slot = xsock__slot_quick(sel, s);
+  if (XSOCK__UNLIKELY(((sel->own_mask >> ((unsigned)s & 63u)) & 1u) ||
+                      slot == XSOCK__NO_SLOT ||
+                      sel->regs_used >= XSOCK__MAX_REGS))
+    return selector__add_rest(sel, s, events, udata);
+  return selector__add_at(sel, slot, s, events, udata);
 }
 
 int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,

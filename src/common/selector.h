@@ -29,11 +29,13 @@
  *  - init stores its state in sel->impl and names every handle it opens
  *    itself (epoll's descriptor) with xsock__sel_own(), so that add refuses
  *    a stale number that now belongs to the selector.
- *  - add is called after the front end checked the arguments and found
- *    the handle unregistered and not the selector's own; when add fails
- *    the front end frees the slot. add must reject an invalid or closed
- *    handle with XSOCK_EBADF and a regular file or directory with
- *    XSOCK_ENOTSUP.
+ *  - add is called after the front end checked the arguments, found the
+ *    handle unregistered and not the selector's own, and filled in the
+ *    slot; the front end tail-calls it, so it ends through
+ *    xsock__added(), which counts the registration on success and frees
+ *    the slot on failure (as modify ends through xsock__modified()). add
+ *    must reject an invalid or closed handle with XSOCK_EBADF and a
+ *    regular file or directory with XSOCK_ENOTSUP.
  *  - interest 0 means registered but silent: nothing is ever reported for
  *    it (epoll and poll report errors and hangups even with no events
  *    requested, so a kernel entry must not stay armed; kqueue simply holds
@@ -169,6 +171,8 @@ struct xsock_selector {
                            event), so that the front end need not look */
   xsock_t own[XSOCK__OWN_MAX]; /* handles the selector opened itself */
   unsigned own_count;
+  uint64_t own_mask; /* bit (h & 63) set for each h in own[]: add looks
+                        through own[] only when its handle's bit is set */
   /* The arguments of the wait in progress, kept here by the front end for
    * its out-of-line rest (EINTR, an early return, a timeout's deadline),
    * so that the common path keeps nothing across the backend's call. */
@@ -181,8 +185,10 @@ struct xsock_selector {
 /* Records a handle the selector opened itself (a backend's kernel object),
  * which add then refuses. */
 static inline void xsock__sel_own(struct xsock_selector *sel, xsock_t h) {
-  if (sel->own_count < XSOCK__OWN_MAX)
+  if (sel->own_count < XSOCK__OWN_MAX) {
     sel->own[sel->own_count++] = h;
+    sel->own_mask |= (uint64_t)1 << ((unsigned)h & 63u);
+  }
 }
 
 /* ---- array growth (src/common/grow.c) ----
@@ -368,25 +374,22 @@ XSOCK__INTERNAL void xsock__slot_free(struct xsock_selector *sel,
                                       uint32_t slot);
 
 #if XSOCK_HAVE_SMALL_HANDLES
-/* The common case of xsock__slot_alloc, inline: a descriptor the table
- * already covers (free, as the caller checked). */
-static inline int xsock__slot_take(struct xsock_selector *sel, xsock_t s,
-                                   uint32_t *slot) {
-  if (XSOCK__LIKELY((uint32_t)s < sel->regs_cap)) {
-    xsock__reg_t *reg = &sel->regs[(uint32_t)s];
-    reg->pos = 0;
-    reg->flags = 0;
-    *slot = (uint32_t)s;
-    return 0;
-  }
-  return xsock__slot_alloc(sel, s, slot);
+/* The common case of xsock__slot_alloc, inline: the slot of a descriptor
+ * the table already covers (free, as the caller checked; its backend
+ * fields still to be zeroed), or XSOCK__NO_SLOT when xsock__slot_alloc
+ * must find one. */
+static inline uint32_t xsock__slot_quick(const struct xsock_selector *sel,
+                                         xsock_t s) {
+  return XSOCK__LIKELY((uint32_t)s < sel->regs_cap) ? (uint32_t)s
+                                                    : XSOCK__NO_SLOT;
 }
 
 /* No map on POSIX. */
 #define xsock__map_insert(sel, slot) ((void)(sel), (void)(slot))
 #define xsock__map_erase(sel, slot) ((void)(sel), (void)(slot))
 #else
-#define xsock__slot_take xsock__slot_alloc
+/* Windows' slots come from the free list, through xsock__slot_alloc. */
+#define xsock__slot_quick(sel, s) ((void)(sel), (void)(s), XSOCK__NO_SLOT)
 
 /* Inserts sel->regs[slot].sock -> slot; slot_alloc reserved the room. */
 XSOCK__INTERNAL void xsock__map_insert(struct xsock_selector *sel,
@@ -403,5 +406,21 @@ XSOCK__INTERNAL int xsock__map_init(struct xsock_selector *sel);
 
 /* Frees the table and the map. */
 XSOCK__INTERNAL void xsock__map_free(struct xsock_selector *sel);
+
+/* How every backend's add ends (rc its result): on success the
+ * registration enters the handle map (but the wakeup's, which the caller
+ * must never name) and counts; on failure its slot is freed, whatever
+ * the backend did with it, and rc returned. */
+static inline int xsock__added(struct xsock_selector *sel, uint32_t slot,
+                               int rc) {
+  if (XSOCK__LIKELY(rc == 0)) {
+    if (slot != sel->wake_slot)
+      xsock__map_insert(sel, slot);
+    sel->regs_used++;
+    return 0;
+  }
+  xsock__slot_free(sel, slot);
+  return rc;
+}
 
 #endif /* XSOCK_COMMON_SELECTOR_H */

@@ -209,7 +209,8 @@ static XSOCK__NOINLINE int epoll__grow(struct xsock_selector *sel) {
   return 0;
 }
 
-static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
+static XSOCK__ALWAYS_INLINE int epoll__add_slot(struct xsock_selector *sel,
+                                                uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
   if (!EPOLL__IN_PLACE && (rc = epoll__grow(sel)) < 0)
@@ -231,6 +232,11 @@ static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
     reg->flags = 0;
   }
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int epoll__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, epoll__add_slot(sel, slot));
 }
 
 /* A modify that reaches the kernel (see the notes): MOD, or ADD for a

@@ -246,7 +246,7 @@ static int kqueue__is_dgram(int fd) {
          type == SOCK_DGRAM;
 }
 
-static int kqueue__add(struct xsock_selector *sel, uint32_t slot) {
+static int kqueue__add_slot(struct xsock_selector *sel, uint32_t slot) {
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
   if ((rc = xsock__posix_check_pollable(reg->sock)) < 0)
@@ -265,6 +265,11 @@ static int kqueue__add(struct xsock_selector *sel, uint32_t slot) {
     return rc;
   kqueue__disarm_later(sel, slot, XSOCK_READ);
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int kqueue__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, kqueue__add_slot(sel, slot));
 }
 
 static int kqueue__modify(struct xsock_selector *sel, uint32_t slot,

@@ -74,7 +74,7 @@ static void poll__set(struct pollfd *pfd, const xsock__reg_t *reg) {
   pfd->revents = 0;
 }
 
-static int poll__add(struct xsock_selector *sel, uint32_t slot) {
+static int poll__add_slot(struct xsock_selector *sel, uint32_t slot) {
   poll__state_t *st = (poll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
@@ -86,6 +86,11 @@ static int poll__add(struct xsock_selector *sel, uint32_t slot) {
   st->slots[st->n] = slot;
   reg->pos = st->n++;
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int poll__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, poll__add_slot(sel, slot));
 }
 
 static int poll__modify(struct xsock_selector *sel, uint32_t slot, unsigned old,

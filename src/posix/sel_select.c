@@ -151,7 +151,7 @@ static void select__lower_max(select__state_t *st, int fd) {
     st->maxfd--;
 }
 
-static int select__add(struct xsock_selector *sel, uint32_t slot) {
+static int select__add_slot(struct xsock_selector *sel, uint32_t slot) {
   select__state_t *st = (select__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   int rc;
@@ -164,6 +164,11 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
   st->n++;
   select__watch(st, reg);
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int select__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, select__add_slot(sel, slot));
 }
 
 static int select__modify(struct xsock_selector *sel, uint32_t slot,

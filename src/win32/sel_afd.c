@@ -218,7 +218,7 @@ static int afd__rebase(xsock__reg_t *reg, xsock__afd_req_t *req) {
   return 0;
 }
 
-static int afd__add(struct xsock_selector *sel, uint32_t slot) {
+static int afd__add_slot(struct xsock_selector *sel, uint32_t slot) {
   afd__state_t *st = (afd__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   xsock__afd_req_t *req;
@@ -244,6 +244,11 @@ static int afd__add(struct xsock_selector *sel, uint32_t slot) {
   if (reg->interest)
     afd__queue(sel, slot);
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int afd__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, afd__add_slot(sel, slot));
 }
 
 static int afd__change(struct xsock_selector *sel, uint32_t slot,

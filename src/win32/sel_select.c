@@ -116,7 +116,7 @@ static int select__init(struct xsock_selector *sel) {
   return 0;
 }
 
-static int select__add(struct xsock_selector *sel, uint32_t slot) {
+static int select__add_slot(struct xsock_selector *sel, uint32_t slot) {
   select__state_t *st = (select__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   int rc, stream;
@@ -127,6 +127,11 @@ static int select__add(struct xsock_selector *sel, uint32_t slot) {
   xsock__order_push(sel, st->order, &st->n, slot);
   reg->flags = stream ? SELECT__STREAM : 0u;
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int select__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, select__add_slot(sel, slot));
 }
 
 static int select__modify(struct xsock_selector *sel, uint32_t slot,

@@ -240,7 +240,7 @@ static void wsapoll__quiet(struct xsock_selector *sel, xsock__reg_t *reg) {
   wsapoll__update_candidate(sel, reg);
 }
 
-static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
+static int wsapoll__add_slot(struct xsock_selector *sel, uint32_t slot) {
   wsapoll__state_t *st = (wsapoll__state_t *)sel->impl;
   xsock__reg_t *reg = &sel->regs[slot];
   int rc, stream;
@@ -255,6 +255,11 @@ static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
     wsapoll__link(sel, slot);
   wsapoll__update_candidate(sel, reg);
   return 0;
+}
+
+/* add as the front end tail-calls it (selector.h). */
+static int wsapoll__add(struct xsock_selector *sel, uint32_t slot) {
+  return xsock__added(sel, slot, wsapoll__add_slot(sel, slot));
 }
 
 static int wsapoll__modify(struct xsock_selector *sel, uint32_t slot,

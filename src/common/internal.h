@@ -26,18 +26,23 @@
 #define XSOCK__TLS __thread
 #endif
 
+/* XSOCK__ALWAYS_INLINE goes on a small static function of a hot path
+ * that compilers might otherwise leave out of line (epoll's plain add). */
 #if defined(__GNUC__)
 #define XSOCK__LIKELY(x) __builtin_expect(!!(x), 1)
 #define XSOCK__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define XSOCK__NOINLINE __attribute__((noinline))
+#define XSOCK__ALWAYS_INLINE inline __attribute__((always_inline))
 #elif defined(_MSC_VER)
 #define XSOCK__LIKELY(x) (x)
 #define XSOCK__UNLIKELY(x) (x)
 #define XSOCK__NOINLINE __declspec(noinline)
+#define XSOCK__ALWAYS_INLINE __forceinline
 #else
 #define XSOCK__LIKELY(x) (x)
 #define XSOCK__UNLIKELY(x) (x)
 #define XSOCK__NOINLINE
+#define XSOCK__ALWAYS_INLINE inline
 #endif
 
 /* The linkage of every name that several files of the library share but

@@ -209,18 +209,14 @@ static XSOCK__NOINLINE int epoll__grow(struct xsock_selector *sel) {
   return 0;
 }
 
-static XSOCK__ALWAYS_INLINE int epoll__add_slot(struct xsock_selector *sel,
-                                                uint32_t slot) {
+/* Everything of add but a plain EPOLL_CTL_ADD that succeeded: interest 0,
+ * the wakeup's registration, a failed ADD (rc, its error). */
+static XSOCK__NOINLINE int epoll__add_rest(struct xsock_selector *sel,
+                                           uint32_t slot, int rc) {
   xsock__reg_t *reg = &sel->regs[slot];
-  int rc;
-  if (!EPOLL__IN_PLACE && (rc = epoll__grow(sel)) < 0)
-    return rc;
-  rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
-  /* The common case first: a new descriptor with an interest. */
-  if (XSOCK__LIKELY(rc == 0) && XSOCK__LIKELY(reg->interest != 0)) {
-    reg->flags = (uint16_t)(EPOLL__IN_SET | reg->interest);
-    return 0;
-  }
+  reg->flags = 0;
+  if (rc == 0)
+    rc = epoll__ctl(sel, EPOLL_CTL_ADD, slot, reg->interest);
   if ((rc = epoll__arm_after(sel, slot, rc)) < 0)
     return rc;
   if (reg->interest == 0) {
@@ -232,6 +228,27 @@ static XSOCK__ALWAYS_INLINE int epoll__add_slot(struct xsock_selector *sel,
     reg->flags = 0;
   }
   return 0;
+}
+
+static XSOCK__ALWAYS_INLINE int epoll__add_slot(struct xsock_selector *sel,
+                                                uint32_t slot) {
+  xsock__reg_t *reg = &sel->regs[slot];
+  unsigned interest = reg->interest;
+  struct epoll_event ev;
+  int rc;
+  if (!EPOLL__IN_PLACE && (rc = epoll__grow(sel)) < 0)
+    return rc;
+  /* The common case inline: a new descriptor with an interest, which is
+   * not the wakeup (whose token epoll__ctl marks). */
+  if (XSOCK__UNLIKELY(interest == 0 || reg->sock == sel->wake.rd))
+    return epoll__add_rest(sel, slot, 0);
+  ev.events = epoll__events[interest & (XSOCK_READ | XSOCK_WRITE)];
+  ev.data.u64 = xsock__reg_token(sel, slot);
+  reg->flags = (uint16_t)(EPOLL__IN_SET | interest);
+  if (XSOCK__LIKELY(XSOCK__OS(epoll_ctl)(((epoll__state_t *)sel->impl)->epfd,
+                                         EPOLL_CTL_ADD, reg->sock, &ev) == 0))
+    return 0;
+  return epoll__add_rest(sel, slot, epoll__ctl_fail());
 }
 
 /* add as the front end tail-calls it (selector.h). */

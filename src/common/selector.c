@@ -330,6 +330,10 @@ int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
   n = selector__wait_once(sel, evs, max, timeout_ms);
   if (XSOCK__LIKELY(n > 0))
     return n;
+  /* A wakeup, or a poll that found nothing: the wait is over, without the
+   * call out of line (a woken wait is a threaded server's hot path). */
+  if (n == 0 && (sel->woken || sel->wait_timeout == 0))
+    return 0;
   return selector__wait_rest(sel, n);
 }
 

@@ -259,8 +259,7 @@ int xsock_selector_remove(xsock_selector_t *sel, xsock_t s) {
  * events: the channel is drained and the wait counts as woken. Only the
  * wakeup's own handle can match, since add refuses it. Out of line: the
  * busiest backend (epoll) drains the channel in its own wait. */
-static XSOCK__NOINLINE int selector__take_wakeup(xsock_selector_t *sel,
-                                                 int n) {
+static XSOCK__NOINLINE int selector__take_wakeup(xsock_selector_t *sel, int n) {
   xsock_event_t *evs = sel->wait_evs;
   int i;
   for (i = 0; i < n; i++) {

@@ -207,7 +207,7 @@ static void test_failed_at_once_starts_next(void **state) {
     silent_open(&sp, &three[0]);
     three[1] = three[2] = addrs[1];
     xf_fail(XF_CONNECT, 1, 1, XF_ECONNREFUSED);
-    xt_ok(xsock_connect_addrs(&c, three, 3, 1900, 1000, 0));
+    xt_ok(xsock_connect_addrs(&c, three, 3, 2 * DELAY_MAX - 100, DELAY_MAX, 0));
     assert_int_equal(xf_injected(XF_CONNECT), 2);
     reached(&c, l);
     silent_close(&sp);
@@ -219,7 +219,9 @@ static void test_failed_at_once_starts_next(void **state) {
  * still pending: silent, refused, live, with a deadline shorter than two
  * delays, connects. (A refused loopback connect fails in the connect
  * call on some systems and through the selector on others; both paths
- * start the next at once. Linux and Wine only, for the silent peer.) */
+ * start the next at once. Linux and Wine only, for the silent peer.)
+ * The delays are the longest allowed, so that the connection, due just
+ * after one delay, has almost a whole delay to spare on a slow machine. */
 static void test_refused_starts_next(void **state) {
   silent_t sp;
   xsock_t l, c = XSOCK_INVALID;
@@ -234,7 +236,7 @@ static void test_refused_starts_next(void **state) {
   xt_listener(&l, &addrs[2], XSOCK_AF_INET);
   xt_refused_addr(&addrs[1]);
   mark = handle_mark();
-  xt_ok(xsock_connect_addrs(&c, addrs, 3, 1900, 1000, 0));
+  xt_ok(xsock_connect_addrs(&c, addrs, 3, 2 * DELAY_MAX - 100, DELAY_MAX, 0));
   reached(&c, l);
   assert_same_handles(mark);
   xt_close(&l);
@@ -316,10 +318,11 @@ static void test_most_telling_error(void **state) {
   if (!silent)
     return;
   /* A refusal before the deadline outlives the silent address's time-out
-   * at the deadline. */
+   * at the deadline (the refusal comes about one short delay in: the
+   * deadline leaves a slow machine room to start that attempt). */
   addrs[0] = quiet;
   addrs[1] = refused;
-  xt_err(xsock_connect_addrs(&c, addrs, 2, 300, DELAY_MIN, 0), REFUSED);
+  xt_err(xsock_connect_addrs(&c, addrs, 2, 1500, DELAY_MIN, 0), REFUSED);
   silent_close(&sp);
 }
 

@@ -322,7 +322,7 @@ report() { # leg ctest BUILD_DIR | leg line
     leg_line "$leg" 1 1 "no test ran, see $log"
   elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
     leg_line "$leg" $((total + 1)) 1 "every count passed but the leg failed, see $log"
-  elif [ "$failed" -gt 0 ] && [ "$2" = ctest ]; then
+  elif [ "$failed" -gt 0 ]; then
     line=$(failed_names "$log")
     leg_line "$leg" "$total" "$failed" "${line:+failed: $line}"
   else

@@ -284,6 +284,44 @@ static void wk_no_spin_on_closed_dup(int how_far) {
   xt_close(&p[1]);
 }
 
+/* POSIX only (dup). A wakeup taken stays taken when the backend meets its
+ * channel again without a new signal: epoll, which watches its eventfd
+ * edge-triggered and never empties it, rebuilds its set when it meets a
+ * closed registered file that a dup keeps alive, and the rebuilt set finds
+ * the old count. The forever-wait in which that happens must end only on
+ * the next wakeup, whose thread sets the flag first (if the thread were
+ * first into the wait, the test would pass without telling, never fail). */
+static void test_taken_wakeup_stays_taken(void **state) {
+  static int tag;
+  wk_shared_t sh;
+  xsock_event_t evs[4];
+  xsock_t p[2];
+  xt_thread_t *t;
+  int d, old;
+  (void)state;
+  if (xt_libkqueue())
+    skip(); /* the closed dup, as in test_no_spin_on_closed_dup */
+  memset(&sh, 0, sizeof sh);
+  sh.sel = xt_selector();
+  xt_ok(xsock_selector_wakeup(sh.sel));
+  assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, -1), 0);
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  d = dup(p[0]);
+  assert_true(d >= 0);
+  xt_ok(xsock_send(p[1], "x", 1));
+  xt_ok(xsock_selector_add(sh.sel, p[0], XSOCK_READ, &tag));
+  old = p[0];
+  xt_close(&p[0]);
+  xt_ok(xsock_selector_remove(sh.sel, old));
+  t = xt_thread_start(wk_wake_later, &sh);
+  assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, -1), 0);
+  assert_int_equal(WK_LOAD(&sh.flag), 1);
+  xt_thread_join(t);
+  xsock_selector_close(sh.sel);
+  close(d);
+  xt_close(&p[1]);
+}
+
 static void test_no_spin_on_closed_dup(void **state) {
   (void)state;
   /* libkqueue keeps the closed file in its own epoll set, where no
@@ -306,6 +344,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_wakeup_from_signal_handler),
       cmocka_unit_test(test_signal_does_not_end_wait),
       cmocka_unit_test(test_no_spin_on_closed_dup),
+      cmocka_unit_test(test_taken_wakeup_stays_taken),
 #endif
   };
   return xt_selector_main(argc, argv, tests);

@@ -72,9 +72,10 @@
  *    thread-safe everywhere. With NULL the front end uses the generic
  *    channel; a backend whose wait recognises that channel's registration
  *    (sel->wake.rd, known before its add) at no cost per event may drain
- *    it there (xsock__os_wakeup_drain, sel->woken = 1, no event stored)
- *    and sets sel->wake_in_wait in init, which spares the front end its
- *    search of every wait's events.
+ *    it there (xsock__os_wakeup_drain, sel->woken = 1, no event stored;
+ *    or, watching it edge-triggered, end the pending wakeup unread: see
+ *    sel_epoll.c) and sets sel->wake_in_wait in init, which spares the
+ *    front end its search of every wait's events.
  */
 #ifndef XSOCK_COMMON_SELECTOR_H
 #define XSOCK_COMMON_SELECTOR_H
@@ -131,19 +132,22 @@ typedef struct xsock__backend {
 typedef struct xsock__wakeup {
   xsock_t rd;            /* registered for READ by the front end */
   xsock_t wr;            /* written by a signal; equal to rd for an eventfd */
-  volatile long pending; /* Windows: 1 while a byte is (about to be) in
-                            flight, so that wakeups coalesce */
+  volatile long pending; /* 1 from the signal that writes until a wait
+                            takes the wakeup: later signals write
+                            nothing, so that wakeups coalesce */
 } xsock__wakeup_t;
 
 /* Creates the channel (both ends non-blocking, not inherited); both are
  * XSOCK_INVALID on failure. */
 XSOCK__INTERNAL int xsock__os_wakeup_open(xsock__wakeup_t *w);
 XSOCK__INTERNAL void xsock__os_wakeup_close(xsock__wakeup_t *w);
-/* Makes rd readable. Thread-safe, and async-signal-safe on POSIX (one
- * write, errno preserved, no thread-local state). A wakeup already pending
- * is success: wakeups coalesce. */
+/* Makes rd readable. Thread-safe, and async-signal-safe on POSIX (at
+ * most one write, errno preserved, no thread-local state). A wakeup
+ * already pending is success without a write: wakeups coalesce. */
 XSOCK__INTERNAL int xsock__os_wakeup_signal(xsock__wakeup_t *w);
-/* Empties rd, so that it stops being readable until the next signal. */
+/* Empties rd, so that it stops being readable until the next signal, and
+ * then ends the pending wakeup (in that order: a signal that finds it
+ * still pending is one this wait answers). */
 XSOCK__INTERNAL void xsock__os_wakeup_drain(xsock__wakeup_t *w);
 
 /* The handles a selector opens itself: the wakeup's two ends and a

@@ -95,8 +95,23 @@ typedef struct epoll__state {
 
 /* The wakeup channel's kernel token: its slot with a generation that no
  * registration has (the top bit flipped), so that the wait meets it on
- * the rare path for stale tokens and never pays a test per event. */
+ * the rare path for stale tokens and never pays a test per event.
+ *
+ * The channel (an eventfd: epoll is Linux's) is watched edge-triggered
+ * and never read: every write makes a new edge, and the signal writes
+ * only when no wakeup is pending (wakeup.c), so an edge is a wakeup
+ * exactly when it finds one pending, which the wait takes
+ * (epoll__take_wakeup) instead of a read. An edge without one (a rebuilt
+ * set meets the counter that was never emptied) is dropped. The counter
+ * only grows, by one per wakeup taken; it would take 2^64 of them to
+ * fill it. */
 #define EPOLL__WAKE_GEN 0x80000000u
+
+/* Ends the pending wakeup; 1 when there was one. Acquire: what the
+ * signalling thread did before its wakeup is visible after the wait. */
+static inline int epoll__take_wakeup(struct xsock_selector *sel) {
+  return __atomic_exchange_n(&sel->wake.pending, 0, __ATOMIC_ACQ_REL) != 0;
+}
 
 static int epoll__init(struct xsock_selector *sel) {
   epoll__state_t *st = (epoll__state_t *)XSOCK__OS(calloc)(1, sizeof *st);
@@ -142,8 +157,10 @@ static int epoll__ctl(struct xsock_selector *sel, int op, uint32_t slot,
   struct epoll_event ev;
   ev.events = epoll__events[interest & (XSOCK_READ | XSOCK_WRITE)];
   ev.data.u64 = xsock__reg_token(sel, slot);
-  if (XSOCK__UNLIKELY(reg->sock == sel->wake.rd))
+  if (XSOCK__UNLIKELY(reg->sock == sel->wake.rd)) {
     ev.data.u64 ^= (uint64_t)EPOLL__WAKE_GEN << 32;
+    ev.events |= EPOLLET;
+  }
   if (XSOCK__LIKELY(XSOCK__OS(epoll_ctl)(st->epfd, op, reg->sock,
                                          op == EPOLL_CTL_DEL ? NULL : &ev) ==
                     0))
@@ -359,8 +376,8 @@ static XSOCK__NOINLINE unsigned epoll__rare(struct xsock_selector *sel,
     if ((uint32_t)token == sel->wake_slot &&
         (uint32_t)(token >> 32) ==
             (sel->regs[sel->wake_slot].gen ^ EPOLL__WAKE_GEN)) {
-      xsock__os_wakeup_drain(&sel->wake);
-      sel->woken = 1;
+      if (epoll__take_wakeup(sel))
+        sel->woken = 1;
     } else {
       *stale = 1; /* an entry no registration names: see the notes */
     }

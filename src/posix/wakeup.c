@@ -3,10 +3,17 @@
  * the front end registers like any handle and drains itself.
  *
  * Linux: one eventfd. Its counter adds up every write and a single read
- * empties it, so any number of wakeups before a wait cost one early
- * return. Elsewhere: a pipe, both ends non-blocking and close-on-exec; a
- * write that finds it full is fine (a wakeup is pending already), and the
- * drain reads until it would block. */
+ * empties it. Elsewhere: a pipe, both ends non-blocking and close-on-exec;
+ * a write that finds it full is fine (a wakeup is pending already), and
+ * the drain reads until it would block.
+ *
+ * Either way a wakeup is pending from the signal that writes until the
+ * wait that takes it (w->pending, an atomic flag): the signals between
+ * write nothing, so any number of wakeups before a wait cost one write and
+ * one early return. The drain empties the channel before it ends the
+ * pending wakeup; the other order would let a signal's write land in
+ * between, be drained unseen, and leave every later signal silent. epoll
+ * takes the flag without reading at all (sel_epoll.c). */
 #include "os.h"
 #include "selector.h"
 
@@ -66,20 +73,26 @@ void xsock__os_wakeup_close(xsock__wakeup_t *w) {
 }
 
 int xsock__os_wakeup_signal(xsock__wakeup_t *w) {
-  /* A signal handler may interrupt code that reads errno right after a
-   * failing call, so errno is put back as it was. */
-  int saved = errno, rc = 0;
+  int saved, rc = 0;
 #ifdef __linux__
   uint64_t one = 1;
 #else
   unsigned char one = 1;
 #endif
   ssize_t r;
+  if (__atomic_exchange_n(&w->pending, 1, __ATOMIC_ACQ_REL) != 0)
+    return 0; /* written already, and not yet taken by a wait */
+  /* A signal handler may interrupt code that reads errno right after a
+   * failing call, so errno is put back as it was. */
+  saved = errno;
   do
     r = write(w->wr, &one, sizeof one);
   while (r < 0 && errno == EINTR);
-  if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+  if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
     rc = xsock__map_os_error(errno);
+    /* Nothing was written: the next signal must try again. */
+    __atomic_store_n(&w->pending, 0, __ATOMIC_RELEASE);
+  }
   errno = saved;
   return rc;
 }
@@ -98,4 +111,5 @@ void xsock__os_wakeup_drain(xsock__wakeup_t *w) {
     r = read(w->rd, buf, sizeof buf);
   while (r == (ssize_t)sizeof buf || (r < 0 && errno == EINTR));
 #endif
+  (void)__atomic_exchange_n(&w->pending, 0, __ATOMIC_ACQ_REL);
 }

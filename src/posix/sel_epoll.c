@@ -107,6 +107,14 @@ typedef struct epoll__state {
  * fill it. */
 #define EPOLL__WAKE_GEN 0x80000000u
 
+/* Whether a kernel event's token is the wakeup channel's. */
+static inline int epoll__is_wakeup(const struct xsock_selector *sel,
+                                   uint64_t token) {
+  return (uint32_t)token == sel->wake_slot &&
+         (uint32_t)(token >> 32) ==
+             (sel->regs[sel->wake_slot].gen ^ EPOLL__WAKE_GEN);
+}
+
 /* Ends the pending wakeup; 1 when there was one. Acquire: what the
  * signalling thread did before its wakeup is visible after the wait. */
 static inline int epoll__take_wakeup(struct xsock_selector *sel) {
@@ -373,9 +381,7 @@ static XSOCK__NOINLINE unsigned epoll__rare(struct xsock_selector *sel,
                                             int *stale) {
   xsock__reg_t *reg = xsock__reg_by_token(sel, token);
   if (reg == NULL) {
-    if ((uint32_t)token == sel->wake_slot &&
-        (uint32_t)(token >> 32) ==
-            (sel->regs[sel->wake_slot].gen ^ EPOLL__WAKE_GEN)) {
+    if (epoll__is_wakeup(sel, token)) {
       if (epoll__take_wakeup(sel))
         sel->woken = 1;
     } else {
@@ -396,6 +402,107 @@ static XSOCK__NOINLINE unsigned epoll__rare(struct xsock_selector *sel,
 static const unsigned char epoll__plain[8] = {
     0, XSOCK_READ, 0, 0, XSOCK_WRITE, XSOCK_READ | XSOCK_WRITE, 0, 0};
 
+/* True when a kernel event needs none of epoll__rare: a live token
+ * (xsock__reg_by_token, inlined) of a registration with a nonzero
+ * interest, which the kernel then watches exactly (a nonzero interest is
+ * set only by add and modify, which give it to the kernel; the one
+ * exception, a handle rebuild could not add back, is in no kernel set),
+ * reporting plain readiness: whatever it says is wanted. */
+static inline int epoll__plain_event(const xsock__reg_t *reg,
+                                     const struct epoll_event *e) {
+  return reg->gen == (uint32_t)(e->data.u64 >> 32) && reg->interest != 0 &&
+         !(e->events & ~(uint32_t)(EPOLLIN | EPOLLOUT));
+}
+
+/* Plain readiness as XSOCK_* bits. */
+static inline unsigned epoll__plain_bits(uint32_t e) {
+  return (EPOLLIN == 0x1 && EPOLLOUT == 0x4) ? epoll__plain[e] : epoll__raw(e);
+}
+
+/* Stores one event for reg, the registration of slot. */
+static inline xsock_event_t *epoll__store(xsock_event_t *out, uint32_t slot,
+                                          xsock__reg_t *reg, unsigned ev) {
+  /* The slot is the descriptor (XSOCK_HAVE_SMALL_HANDLES). */
+  out->sock = (xsock_t)slot;
+  out->events = ev;
+  out->udata = reg->udata;
+  if (XSOCK__UNLIKELY(xsock__reg_fire(reg)))
+    reg->flags |= EPOLL__FIRED;
+  return out + 1;
+}
+
+/* Converts the kernel events from kev to end into the caller's array
+ * from out on, whatever they are, and rebuilds the kernel set after a
+ * stale token. Where events were dropped, later ones move down (see
+ * epoll__wait). */
+static XSOCK__NOINLINE int epoll__convert_rest(struct xsock_selector *sel,
+                                               xsock_event_t *evs,
+                                               xsock_event_t *out,
+                                               const unsigned char *kev,
+                                               const unsigned char *end) {
+  xsock__reg_t *regs = sel->regs; /* nothing here moves the table */
+  int stale = 0;
+  for (; kev < end; kev += sizeof(struct epoll_event)) {
+    struct epoll_event e;
+    xsock__reg_t *reg;
+    unsigned ev;
+    memcpy(&e, kev, sizeof e);
+    reg = &regs[(uint32_t)e.data.u64];
+    if (epoll__plain_event(reg, &e))
+      ev = epoll__plain_bits(e.events);
+    else if ((ev = epoll__rare(sel, e.data.u64, e.events, &stale)) == 0)
+      continue;
+    out = epoll__store(out, (uint32_t)e.data.u64, reg, ev);
+  }
+  if (XSOCK__UNLIKELY(stale)) {
+    int rc = epoll__rebuild(sel);
+    if (rc < 0 && out == evs)
+      return rc;
+  }
+  return (int)(out - evs);
+}
+
+/* The n > 0 kernel events at kev into evs: the common case, plain
+ * readiness of live registrations and the wakeup, in a loop that calls
+ * nothing; the first other event hands the rest to epoll__convert_rest. */
+static int epoll__convert(struct xsock_selector *sel, xsock_event_t *evs,
+                          const unsigned char *kev, int n) {
+  xsock__reg_t *regs = sel->regs; /* nothing here moves the table */
+  xsock_event_t *out = evs;
+  int i;
+  for (i = 0; i < n; i++) {
+    struct epoll_event e;
+    xsock__reg_t *reg;
+    /* memcpy, not a cast: the array may be the caller's xsock_event_t[]. */
+    memcpy(&e, kev + (size_t)i * sizeof e, sizeof e);
+    reg = &regs[(uint32_t)e.data.u64];
+    /* One test for a nonzero interest without XSOCK_ONESHOT. */
+    if (XSOCK__UNLIKELY(reg->gen != (uint32_t)(e.data.u64 >> 32) ||
+                        (unsigned)(reg->interest - 1) >=
+                            (XSOCK_READ | XSOCK_WRITE) ||
+                        (e.events & ~(uint32_t)(EPOLLIN | EPOLLOUT)))) {
+      /* The wakeup, a threaded server's hot path, needs no call. */
+      if (epoll__is_wakeup(sel, e.data.u64)) {
+        if (epoll__take_wakeup(sel))
+          sel->woken = 1;
+        continue;
+      }
+      return epoll__convert_rest(sel, evs, out, kev + (size_t)i * sizeof e,
+                                 kev + (size_t)n * sizeof e);
+    }
+    out->sock = (xsock_t)(uint32_t)e.data.u64; /* the slot is the fd */
+    out->events = epoll__plain_bits(e.events);
+    out->udata = reg->udata;
+    out++;
+  }
+  return (int)(out - evs);
+}
+
+/* A failed epoll_wait, out of line. */
+static XSOCK__NOINLINE int epoll__wait_fail(void) {
+  return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
+}
+
 /* Where EPOLL__IN_PLACE holds, epoll_wait writes its events straight
  * into the caller's array: at its end, max * (X - E) bytes in (X and E
  * the sizes of xsock_event_t and struct epoll_event), so that converting
@@ -413,9 +520,7 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                        int timeout_ms) {
   epoll__state_t *st = (epoll__state_t *)sel->impl;
   unsigned char *kev;
-  xsock__reg_t *regs = sel->regs; /* nothing here moves the table */
-  xsock_event_t *out = evs;
-  int n, i, stale = 0;
+  int n;
   if (EPOLL__IN_PLACE) {
     kev = (unsigned char *)evs +
           (size_t)max * (sizeof(xsock_event_t) - sizeof(struct epoll_event));
@@ -427,42 +532,9 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
   }
   n = XSOCK__OS(epoll_wait)(st->epfd, (struct epoll_event *)(void *)kev, max,
                             timeout_ms);
-  if (XSOCK__UNLIKELY(n < 0))
-    return errno == EINTR ? XSOCK_EINTR : xsock__errno_fail();
-  for (i = 0; i < n; i++) {
-    struct epoll_event e;
-    xsock__reg_t *reg;
-    unsigned ev;
-    /* memcpy, not a cast: the array may be the caller's xsock_event_t[]. */
-    memcpy(&e, kev + (size_t)i * sizeof e, sizeof e);
-    reg = &regs[(uint32_t)e.data.u64];
-    /* A live token (xsock__reg_by_token, inlined) of a registration with
-     * a nonzero interest, which the kernel then watches exactly (a nonzero
-     * interest is set only by add and modify, which give it to the kernel;
-     * the one exception, a handle rebuild could not add back, is in no
-     * kernel set), reporting plain readiness: whatever it says is wanted. */
-    if (XSOCK__LIKELY(reg->gen == (uint32_t)(e.data.u64 >> 32) &&
-                      reg->interest != 0 &&
-                      !(e.events & ~(uint32_t)(EPOLLIN | EPOLLOUT)))) {
-      ev = (EPOLLIN == 0x1 && EPOLLOUT == 0x4) ? epoll__plain[e.events]
-                                               : epoll__raw(e.events);
-    } else if ((ev = epoll__rare(sel, e.data.u64, e.events, &stale)) == 0) {
-      continue;
-    }
-    /* The slot is the descriptor (XSOCK_HAVE_SMALL_HANDLES). */
-    out->sock = (xsock_t)(uint32_t)e.data.u64;
-    out->events = ev;
-    out->udata = reg->udata;
-    out++;
-    if (xsock__reg_fire(reg))
-      reg->flags |= EPOLL__FIRED;
-  }
-  if (XSOCK__UNLIKELY(stale)) {
-    int rc = epoll__rebuild(sel);
-    if (rc < 0 && out == evs)
-      return rc;
-  }
-  return (int)(out - evs);
+  if (XSOCK__LIKELY(n > 0))
+    return epoll__convert(sel, evs, kev, n);
+  return n == 0 ? 0 : epoll__wait_fail();
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_epoll = {

@@ -299,7 +299,7 @@ static XSOCK__NOINLINE int selector__wait_rest(xsock_selector_t *sel, int n) {
     if (n > 0)
       return n;
     if (n < 0 && n != XSOCK_EINTR)
-      return n;
+      return n == XSOCK__TIMED_OUT ? 0 : n;
     if (n == 0 && (sel->woken || timeout_ms == 0))
       return 0;
     if (timeout_ms > 0) {
@@ -313,6 +313,19 @@ static XSOCK__NOINLINE int selector__wait_rest(xsock_selector_t *sel, int n) {
   }
 }
 
+/* A wait with a positive timeout, which must run to its deadline however
+ * often it is cut short: the one clock read of a wait that ends at once.
+ * Out of line, with the wait's arguments read back from the selector, so
+ * that neither path keeps anything across a call. */
+static XSOCK__NOINLINE int selector__wait_timed(xsock_selector_t *sel) {
+  int n;
+  sel->wait_deadline = xsock__now_ns() + (uint64_t)sel->wait_timeout * 1000000u;
+  n = selector__wait_once(sel, sel->wait_evs, sel->wait_max, sel->wait_timeout);
+  if (XSOCK__LIKELY(n > 0))
+    return n;
+  return selector__wait_rest(sel, n);
+}
+
 int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
                         int timeout_ms) {
   int n;
@@ -322,16 +335,15 @@ int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
   sel->wait_evs = evs;
   sel->wait_max = max;
   sel->wait_timeout = timeout_ms;
-  /* A positive timeout must run to its deadline however often the wait
-   * is cut short: the one clock read of a wait that ends at once. */
   if (XSOCK__UNLIKELY(timeout_ms > 0))
-    sel->wait_deadline = xsock__now_ns() + (uint64_t)timeout_ms * 1000000u;
+    return selector__wait_timed(sel);
   n = selector__wait_once(sel, evs, max, timeout_ms);
   if (XSOCK__LIKELY(n > 0))
     return n;
   /* A wakeup, or a poll that found nothing: the wait is over, without the
    * call out of line (a woken wait is a threaded server's hot path). */
-  if (n == 0 && (sel->woken || sel->wait_timeout == 0))
+  if (n == XSOCK__TIMED_OUT ||
+      (n == 0 && (sel->woken || sel->wait_timeout == 0)))
     return 0;
   return selector__wait_rest(sel, n);
 }

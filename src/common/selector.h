@@ -60,7 +60,10 @@
  *  - wait performs ONE kernel wait with timeout_ms (< 0 forever, 0 poll) and
  *    returns the number of events stored (<= max), or XSOCK_EINTR, or an
  *    error. It may return 0 early (a dropped stale event, a shortened
- *    slice): the front end waits again for the time left.
+ *    slice): the front end waits again for the time left. A backend whose
+ *    kernel wait returns nothing only once its whole timeout ran out may
+ *    say so with XSOCK__TIMED_OUT, which ends the wait without a look at
+ *    the clock.
  *  - wait stores one merged event per handle, with xsock__ready_events()
  *    applied, and never an event for a slot whose token is stale
  *    (xsock__reg_by_token returns NULL).
@@ -127,6 +130,11 @@ typedef struct xsock__backend {
   /* A native wakeup, or NULL for the front end's generic channel. */
   int (*wakeup)(struct xsock_selector *sel);
 } xsock__backend_t;
+
+/* What a backend's wait returns instead of 0 when its kernel wait ran
+ * its full timeout (the rules above; a poll's timeout 0 included): never
+ * returned to the caller, and far from every XSOCK_E* code. */
+#define XSOCK__TIMED_OUT (-0x7000)
 
 /* The generic wakeup channel (src/posix/wakeup.c, src/win32/wakeup.c). */
 typedef struct xsock__wakeup {

@@ -534,7 +534,9 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
                             timeout_ms);
   if (XSOCK__LIKELY(n > 0))
     return epoll__convert(sel, evs, kev, n);
-  return n == 0 ? 0 : epoll__wait_fail();
+  /* Linux's epoll_wait returns nothing only once its timeout expired (it
+   * rounds the timeout up, never down). */
+  return n == 0 ? XSOCK__TIMED_OUT : epoll__wait_fail();
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_epoll = {

@@ -242,6 +242,16 @@ static uint64_t wk_cpu_ns(void) {
              1000u;
 }
 
+/* A forever-wait that only the wakeup of a thread started now ends: the
+ * thread sets the flag first, so a wait that ends sooner is caught. */
+static void wk_wait_woken_later(wk_shared_t *sh) {
+  xsock_event_t evs[4];
+  xt_thread_t *t = xt_thread_start(wk_wake_later, sh);
+  assert_int_equal(xsock_selector_wait(sh->sel, evs, 4, -1), 0);
+  assert_int_equal(WK_LOAD(&sh->flag), 1);
+  xt_thread_join(t);
+}
+
 /* POSIX only (dup). Regression: a readable socket closed while registered
  * whose file lives on in a dup; then removed (how_far 0) or modified to
  * interest 0 (how_far 1). epoll kept reporting the file under a token it
@@ -254,7 +264,6 @@ static void wk_no_spin_on_closed_dup(int how_far) {
   wk_shared_t sh;
   xsock_event_t evs[4];
   xsock_t p[2];
-  xt_thread_t *t;
   uint64_t cpu;
   int d, old;
   memset(&sh, 0, sizeof sh);
@@ -275,10 +284,7 @@ static void wk_no_spin_on_closed_dup(int how_far) {
   cpu = wk_cpu_ns();
   assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, 500), 0);
   assert_true(wk_cpu_ns() - cpu < 50u * 1000000u);
-  t = xt_thread_start(wk_wake_later, &sh);
-  assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, -1), 0);
-  assert_int_equal(WK_LOAD(&sh.flag), 1);
-  xt_thread_join(t);
+  wk_wait_woken_later(&sh);
   xsock_selector_close(sh.sel);
   close(d);
   xt_close(&p[1]);
@@ -296,7 +302,6 @@ static void test_taken_wakeup_stays_taken(void **state) {
   wk_shared_t sh;
   xsock_event_t evs[4];
   xsock_t p[2];
-  xt_thread_t *t;
   int d, old;
   (void)state;
   if (xt_libkqueue())
@@ -313,10 +318,7 @@ static void test_taken_wakeup_stays_taken(void **state) {
   old = p[0];
   xt_close(&p[0]);
   xt_ok(xsock_selector_remove(sh.sel, old));
-  t = xt_thread_start(wk_wake_later, &sh);
-  assert_int_equal(xsock_selector_wait(sh.sel, evs, 4, -1), 0);
-  assert_int_equal(WK_LOAD(&sh.flag), 1);
-  xt_thread_join(t);
+  wk_wait_woken_later(&sh);
   xsock_selector_close(sh.sel);
   close(d);
   xt_close(&p[1]);

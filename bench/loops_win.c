@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* The loop implementations of loops.h on Windows (loops.c is the POSIX
  * twin): raw `wsapoll` and raw `select`, written the plain way SPEC 0.2
- * asks of the raw baselines, and xsock's selector on each compiled-in
- * backend. Only the non-one-shot mode is used on Windows (W3), but
- * loop_rearm works for every impl all the same. */
+ * asks of the raw baselines, raw `afd` (AFD poll requests and a
+ * completion port, loops_afd.c: the baseline of xsock's afd backend), and
+ * xsock's selector on each compiled-in backend. run-wine.sh uses only the
+ * non-one-shot mode, but loop_rearm works for every impl all the same. */
 /* Winsock's select takes a count and an array; FD_SETSIZE, defined before
  * anything can include winsock2.h, sets the array's length. */
 #define FD_SETSIZE 4096
 #include <winsock2.h>
 
 #include "loops.h"
+#include "loops_afd.h"
 #include "bench.h"
 
 #include <stdio.h>
@@ -22,7 +24,7 @@
  * woken by PostQueuedCompletionStatus, the cheapest cross-thread wakeup
  * Windows has. It watches no socket, so only wakeup.c uses it, and it is
  * not among the impls that loop_list_impls() prints for every program. */
-enum { LOOP_WSAPOLL, LOOP_SELECT, LOOP_XSOCK, LOOP_IOCP };
+enum { LOOP_WSAPOLL, LOOP_SELECT, LOOP_XSOCK, LOOP_IOCP, LOOP_AFD };
 
 struct loop {
   int kind, oneshot;
@@ -42,7 +44,8 @@ struct loop {
    * has no eventfd and WSAPoll watches only sockets); INVALID_SOCKET
    * when there is none */
   xsock_t wake[2];
-  HANDLE port; /* LOOP_IOCP */
+  HANDLE port;     /* LOOP_IOCP */
+  afd_loop_t *afd; /* LOOP_AFD */
 };
 
 /* The user data of the wake channel's registration (W5). */
@@ -63,6 +66,7 @@ void loop_list_impls(void) {
   int id;
   puts("wsapoll");
   puts("select");
+  puts("afd");
   for (id = 1; xsock_backend_name(id) != NULL; id++)
     if (xsock_selector_supported() & (1u << id))
       printf("xsock-%s\n", xsock_backend_name(id));
@@ -70,7 +74,8 @@ void loop_list_impls(void) {
 
 int loop_impl_known(const char *impl) {
   return strcmp(impl, "wsapoll") == 0 || strcmp(impl, "select") == 0 ||
-         strcmp(impl, "iocp") == 0 || loop__xsock_backend(impl) > 0;
+         strcmp(impl, "iocp") == 0 || strcmp(impl, "afd") == 0 ||
+         loop__xsock_backend(impl) > 0;
 }
 
 loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
@@ -89,6 +94,9 @@ loop_t *loop_open(const char *impl, int oneshot, loop_handler_fn fn,
     l->kind = LOOP_WSAPOLL;
   } else if (strcmp(impl, "select") == 0) {
     l->kind = LOOP_SELECT;
+  } else if (strcmp(impl, "afd") == 0) {
+    l->kind = LOOP_AFD;
+    l->afd = afd_loop_open(oneshot, fn, ctx);
   } else if (strcmp(impl, "iocp") == 0) {
     l->kind = LOOP_IOCP;
     l->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
@@ -122,6 +130,8 @@ int loop_add(loop_t *l, xsock_t s, uintptr_t udata) {
   int rc;
   if (l->kind == LOOP_IOCP)
     bench_die("impl iocp watches no socket: it runs W5 (wakeup) only", 0);
+  if (l->kind == LOOP_AFD)
+    return afd_loop_add(l->afd, (SOCKET)s, udata);
   if (l->kind == LOOP_XSOCK) {
     rc = xsock_selector_add(l->sel, s,
                             XSOCK_READ | (l->oneshot ? XSOCK_ONESHOT : 0u),
@@ -154,6 +164,10 @@ int loop_add(loop_t *l, xsock_t s, uintptr_t udata) {
 
 void loop_del(loop_t *l, xsock_t s) {
   int i, rc;
+  if (l->kind == LOOP_AFD) {
+    afd_loop_del(l->afd, (SOCKET)s);
+    return;
+  }
   if (l->kind == LOOP_XSOCK) {
     if ((rc = xsock_selector_remove(l->sel, s)) < 0)
       bench_die(xsock_strerror(rc), 0);
@@ -178,6 +192,9 @@ void loop_rearm(loop_t *l, xsock_t s, uintptr_t udata) {
     return;
   case LOOP_SELECT:
     FD_SET((SOCKET)s, &l->master);
+    return;
+  case LOOP_AFD:
+    afd_loop_rearm(l->afd, (SOCKET)s);
     return;
   default:
     rc = xsock_selector_modify(l->sel, s, XSOCK_READ | XSOCK_ONESHOT,
@@ -236,6 +253,8 @@ int loop_iter(loop_t *l, int block) {
     return loop__wsapoll(l, block ? -1 : 0);
   case LOOP_SELECT:
     return loop__select(l, block);
+  case LOOP_AFD:
+    return afd_loop_iter(l->afd, block ? INFINITE : 0);
   default:
     return loop__xsock(l, block ? -1 : 0);
   }
@@ -265,6 +284,8 @@ int loop_iter_timed(loop_t *l) {
     }
     return hits;
   }
+  case LOOP_AFD:
+    return afd_loop_iter(l->afd, l->timeout < 0 ? INFINITE : (DWORD)l->timeout);
   default:
     return loop__xsock(l, l->timeout);
   }
@@ -274,7 +295,7 @@ void loop_threads_init(void) {}
 
 void loop_wake_init(loop_t *l) {
   int rc;
-  if (l->kind == LOOP_XSOCK || l->kind == LOOP_IOCP)
+  if (l->kind == LOOP_XSOCK || l->kind == LOOP_IOCP || l->kind == LOOP_AFD)
     return; /* the selector's own wakeup; the port itself */
   rc = xsock_socketpair(XSOCK_STREAM, l->wake);
   if (rc < 0 || xsock_set_nonblocking(l->wake[0], 1) < 0 ||
@@ -288,6 +309,10 @@ void loop_wake(loop_t *l) {
   if (l->kind == LOOP_IOCP) {
     if (!PostQueuedCompletionStatus(l->port, 0, 0, NULL))
       bench_die("PostQueuedCompletionStatus", 0);
+    return;
+  }
+  if (l->kind == LOOP_AFD) {
+    afd_loop_wake(l->afd);
     return;
   }
   if (l->kind == LOOP_XSOCK) {
@@ -322,6 +347,8 @@ int loop_iter_wake(loop_t *l) {
       bench_die("GetQueuedCompletionStatus", 0);
     return 1;
   }
+  case LOOP_AFD:
+    return afd_loop_iter_wake(l->afd);
   case LOOP_WSAPOLL:
     if (WSAPoll(l->pfds, (ULONG)l->nregs, -1) == SOCKET_ERROR)
       bench_die("WSAPoll failed", 0);
@@ -353,6 +380,8 @@ void loop_close(loop_t *l) {
   }
   if (l->port != NULL)
     CloseHandle(l->port);
+  if (l->afd != NULL)
+    afd_loop_close(l->afd);
   xsock_selector_close(l->sel);
   free(l->pfds);
   free(l->udata);

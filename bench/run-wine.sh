@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The Windows twin of bench/run.sh, for W3 (idle), W1 (sockpairs,
-# persist), W2 (pingpong) and W5 (wakeup): cross-compiles them with MinGW-w64 (-O2 -g,
-# like the SPEC's builds), runs them under Wine for every impl of the
-# Windows build (raw wsapoll and select, and xsock on each backend), W3 at
-# several sizes, and prints tables with each impl's ratio to raw WSAPoll
-# of the same run.
+# persist), W2 (pingpong), W4 (serverwait) and W5 (wakeup):
+# cross-compiles them with MinGW-w64 (-O2 -g, like the SPEC's builds),
+# runs them under Wine for every impl of the Windows build (raw wsapoll,
+# select and afd, and xsock on each backend), W3 at several sizes, and
+# prints tables with each impl's ratio to raw WSAPoll of the same run,
+# then one that sets xsock-afd beside raw afd, its own technique driven
+# directly.
 #
 #   bench/run-wine.sh [--quick] [--build-dir=DIR] [--out=FILE]
 #
@@ -86,6 +88,18 @@ echo >&2
 # W2: 2000 round trips per repetition (the SPEC's 20000 would take long
 # under Wine), one connection in one process, 100 in one process, and one
 # to an echo server in a second process.
+# W4: W1's rounds with every wait bounded by 1000 ms (never reached: the
+# events are pending), the way a server with a timer waits.
+echo "run-wine: W4 serverwait, n=1000" >&2
+for impl in $impls; do
+  line=$(timeout 900 "$wine" "$w1exe" --impl="$impl" --n=1000 --active=100 \
+           --rounds=100 --warmup=10 --reps="$reps" --timeout=1000 </dev/null |
+           tr -d '\r' | grep '^RESULT ') || { echo "FAILED: W4 $impl" >&2; exit 1; }
+  echo "$line" >>"$out"
+  printf '.' >&2
+done
+echo >&2
+
 echo "run-wine: W2 pingpong" >&2
 for cfg in "1proc 1" "1proc 100" "2proc 1"; do
   set -- $cfg
@@ -162,6 +176,23 @@ w1table=$(awk '
 { echo; echo "$w1table" | sed 's/^/# /'; } >>"$out"
 echo "$w1table"
 
+# W4: median ns per event and the ratio to raw wsapoll.
+w4table=$(awk '
+  /^RESULT workload=serverwait / {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    ev[f["impl"]] = f["ns_per_event"]; order[++ni] = f["impl"]
+  }
+  END {
+    printf "W4 serverwait (W1 with timeout 1000 ms), n=1000: median ns and x wsapoll\n"
+    printf "%-14s %14s %9s\n", "impl", "per event", "x wsapoll"
+    for (i = 1; i <= ni; i++) {
+      m = order[i]
+      printf "%-14s %14.0f %9.3f\n", m, ev[m], ev[m] / ev["wsapoll"]
+    }
+  }' "$out")
+{ echo; echo "$w4table" | sed 's/^/# /'; } >>"$out"
+echo "$w4table"
+
 # W2: median ns per round trip and the ratio to raw wsapoll, per setting.
 w2table=$(awk '
   /^RESULT workload=pingpong / {
@@ -205,3 +236,42 @@ w5table=$(awk '
   }' "$out")
 { echo; echo "$w5table" | sed 's/^/# /'; } >>"$out"
 echo "$w5table"
+
+# xsock-afd against raw afd (the same technique with no library between),
+# one row per measurement: whatever raw afd also pays is Wine's AFD
+# emulation, not xsock's. "afd x wsapoll" is what the technique costs
+# against WSAPoll under Wine, "x afd" what xsock adds to it.
+afdtable=$(awk '
+  function put(row, impl, v) {
+    if (!(row in rseen)) { rseen[row] = 1; rows[++nr] = row }
+    val[row SUBSEP impl] = v
+  }
+  /^RESULT / {
+    delete f
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    m = f["impl"]
+    if (m != "wsapoll" && m != "afd" && m != "xsock-afd") next
+    w = f["workload"]
+    if (w == "idle") put("W3 idle n=" f["n"] " /wait", m, f["ns_per_call"])
+    if (w == "sockpairs") {
+      put("W1 per event", m, f["ns_per_event"])
+      put("W1 setup per fd", m, f["setup_ns_per_fd"])
+    }
+    if (w == "serverwait") put("W4 per event", m, f["ns_per_event"])
+    if (w == "pingpong")
+      put("W2 " f["topo"] " C=" f["conns"] " /RT", m, f["ns_per_rt"])
+    if (w == "wakeup") put("W5 RT", m, f["rt_ns"])
+  }
+  END {
+    printf "xsock-afd against raw afd, median ns (ratios within this run)\n"
+    printf "%-22s %11s %11s %11s %9s %13s\n", "measurement", "wsapoll", "afd",
+           "xsock-afd", "x afd", "afd x wsapoll"
+    for (i = 1; i <= nr; i++) {
+      r = rows[i]; w = val[r SUBSEP "wsapoll"]; a = val[r SUBSEP "afd"]
+      x = val[r SUBSEP "xsock-afd"]
+      printf "%-22s %11.0f %11.0f %11.0f %9.3f %13.3f\n", r, w, a, x,
+             (a > 0 ? x / a : 0), (w > 0 ? a / w : 0)
+    }
+  }' "$out")
+{ echo; echo "$afdtable" | sed 's/^/# /'; } >>"$out"
+echo "$afdtable"

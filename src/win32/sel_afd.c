@@ -235,14 +235,28 @@ static int afd__add_slot(struct xsock_selector *sel, uint32_t slot) {
   }
   if ((req = (xsock__afd_req_t *)XSOCK__OS(calloc)(1, sizeof *req)) == NULL)
     return xsock__fail(XSOCK_ENOMEM, 0);
+  req->token = xsock__reg_token(sel, slot);
+  /* The common add: the base handle and the first request, in flight at
+   * once. The driver refuses a poll on anything that is not a socket, so
+   * a request it takes vouches for the handle, and the check of
+   * afd__rebase (a getsockopt: under Wine one more trip through its
+   * server, which measured as much as the rest of the add) is needed
+   * only when something was refused, to name the error. Nothing was
+   * reported yet, so the request cannot report stale readiness. */
+  reg->flags = 0;
+  if (reg->interest && xsock__afd_base((SOCKET)reg->sock, &req->base) == 0 &&
+      xsock__afd_submit(&st->nt, req, xsock__afd_events(reg->interest)) == 0) {
+    st->inflight++;
+    reg->mem = req;
+    return 0;
+  }
   if ((rc = afd__rebase(reg, req)) < 0) {
     free(req);
     return rc;
   }
-  req->token = xsock__reg_token(sel, slot);
   reg->mem = req;
   if (reg->interest)
-    afd__queue(sel, slot);
+    afd__queue(sel, slot); /* the wait's submit decides, as for a modify */
   return 0;
 }
 

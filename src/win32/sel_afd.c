@@ -49,7 +49,6 @@
 #define AFD__DRAIN_MS 5000u
 
 /* A registration's flags. */
-#define AFD__STREAM 1u /* a stream (TCP) socket */
 #define AFD__CLOSED 2u /* closed under us: no request until modified */
 #define AFD__FIRED 4u  /* a one-shot report set the interest to 0 */
 
@@ -208,13 +207,16 @@ static int afd__init(struct xsock_selector *sel) {
   return 0;
 }
 
-/* Finds the base handle of the socket registered in reg again. */
+/* Checks that the handle registered in reg is a socket and finds its
+ * base handle again. (Whether it is a stream, which the check also tells,
+ * matters to no rule of this backend: the driver reports a failed
+ * connect itself.) */
 static int afd__rebase(xsock__reg_t *reg, xsock__afd_req_t *req) {
   int stream, rc;
   if ((rc = xsock__winsel_check((SOCKET)reg->sock, &stream)) < 0 ||
       (rc = xsock__afd_base((SOCKET)reg->sock, &req->base)) < 0)
     return rc;
-  reg->flags = stream ? AFD__STREAM : 0u;
+  reg->flags = 0;
   return 0;
 }
 

@@ -131,7 +131,18 @@ void xsock_selector_close(xsock_selector_t *sel) {
   free(sel);
 }
 
-static int selector__check(xsock_selector_t *sel, xsock_t s, unsigned events) {
+/* Whether selector__check would fail: its tests as one condition, for
+ * add and modify, which then let selector__check name the error (a tail
+ * call), so that the path to their backend's tail call needs no stack
+ * frame. */
+static XSOCK__ALWAYS_INLINE int selector__bad(const xsock_selector_t *sel,
+                                              xsock_t s, unsigned events) {
+  return XSOCK__UNLIKELY(sel == NULL) || XSOCK__UNLIKELY(s == XSOCK_INVALID) ||
+         XSOCK__UNLIKELY(events & ~(unsigned)SELECTOR__INTEREST);
+}
+
+static XSOCK__NOINLINE int selector__check(xsock_selector_t *sel, xsock_t s,
+                                           unsigned events) {
   if (sel == NULL)
     return xsock__fail(XSOCK_EINVAL, 0);
   if (s == XSOCK_INVALID)
@@ -195,13 +206,8 @@ static XSOCK__NOINLINE int selector__add_rest(xsock_selector_t *sel, xsock_t s,
 int xsock_selector_add(xsock_selector_t *sel, xsock_t s, unsigned events,
                        void *udata) {
   uint32_t slot;
-  /* selector__check's tests, each returning at once. */
-  if (XSOCK__UNLIKELY(sel == NULL))
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (XSOCK__UNLIKELY(s == XSOCK_INVALID))
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (XSOCK__UNLIKELY(events & ~(unsigned)SELECTOR__INTEREST))
-    return xsock__fail(XSOCK_EINVAL, 0);
+  if (XSOCK__UNLIKELY(selector__bad(sel, s, events)))
+    return selector__check(sel, s, events);
   if (XSOCK__UNLIKELY(xsock__map_find(sel, s) != XSOCK__NO_SLOT))
     return xsock__fail(XSOCK_EEXIST, 0);
   /* The common case: a handle that cannot be one of the selector's own
@@ -219,14 +225,8 @@ int xsock_selector_modify(xsock_selector_t *sel, xsock_t s, unsigned events,
                           void *udata) {
   uint32_t slot;
   unsigned old;
-  /* selector__check's tests, each returning at once, so that the path to
-   * the tail call below needs no stack frame. */
-  if (XSOCK__UNLIKELY(sel == NULL))
-    return xsock__fail(XSOCK_EINVAL, 0);
-  if (XSOCK__UNLIKELY(s == XSOCK_INVALID))
-    return xsock__fail(XSOCK_EBADF, 0);
-  if (XSOCK__UNLIKELY(events & ~(unsigned)SELECTOR__INTEREST))
-    return xsock__fail(XSOCK_EINVAL, 0);
+  if (XSOCK__UNLIKELY(selector__bad(sel, s, events)))
+    return selector__check(sel, s, events);
   slot = xsock__map_find(sel, s);
   if (XSOCK__UNLIKELY(slot == XSOCK__NO_SLOT))
     return xsock__fail(XSOCK_ENOENT, 0);

@@ -129,6 +129,46 @@ for impl in iocp $impls; do
 done
 echo >&2
 
+# Prints table $1 and appends it to the results, each line commented.
+show_table() {
+  { echo; echo "$1" | sed 's/^/# /'; } >>"$out"
+  echo "$1"
+}
+
+# One row per impl of workload $1's RESULT lines, titled $2, and for each
+# further argument KEY=LABEL (an underscore in LABEL is a space) the
+# median of KEY and its ratio to raw wsapoll's.
+ratio_table() {
+  local workload=$1 title=$2
+  shift 2
+  awk -v w="workload=$workload" -v title="$title" -v cols="$*" '
+    BEGIN {
+      nc = split(cols, c, " ")
+      for (j = 1; j <= nc; j++) {
+        split(c[j], kl, "="); key[j] = kl[1]; label[j] = kl[2]
+        gsub(/_/, " ", label[j])
+      }
+    }
+    $1 == "RESULT" && $2 == w {
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+      order[++ni] = f["impl"]
+      for (j = 1; j <= nc; j++) v[f["impl"], j] = f[key[j]]
+    }
+    END {
+      print title
+      printf "%-14s", "impl"
+      for (j = 1; j <= nc; j++) printf " %14s %9s", label[j], "x wsapoll"
+      printf "\n"
+      for (i = 1; i <= ni; i++) {
+        m = order[i]
+        printf "%-14s", m
+        for (j = 1; j <= nc; j++)
+          printf " %14.0f %9.3f", v[m, j], v[m, j] / v["wsapoll", j]
+        printf "\n"
+      }
+    }' "$out"
+}
+
 # One row per impl, one column pair per size: the median ns per wait and
 # its ratio to raw wsapoll at the same size (smaller is faster).
 table=$(awk '
@@ -155,43 +195,17 @@ table=$(awk '
       printf "\n"
     }
   }' "$out")
-{ echo; echo "$table" | sed 's/^/# /'; } >>"$out"
-echo "$table"
+show_table "$table"
 
 # W1: median ns per event and per registration, and ratios to raw wsapoll.
-w1table=$(awk '
-  /^RESULT workload=sockpairs / {
-    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    ev[f["impl"]] = f["ns_per_event"]; su[f["impl"]] = f["setup_ns_per_fd"]
-    order[++ni] = f["impl"]
-  }
-  END {
-    printf "W1 sockpairs persist, n=1000, 100 active: median ns and x wsapoll\n"
-    printf "%-14s %14s %9s %14s %9s\n", "impl", "per event", "x wsapoll", "setup per fd", "x wsapoll"
-    for (i = 1; i <= ni; i++) {
-      m = order[i]
-      printf "%-14s %14.0f %9.3f %14.0f %9.3f\n", m, ev[m], ev[m] / ev["wsapoll"], su[m], su[m] / su["wsapoll"]
-    }
-  }' "$out")
-{ echo; echo "$w1table" | sed 's/^/# /'; } >>"$out"
-echo "$w1table"
+show_table "$(ratio_table sockpairs \
+  "W1 sockpairs persist, n=1000, 100 active: median ns and x wsapoll" \
+  ns_per_event=per_event setup_ns_per_fd=setup_per_fd)"
 
 # W4: median ns per event and the ratio to raw wsapoll.
-w4table=$(awk '
-  /^RESULT workload=serverwait / {
-    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    ev[f["impl"]] = f["ns_per_event"]; order[++ni] = f["impl"]
-  }
-  END {
-    printf "W4 serverwait (W1 with timeout 1000 ms), n=1000: median ns and x wsapoll\n"
-    printf "%-14s %14s %9s\n", "impl", "per event", "x wsapoll"
-    for (i = 1; i <= ni; i++) {
-      m = order[i]
-      printf "%-14s %14.0f %9.3f\n", m, ev[m], ev[m] / ev["wsapoll"]
-    }
-  }' "$out")
-{ echo; echo "$w4table" | sed 's/^/# /'; } >>"$out"
-echo "$w4table"
+show_table "$(ratio_table serverwait \
+  "W4 serverwait (W1 with timeout 1000 ms), n=1000: median ns and x wsapoll" \
+  ns_per_event=per_event)"
 
 # W2: median ns per round trip and the ratio to raw wsapoll, per setting.
 w2table=$(awk '
@@ -216,26 +230,12 @@ w2table=$(awk '
       printf "\n"
     }
   }' "$out")
-{ echo; echo "$w2table" | sed 's/^/# /'; } >>"$out"
-echo "$w2table"
+show_table "$w2table"
 
 # W5: median and 99th-percentile round trip, and ratios to raw wsapoll.
-w5table=$(awk '
-  /^RESULT workload=wakeup / {
-    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    rt[f["impl"]] = f["rt_ns"]; p99[f["impl"]] = f["rt_p99_ns"]
-    order[++ni] = f["impl"]
-  }
-  END {
-    printf "W5 wakeup, median and p99 ns per round trip and x wsapoll\n"
-    printf "%-14s %14s %9s %14s %9s\n", "impl", "RT", "x wsapoll", "RT p99", "x wsapoll"
-    for (i = 1; i <= ni; i++) {
-      m = order[i]
-      printf "%-14s %14.0f %9.3f %14.0f %9.3f\n", m, rt[m], rt[m] / rt["wsapoll"], p99[m], p99[m] / p99["wsapoll"]
-    }
-  }' "$out")
-{ echo; echo "$w5table" | sed 's/^/# /'; } >>"$out"
-echo "$w5table"
+show_table "$(ratio_table wakeup \
+  "W5 wakeup, median and p99 ns per round trip and x wsapoll" \
+  rt_ns=RT rt_p99_ns=RT_p99)"
 
 # xsock-afd against raw afd (the same technique with no library between),
 # one row per measurement: whatever raw afd also pays is Wine's AFD
@@ -273,5 +273,4 @@ afdtable=$(awk '
              (a > 0 ? x / a : 0), (w > 0 ? a / w : 0)
     }
   }' "$out")
-{ echo; echo "$afdtable" | sed 's/^/# /'; } >>"$out"
-echo "$afdtable"
+show_table "$afdtable"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the benchmark programs; see bench.h. */
 #include "bench.h"
+#include "loops.h"
 #ifdef BENCH_PEER_LIBS
 #include "peers.h"
 #endif
@@ -93,7 +94,8 @@ void bench_parse(bench_opts_t *o, int argc, char **argv, const char *usage) {
     } else if (strcmp(a, "--callgrind") == 0) {
       o->callgrind = 1;
     } else if (strcmp(a, "--list-impls") == 0) {
-      o->list_impls = 1;
+      loop_list_impls();
+      exit(0);
     } else {
       bench__usage(a, usage);
     }

@@ -34,11 +34,11 @@ typedef struct bench_opts {
   int two_proc;     /* --topo=2proc (else 1proc) */
   int active_first; /* --active-pos=first (else last) */
   int callgrind;    /* --callgrind or BENCH_CALLGRIND=1 in the environment */
-  int list_impls;   /* --list-impls: print the impl names and exit */
 } bench_opts_t;
 
 /* Parses argv into o (which holds the program's defaults). Exits with a
- * usage message on an unknown flag or a bad number. */
+ * usage message on an unknown flag or a bad number, and after printing
+ * the program's impls (loop_list_impls) on --list-impls. */
 void bench_parse(bench_opts_t *o, int argc, char **argv, const char *usage);
 
 /* CLOCK_MONOTONIC in nanoseconds. */

@@ -91,10 +91,6 @@ int main(int argc, char **argv) {
   o.reps = 5;
   o.warmup = 100;
   bench_parse(&o, argc, argv, idle__usage);
-  if (o.list_impls) {
-    loop_list_impls();
-    return 0;
-  }
   if (o.n % 2 != 0 || o.warmup < 1 || o.reps > 64)
     bench_die("need an even n, warmup >= 1, reps <= 64", 0);
   if (!loop_impl_known(o.impl))

@@ -161,10 +161,6 @@ int main(int argc, char **argv) {
   o.warmup = -1;
   o.reps = 5;
   bench_parse(&o, argc, argv, pingpong__usage);
-  if (o.list_impls) {
-    loop_list_impls();
-    return 0;
-  }
   if (o.rounds < 0)
     o.rounds = (o.two_proc && o.conns == 1) ? 2000 : 20000;
   if (o.warmup < 0)

@@ -150,10 +150,6 @@ int main(int argc, char **argv) {
   o.seed = 1;
   o.timeout = -2; /* not given: W1 */
   bench_parse(&o, argc, argv, sockpairs__usage);
-  if (o.list_impls) {
-    loop_list_impls();
-    return 0;
-  }
   if (o.n < 2 || o.n % 2 != 0 || o.active < 1 || o.active > o.n || o.reps > 64)
     bench_die("need an even n >= 2, 1 <= active <= n, reps <= 64", 0);
   memset(&w, 0, sizeof w);

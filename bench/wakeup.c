@@ -192,10 +192,6 @@ int main(int argc, char **argv) {
   o.warmup = 1000;
   o.reps = 5;
   bench_parse(&o, argc, argv, wakeup__usage);
-  if (o.list_impls) {
-    loop_list_impls();
-    return 0;
-  }
   if (o.rounds < 1 || o.reps > 64)
     bench_die("need rounds >= 1, reps <= 64", 0);
   if (!loop_impl_known(o.impl))

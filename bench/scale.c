@@ -122,10 +122,14 @@ void __wrap_free(void *p) {
     stmt;                                                                      \
     scale_alloc_on = was_;                                                     \
   } while (0)
+/* Counting starts again from 0 (the steady state's count). */
+#define SCALE_ALLOC_RESTART() (scale_alloc_calls = 0)
 #else
 static int scale_alloc_on;
 static const long scale_alloc_calls = -1;
 static const long long scale_alloc_live = -1;
+/* Nothing is counted: the count stays -1, "not measured". */
+#define SCALE_ALLOC_RESTART() ((void)0)
 #define SCALE_COUNTED(stmt)                                                    \
   do {                                                                         \
     stmt;                                                                      \
@@ -540,7 +544,7 @@ static void scale_server(int wfd) {
         rss1 = scale_rss();
         lib_bytes = scale_alloc_live;
         lib_allocs = scale_alloc_calls;
-        scale_alloc_calls = 0;
+        SCALE_ALLOC_RESTART();
         scale_alloc_on = 1;
       }
     }
@@ -740,7 +744,7 @@ int main(int argc, char **argv) {
    * them in flight at once (one per connection). --reps=0 leaves only the
    * warm-up message: a check that N connections work, with no timing
    * (under Wine, where a round at 10,000 takes minutes). */
-  scale_alloc_calls = 0;
+  SCALE_ALLOC_RESTART();
   scale_alloc_on = 1;
   for (rep = 0; rep < S.reps && !S.stop; rep++) {
     uint64_t ev0 = S.events, w0 = S.waits, c0 = scale_cpu_ns(), c1;

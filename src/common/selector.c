@@ -73,6 +73,8 @@ static int selector__start(xsock_selector_t *sel, const xsock__backend_t *b) {
   sel->wake.pending = 0;
   sel->wake_slot = XSOCK__NO_SLOT;
   sel->wake_in_wait = 0;
+  sel->look_skip = b->quick_look ? 0 : -1;
+  sel->look_gap = 0;
   if ((rc = b->init(sel)) < 0)
     return rc;
   if (b->wakeup != NULL || (rc = selector__open_wakeup(sel)) == 0)
@@ -313,12 +315,41 @@ static XSOCK__NOINLINE int selector__wait_rest(xsock_selector_t *sel, int n) {
   }
 }
 
+/* The longest run of positive-timeout waits made without a first look
+ * after looks that found nothing. */
+#define SELECTOR__LOOK_GAP_MAX 64
+
 /* A wait with a positive timeout, which must run to its deadline however
- * often it is cut short: the one clock read of a wait that ends at once.
- * Out of line, with the wait's arguments read back from the selector, so
- * that neither path keeps anything across a call. */
+ * often it is cut short (the deadline an EINTR resumes against costs a
+ * clock read). A server under load, whose waits nearly always find events
+ * ready, needs no deadline: where the backend's look is quick, the wait
+ * first looks with timeout 0 and reads the clock only when it finds
+ * nothing. A look that finds nothing is one more kernel call for a wait
+ * about to sleep, so after one the next waits skip it, twice as many
+ * after each further miss (up to SELECTOR__LOOK_GAP_MAX), until a look
+ * finds events again. Either way the wait returns what it would without
+ * the look: an interrupted or empty look is followed by the timed wait
+ * as if it had not been made. Out of line, with the wait's arguments
+ * read back from the selector, so that neither path keeps anything
+ * across a call. */
 static XSOCK__NOINLINE int selector__wait_timed(xsock_selector_t *sel) {
   int n;
+  if (XSOCK__LIKELY(sel->look_skip == 0)) {
+    n = selector__wait_once(sel, sel->wait_evs, sel->wait_max, 0);
+    if (XSOCK__LIKELY(n > 0)) {
+      sel->look_gap = 0; /* a store costs less than a test */
+      return n;
+    }
+    if (n == 0 ? sel->woken : n != XSOCK__TIMED_OUT && n != XSOCK_EINTR)
+      return n;
+    sel->look_gap = sel->look_gap == 0 ? 1
+                    : sel->look_gap < SELECTOR__LOOK_GAP_MAX
+                        ? 2 * sel->look_gap
+                        : SELECTOR__LOOK_GAP_MAX;
+    sel->look_skip = sel->look_gap;
+  } else if (sel->look_skip > 0) {
+    sel->look_skip--;
+  }
   sel->wait_deadline = xsock__now_ns() + (uint64_t)sel->wait_timeout * 1000000u;
   n = selector__wait_once(sel, sel->wait_evs, sel->wait_max, sel->wait_timeout);
   if (XSOCK__LIKELY(n > 0))

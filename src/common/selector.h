@@ -129,6 +129,12 @@ typedef struct xsock__backend {
               int timeout_ms);
   /* A native wakeup, or NULL for the front end's generic channel. */
   int (*wakeup)(struct xsock_selector *sel);
+  /* Nonzero where a wait's cost follows the events it returns, not the
+   * registrations (a kernel queue: epoll, kqueue, a completion port), so
+   * that a look with timeout 0 costs little more than the events it
+   * finds (see selector__wait_timed); 0 where a wait scans every
+   * registration. */
+  int quick_look;
 } xsock__backend_t;
 
 /* What a backend's wait returns instead of 0 when its kernel wait ran
@@ -192,6 +198,12 @@ struct xsock_selector {
   int wait_max;
   int wait_timeout;
   uint64_t wait_deadline; /* xsock__now_ns() at which a timeout runs out */
+  /* A positive-timeout wait's first look (selector__wait_timed): -1 never
+   * (the backend has no quick look), 0 at this wait, n > 0 after n more
+   * waits; look_gap is how many waits the last look that found nothing
+   * made the next one wait for (0 after a look that found events). */
+  int look_skip;
+  int look_gap;
 };
 
 /* Records a handle the selector opened itself (a backend's kernel object),

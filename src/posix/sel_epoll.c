@@ -540,7 +540,7 @@ static int epoll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_epoll = {
-    XSOCK_BACKEND_EPOLL, epoll__init,   epoll__destroy, epoll__add,
-    epoll__modify,       epoll__remove, epoll__wait,    NULL};
+    XSOCK_BACKEND_EPOLL, epoll__init, epoll__destroy, epoll__add, epoll__modify,
+    epoll__remove,       epoll__wait, NULL,           1};
 
 #endif /* XSOCK_HAVE_EPOLL */

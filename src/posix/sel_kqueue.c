@@ -398,7 +398,8 @@ static int kqueue__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
 #endif
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_kqueue = {
-    XSOCK_BACKEND_KQUEUE, kqueue__init,   kqueue__destroy, kqueue__add,
-    kqueue__modify,       kqueue__remove, kqueue__wait,    KQUEUE__WAKEUP_FN};
+    XSOCK_BACKEND_KQUEUE, kqueue__init,      kqueue__destroy,
+    kqueue__add,          kqueue__modify,    kqueue__remove,
+    kqueue__wait,         KQUEUE__WAKEUP_FN, 1};
 
 #endif /* XSOCK_HAVE_KQUEUE */

@@ -155,7 +155,7 @@ static int poll__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_poll = {
-    XSOCK_BACKEND_POLL, poll__init,   poll__destroy, poll__add,
-    poll__modify,       poll__remove, poll__wait,    NULL};
+    XSOCK_BACKEND_POLL, poll__init, poll__destroy, poll__add, poll__modify,
+    poll__remove,       poll__wait, NULL,          0};
 
 #endif /* XSOCK_HAVE_POLL */

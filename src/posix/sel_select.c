@@ -440,7 +440,8 @@ static int select__wait(struct xsock_selector *sel, xsock_event_t *evs, int max,
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_select = {
-    XSOCK_BACKEND_SELECT, select__init,   select__destroy, select__add,
-    select__modify,       select__remove, select__wait,    NULL};
+    XSOCK_BACKEND_SELECT, select__init,   select__destroy,
+    select__add,          select__modify, select__remove,
+    select__wait,         NULL,           0};
 
 #endif /* XSOCK_HAVE_SELECT */

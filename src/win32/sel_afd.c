@@ -415,7 +415,7 @@ static int afd__wakeup(struct xsock_selector *sel) {
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_afd = {
-    XSOCK_BACKEND_AFD, afd__init,   afd__destroy, afd__add,
-    afd__modify,       afd__remove, afd__wait,    afd__wakeup};
+    XSOCK_BACKEND_AFD, afd__init, afd__destroy, afd__add, afd__modify,
+    afd__remove,       afd__wait, afd__wakeup,  1};
 
 #endif /* XSOCK_HAVE_AFD */

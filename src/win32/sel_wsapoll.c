@@ -388,7 +388,14 @@ static int wsapoll__wait(struct xsock_selector *sel, xsock_event_t *evs,
 }
 
 XSOCK__INTERNAL const xsock__backend_t xsock__backend_wsapoll = {
-    XSOCK_BACKEND_WSAPOLL, wsapoll__init,   wsapoll__destroy, wsapoll__add,
-    wsapoll__modify,       wsapoll__remove, wsapoll__wait,    NULL};
+    XSOCK_BACKEND_WSAPOLL,
+    wsapoll__init,
+    wsapoll__destroy,
+    wsapoll__add,
+    wsapoll__modify,
+    wsapoll__remove,
+    wsapoll__wait,
+    NULL,
+    0};
 
 #endif /* XSOCK_HAVE_WSAPOLL */

@@ -31,6 +31,8 @@ static xf_plan_t xf_plans[XF_KINDS];
 static size_t xf_cap;
 static size_t xf_alloc_top; /* the largest block asked for */
 static long xf_total;
+/* XF_WAIT calls whose timeout was zero: looks that cannot sleep. */
+static long xf_zero_waits;
 static int xf_report_set;
 
 /* Counts a call of kind k and says whether it must fail: 0 to go on,
@@ -133,12 +135,14 @@ static int xf_WSARecv(SOCKET s, WSABUF *bufs, DWORD count, DWORD *got,
 }
 
 static int xf_WSAPoll(WSAPOLLFD *fds, ULONG n, INT timeout_ms) {
+  xf_zero_waits += timeout_ms == 0;
   XF_FAIL(XF_WAIT, SOCKET_ERROR);
   return xsock__os_calls_real.WSAPoll(fds, n, timeout_ms);
 }
 
 static int xf_select(int nfds, fd_set *r, fd_set *w, fd_set *e,
                      struct timeval *tv) {
+  xf_zero_waits += tv != NULL && tv->tv_sec == 0 && tv->tv_usec == 0;
   XF_FAIL(XF_WAIT, SOCKET_ERROR);
   return xsock__os_calls_real.select(nfds, r, w, e, tv);
 }
@@ -146,6 +150,7 @@ static int xf_select(int nfds, fd_set *r, fd_set *w, fd_set *e,
 static BOOL xf_gqcs(HANDLE port, OVERLAPPED_ENTRY *ents, ULONG max, ULONG *n,
                     DWORD timeout_ms, BOOL alertable) {
   int e;
+  xf_zero_waits += timeout_ms == 0;
   if (xf_take(XF_WAIT, &e)) {
     *n = 0;
     SetLastError((DWORD)e);
@@ -271,12 +276,14 @@ static ssize_t xf_recvmsg(int fd, struct msghdr *msg, int flags) {
 }
 
 static int xf_poll(struct pollfd *fds, nfds_t n, int timeout_ms) {
+  xf_zero_waits += timeout_ms == 0;
   XF_FAIL(XF_WAIT, -1);
   return xsock__os_calls_real.poll(fds, n, timeout_ms);
 }
 
 static int xf_select(int nfds, fd_set *r, fd_set *w, fd_set *e,
                      struct timeval *tv) {
+  xf_zero_waits += tv != NULL && tv->tv_sec == 0 && tv->tv_usec == 0;
   XF_FAIL(XF_WAIT, -1);
   return xsock__os_calls_real.select(nfds, r, w, e, tv);
 }
@@ -289,6 +296,7 @@ static int xf_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev) {
 
 static int xf_epoll_wait(int epfd, struct epoll_event *evs, int max,
                          int timeout_ms) {
+  xf_zero_waits += timeout_ms == 0;
   XF_FAIL(XF_WAIT, -1);
   return xsock__os_calls_real.epoll_wait(epfd, evs, max, timeout_ms);
 }
@@ -303,6 +311,8 @@ static int xf_kevent(int kq, const struct kevent *changes, int nchanges,
                      const struct timespec *timeout) {
   int ctl =
       nchanges > 0 && (nevents == 0 || (changes[0].flags & EV_RECEIPT) != 0);
+  xf_zero_waits +=
+      !ctl && timeout != NULL && timeout->tv_sec == 0 && timeout->tv_nsec == 0;
   XF_FAIL(ctl ? XF_CTL : XF_WAIT, -1);
   return xsock__os_calls_real.kevent(kq, changes, nchanges, events, nevents,
                                      timeout);
@@ -402,6 +412,7 @@ void xf_reset(void) {
   memset(xf_plans, 0, sizeof xf_plans);
   xf_cap = 0;
   xf_alloc_top = 0;
+  xf_zero_waits = 0;
 }
 
 void xf_fail(xf_call_t kind, long after, long times, int err) {
@@ -415,5 +426,7 @@ void xf_send_cap(size_t cap) { xf_cap = cap; }
 long xf_calls(xf_call_t kind) { return xf_plans[kind].calls; }
 
 long xf_injected(xf_call_t kind) { return xf_plans[kind].injected; }
+
+long xf_zero_wait_calls(void) { return xf_zero_waits; }
 
 size_t xf_alloc_largest(void) { return xf_alloc_top; }

@@ -95,6 +95,9 @@ void xf_send_cap(size_t cap);
  * xf_install/xf_reset. */
 long xf_calls(xf_call_t kind);
 long xf_injected(xf_call_t kind);
+/* XF_WAIT calls made with a timeout of zero (looks that cannot sleep),
+ * since the last xf_install/xf_reset. */
+long xf_zero_wait_calls(void);
 
 /* The largest block the library asked for (calloc's count * size, or
  * realloc's size), failed or not, since the last xf_install/xf_reset. */

@@ -329,13 +329,14 @@ static XSOCK__NOINLINE int selector__wait_rest(xsock_selector_t *sel, int n) {
  * after each further miss (up to SELECTOR__LOOK_GAP_MAX), until a look
  * finds events again. Either way the wait returns what it would without
  * the look: an interrupted or empty look is followed by the timed wait
- * as if it had not been made. Out of line, with the wait's arguments
- * read back from the selector, so that neither path keeps anything
- * across a call. */
-static XSOCK__NOINLINE int selector__wait_timed(xsock_selector_t *sel) {
+ * as if it had not been made. Out of line; the look takes the wait's
+ * arguments as they came, the rest reads them back from the selector, so
+ * that no path keeps anything across a call. */
+static XSOCK__NOINLINE int selector__wait_timed(xsock_selector_t *sel,
+                                                xsock_event_t *evs, int max) {
   int n;
   if (XSOCK__LIKELY(sel->look_skip == 0)) {
-    n = selector__wait_once(sel, sel->wait_evs, sel->wait_max, 0);
+    n = selector__wait_once(sel, evs, max, 0);
     if (XSOCK__LIKELY(n > 0)) {
       sel->look_gap = 0; /* a store costs less than a test */
       return n;
@@ -367,7 +368,7 @@ int xsock_selector_wait(xsock_selector_t *sel, xsock_event_t *evs, int max,
   sel->wait_max = max;
   sel->wait_timeout = timeout_ms;
   if (XSOCK__UNLIKELY(timeout_ms > 0))
-    return selector__wait_timed(sel);
+    return selector__wait_timed(sel, evs, max);
   n = selector__wait_once(sel, evs, max, timeout_ms);
   if (XSOCK__LIKELY(n > 0))
     return n;

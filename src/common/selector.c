@@ -353,7 +353,9 @@ static XSOCK__NOINLINE int selector__wait_timed(xsock_selector_t *sel,
   }
   sel->wait_deadline = xsock__now_ns() + (uint64_t)sel->wait_timeout * 1000000u;
   n = selector__wait_once(sel, sel->wait_evs, sel->wait_max, sel->wait_timeout);
-  if (XSOCK__LIKELY(n > 0))
+  /* Events, or a wakeup: the wait is over (a woken wait is a threaded
+   * server's hot path, timed or not). */
+  if (XSOCK__LIKELY(n > 0) || (n == 0 && sel->woken))
     return n;
   return selector__wait_rest(sel, n);
 }

@@ -420,7 +420,7 @@ int loop_iter_wake(loop_t *l) {
   switch (l->kind) {
 #ifdef LOOP_HAVE_EPOLL
   case LOOP_EPOLL:
-    n = epoll_wait(l->epfd, l->evs, LOOP_MAXEVENTS, -1);
+    n = epoll_wait(l->epfd, l->evs, LOOP_MAXEVENTS, l->timeout);
     if (n < 0)
       bench_die("epoll_wait", errno);
     for (i = 0; i < n; i++)
@@ -429,7 +429,7 @@ int loop_iter_wake(loop_t *l) {
     return woke;
 #endif
   case LOOP_POLL:
-    if (poll(l->pfds, (nfds_t)l->nregs, -1) < 0)
+    if (poll(l->pfds, (nfds_t)l->nregs, l->timeout) < 0)
       bench_die("poll", errno);
     for (i = 0; i < l->nregs; i++)
       if (l->pfds[i].revents != 0 && l->regs[i].udata == LOOP_WAKE_UD)
@@ -437,14 +437,17 @@ int loop_iter_wake(loop_t *l) {
     return woke;
   case LOOP_SELECT: {
     fd_set rd = l->master;
-    if (select(l->maxfd + 1, &rd, NULL, NULL, NULL) < 0)
+    struct timeval tv;
+    tv.tv_sec = l->timeout / 1000;
+    tv.tv_usec = l->timeout % 1000 * 1000;
+    if (select(l->maxfd + 1, &rd, NULL, NULL, l->timeout < 0 ? NULL : &tv) < 0)
       bench_die("select", errno);
     return FD_ISSET(l->wake_rd, &rd) ? loop__drain(l) : 0;
   }
   default:
-    /* Nothing else is registered: a wait of -1 that returns 0 events
-     * returns because of a wakeup. */
-    n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, -1);
+    /* Nothing else is registered: a wait that returns 0 events before
+     * its timeout (which no run reaches) returns because of a wakeup. */
+    n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, l->timeout);
     if (n < 0)
       bench_die(xsock_strerror(n), 0);
     return n == 0;

@@ -74,8 +74,9 @@ int loop_iter_timed(loop_t *l);
  * pipe off Linux) registered for READ in the raw impls, nothing more in
  * xsock's (every selector has its wakeup), an async watcher in the peers.
  * loop_wake() may be called from any thread. loop_iter_wake() is one
- * blocking iteration (timeout -1) that returns 1 when it saw a wakeup and
- * reset the channel, 0 when it returned without one. */
+ * blocking iteration (timeout -1, or what loop_set_timeout() said) that
+ * returns 1 when it saw a wakeup and reset the channel, 0 when it
+ * returned without one. */
 void loop_threads_init(void);
 void loop_wake_init(loop_t *l);
 void loop_wake(loop_t *l);

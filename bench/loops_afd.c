@@ -304,9 +304,9 @@ void afd_loop_wake(afd_loop_t *a) {
     bench_die("PostQueuedCompletionStatus", (int)GetLastError());
 }
 
-int afd_loop_iter_wake(afd_loop_t *a) {
+int afd_loop_iter_wake(afd_loop_t *a, DWORD timeout_ms) {
   a->woken = 0;
-  (void)afd_loop_iter(a, INFINITE);
+  (void)afd_loop_iter(a, timeout_ms);
   return a->woken;
 }
 

@@ -35,9 +35,10 @@ void afd_loop_rearm(afd_loop_t *a, SOCKET s);
 int afd_loop_iter(afd_loop_t *a, DWORD timeout_ms);
 
 /* W5: wakes the loop's wait from any thread (a packet posted to the
- * port), and one blocking iteration that returns 1 when it saw one. */
+ * port), and one iteration bounded by timeout_ms that returns 1 when it
+ * saw one. */
 void afd_loop_wake(afd_loop_t *a);
-int afd_loop_iter_wake(afd_loop_t *a);
+int afd_loop_iter_wake(afd_loop_t *a, DWORD timeout_ms);
 
 /* Cancels what is in flight, waits for it, closes the handles. */
 void afd_loop_close(afd_loop_t *a);

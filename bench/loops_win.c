@@ -343,14 +343,17 @@ int loop_iter_wake(loop_t *l) {
     DWORD bytes;
     ULONG_PTR key;
     OVERLAPPED *ov;
-    if (!GetQueuedCompletionStatus(l->port, &bytes, &key, &ov, INFINITE))
+    if (!GetQueuedCompletionStatus(l->port, &bytes, &key, &ov,
+                                   l->timeout < 0 ? INFINITE
+                                                  : (DWORD)l->timeout))
       bench_die("GetQueuedCompletionStatus", 0);
     return 1;
   }
   case LOOP_AFD:
-    return afd_loop_iter_wake(l->afd);
+    return afd_loop_iter_wake(l->afd,
+                              l->timeout < 0 ? INFINITE : (DWORD)l->timeout);
   case LOOP_WSAPOLL:
-    if (WSAPoll(l->pfds, (ULONG)l->nregs, -1) == SOCKET_ERROR)
+    if (WSAPoll(l->pfds, (ULONG)l->nregs, l->timeout) == SOCKET_ERROR)
       bench_die("WSAPoll failed", 0);
     for (i = 0; i < l->nregs; i++)
       if (l->pfds[i].revents != 0 && l->udata[i] == LOOP_WAKE_UD)
@@ -358,14 +361,17 @@ int loop_iter_wake(loop_t *l) {
     return woke;
   case LOOP_SELECT: {
     fd_set rd = l->master;
-    if (select(0, &rd, NULL, NULL, NULL) == SOCKET_ERROR)
+    struct timeval tv;
+    tv.tv_sec = l->timeout / 1000;
+    tv.tv_usec = l->timeout % 1000 * 1000;
+    if (select(0, &rd, NULL, NULL, l->timeout < 0 ? NULL : &tv) == SOCKET_ERROR)
       bench_die("select failed", 0);
     return FD_ISSET((SOCKET)l->wake[0], &rd) ? loop__drain(l) : 0;
   }
   default:
-    /* Nothing else is registered: a wait of -1 that returns 0 events
-     * returns because of a wakeup. */
-    n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, -1);
+    /* Nothing else is registered: a wait that returns 0 events before
+     * its timeout (which no run reaches) returns because of a wakeup. */
+    n = xsock_selector_wait(l->sel, l->xevs, LOOP_MAXEVENTS, l->timeout);
     if (n < 0)
       bench_die(xsock_strerror(n), 0);
     return n == 0;

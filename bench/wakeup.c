@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* W5 "wakeup" of bench/SPEC.md: two threads, each blocked in its own
- * loop's wait (timeout -1) with nothing registered but the loop's wake
- * channel. Thread A wakes thread B's loop; B's wait returns, and B wakes A
- * back: one round trip, two hops. Measures the round trip's median and
- * 99th percentile, what an application pays to hand work to a loop that
- * sleeps in another thread. A wakeup that is lost hangs both threads: the
- * main thread watches their progress and ends the run with an error. */
+ * loop's wait (timeout -1, or --timeout=MS as a loop with a timer
+ * pending waits) with nothing registered but the loop's wake channel. Thread A
+ * wakes thread B's loop; B's wait returns, and B wakes A back: one round trip,
+ * two hops. Measures the round trip's median and 99th percentile, what an
+ * application pays to hand work to a loop that sleeps in another thread. A
+ * wakeup that is lost hangs both threads: the main thread watches their
+ * progress and ends the run with an error. */
 #include "bench.h"
 #include "loops.h"
 
@@ -23,7 +24,7 @@
 
 static const char wakeup__usage[] =
     "wakeup --impl=NAME [--rounds=10000] [--warmup=1000] [--reps=5] "
-    "[--callgrind] [--list-impls]";
+    "[--timeout=MS] [--callgrind] [--list-impls]";
 
 /* A lost wakeup stops all progress: after this long without a completed
  * round trip the run fails (generous, for callgrind's serialised
@@ -191,9 +192,12 @@ int main(int argc, char **argv) {
   o.rounds = 10000;
   o.warmup = 1000;
   o.reps = 5;
+  o.timeout = -2; /* not given: every wait has timeout -1 */
   bench_parse(&o, argc, argv, wakeup__usage);
   if (o.rounds < 1 || o.reps > 64)
     bench_die("need rounds >= 1, reps <= 64", 0);
+  if (o.timeout == 0)
+    bench_die("--timeout=MS needs MS > 0, or -1", 0);
   if (!loop_impl_known(o.impl))
     loop_open(o.impl, 0, NULL, NULL); /* prints the impls and exits */
   if (xsock_init() < 0)
@@ -209,6 +213,10 @@ int main(int argc, char **argv) {
   loop_threads_init();
   w.a = loop_open(o.impl, 0, NULL, NULL);
   w.b = loop_open(o.impl, 0, NULL, NULL);
+  if (o.timeout != -2) {
+    loop_set_timeout(w.a, (int)o.timeout);
+    loop_set_timeout(w.b, (int)o.timeout);
+  }
   loop_wake_init(w.a);
   loop_wake_init(w.b);
   wakeup__start(&tb, 0, &w);
@@ -243,6 +251,8 @@ int main(int argc, char **argv) {
   bench_result_param("rounds", "%ld", o.rounds);
   bench_result_param("warmup", "%ld", o.warmup);
   bench_result_param("reps", "%ld", o.reps);
+  if (o.timeout != -2)
+    bench_result_param("timeout_ms", "%ld", o.timeout);
   bench_result_param("empty_waits", "%ld", w.empty_a + w.empty_b);
   bench_result_metric("rt_ns", w.med, (int)o.reps);
   bench_result_metric("rt_p99_ns", w.p99, (int)o.reps);

@@ -17,6 +17,27 @@ struct xd_child {
   int reaped;              /* it has exited and was waited for */
 };
 
+/* The tries a start that fails with ERROR_INTERNAL_ERROR gets. Wine
+ * under load has been seen to fail a CreateProcess that way once in
+ * hundreds of starts (a full ci/test.sh run starts several hundred), and
+ * the same start made again works; no other error is tried again, and
+ * every failed try is reported. */
+#define XD_START_TRIES 3
+
+static BOOL xd__create_process(char *cmd, STARTUPINFOA *si,
+                               PROCESS_INFORMATION *pi) {
+  int tries;
+  for (tries = 1;; tries++) {
+    if (CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, si, pi))
+      return TRUE;
+    if (GetLastError() != ERROR_INTERNAL_ERROR || tries == XD_START_TRIES)
+      return FALSE;
+    fprintf(stderr, "driver: start %d of %s failed (%lu), trying again\n",
+            tries, cmd, (unsigned long)GetLastError());
+    Sleep(100);
+  }
+}
+
 xd_child_t *xd_spawn(const char *const *argv) {
   SECURITY_ATTRIBUTES sa;
   STARTUPINFOA si;
@@ -57,7 +78,7 @@ xd_child_t *xd_spawn(const char *const *argv) {
   si.hStdOutput = out_w;
   si.hStdError = err;
   memset(&pi, 0, sizeof pi);
-  if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+  if (!xd__create_process(cmd, &si, &pi)) {
     fprintf(stderr, "driver: cannot start %s (%lu)\n", cmd,
             (unsigned long)GetLastError());
     CloseHandle(in_r), CloseHandle(in_w), CloseHandle(out_r),

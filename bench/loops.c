@@ -330,11 +330,21 @@ int loop_iter(loop_t *l, int block) {
 
 void loop_set_timeout(loop_t *l, int ms) { l->timeout = ms; }
 
+/* select()'s bound for loop_set_timeout's timeout, filled into tv, or
+ * NULL for none. Linux's select() may change the timeval, so each
+ * call gets a fresh one. */
+static struct timeval *loop__timeval(const loop_t *l, struct timeval *tv) {
+  if (l->timeout < 0)
+    return NULL;
+  tv->tv_sec = l->timeout / 1000;
+  tv->tv_usec = l->timeout % 1000 * 1000;
+  return tv;
+}
+
 /* W4's iteration: loop_iter's dispatch with the timeout of
  * loop_set_timeout. The helpers are forced inline into both callers, so
  * that W4's dispatch is W1's to the instruction and W1 to W3 keep the
- * code they always ran. Linux's select() may change the timeval, so each
- * call gets a fresh one. */
+ * code they always ran. */
 int loop_iter_timed(loop_t *l) {
   switch (l->kind) {
 #ifdef LOOP_HAVE_EPOLL
@@ -345,9 +355,7 @@ int loop_iter_timed(loop_t *l) {
     return loop__poll(l, l->timeout);
   case LOOP_SELECT: {
     struct timeval tv;
-    tv.tv_sec = l->timeout / 1000;
-    tv.tv_usec = l->timeout % 1000 * 1000;
-    return loop__select(l, l->timeout < 0 ? NULL : &tv);
+    return loop__select(l, loop__timeval(l, &tv));
   }
   default:
     return loop__xsock(l, l->timeout);
@@ -438,9 +446,7 @@ int loop_iter_wake(loop_t *l) {
   case LOOP_SELECT: {
     fd_set rd = l->master;
     struct timeval tv;
-    tv.tv_sec = l->timeout / 1000;
-    tv.tv_usec = l->timeout % 1000 * 1000;
-    if (select(l->maxfd + 1, &rd, NULL, NULL, l->timeout < 0 ? NULL : &tv) < 0)
+    if (select(l->maxfd + 1, &rd, NULL, NULL, loop__timeval(l, &tv)) < 0)
       bench_die("select", errno);
     return FD_ISSET(l->wake_rd, &rd) ? loop__drain(l) : 0;
   }

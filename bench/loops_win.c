@@ -262,6 +262,20 @@ int loop_iter(loop_t *l, int block) {
 
 void loop_set_timeout(loop_t *l, int ms) { l->timeout = ms; }
 
+/* loop_set_timeout's timeout as select()'s bound, filled into tv (NULL
+ * for none), and as a completion port's (INFINITE for none). */
+static struct timeval *loop__timeval(const loop_t *l, struct timeval *tv) {
+  if (l->timeout < 0)
+    return NULL;
+  tv->tv_sec = l->timeout / 1000;
+  tv->tv_usec = l->timeout % 1000 * 1000;
+  return tv;
+}
+
+static DWORD loop__port_ms(const loop_t *l) {
+  return l->timeout < 0 ? INFINITE : (DWORD)l->timeout;
+}
+
 int loop_iter_timed(loop_t *l) {
   switch (l->kind) {
   case LOOP_WSAPOLL:
@@ -271,9 +285,7 @@ int loop_iter_timed(loop_t *l) {
     fd_set rd = l->master;
     struct timeval tv;
     int n, i, hits = 0;
-    tv.tv_sec = l->timeout / 1000;
-    tv.tv_usec = l->timeout % 1000 * 1000;
-    n = select(0, &rd, NULL, NULL, l->timeout < 0 ? NULL : &tv);
+    n = select(0, &rd, NULL, NULL, loop__timeval(l, &tv));
     if (n == SOCKET_ERROR)
       bench_die("select failed", 0);
     for (i = 0; hits < n && i < l->nregs; i++) {
@@ -285,7 +297,7 @@ int loop_iter_timed(loop_t *l) {
     return hits;
   }
   case LOOP_AFD:
-    return afd_loop_iter(l->afd, l->timeout < 0 ? INFINITE : (DWORD)l->timeout);
+    return afd_loop_iter(l->afd, loop__port_ms(l));
   default:
     return loop__xsock(l, l->timeout);
   }
@@ -344,14 +356,12 @@ int loop_iter_wake(loop_t *l) {
     ULONG_PTR key;
     OVERLAPPED *ov;
     if (!GetQueuedCompletionStatus(l->port, &bytes, &key, &ov,
-                                   l->timeout < 0 ? INFINITE
-                                                  : (DWORD)l->timeout))
+                                   loop__port_ms(l)))
       bench_die("GetQueuedCompletionStatus", 0);
     return 1;
   }
   case LOOP_AFD:
-    return afd_loop_iter_wake(l->afd,
-                              l->timeout < 0 ? INFINITE : (DWORD)l->timeout);
+    return afd_loop_iter_wake(l->afd, loop__port_ms(l));
   case LOOP_WSAPOLL:
     if (WSAPoll(l->pfds, (ULONG)l->nregs, l->timeout) == SOCKET_ERROR)
       bench_die("WSAPoll failed", 0);
@@ -362,9 +372,7 @@ int loop_iter_wake(loop_t *l) {
   case LOOP_SELECT: {
     fd_set rd = l->master;
     struct timeval tv;
-    tv.tv_sec = l->timeout / 1000;
-    tv.tv_usec = l->timeout % 1000 * 1000;
-    if (select(0, &rd, NULL, NULL, l->timeout < 0 ? NULL : &tv) == SOCKET_ERROR)
+    if (select(0, &rd, NULL, NULL, loop__timeval(l, &tv)) == SOCKET_ERROR)
       bench_die("select failed", 0);
     return FD_ISSET((SOCKET)l->wake[0], &rd) ? loop__drain(l) : 0;
   }

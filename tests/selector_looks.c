@@ -17,7 +17,23 @@ static int looks_first(void) {
          xt_backend == XSOCK_BACKEND_KQUEUE || xt_backend == XSOCK_BACKEND_AFD;
 }
 
-static void close_pair(xsock_t p[2]) {
+/* A stream pair whose first end is registered for READ, with the pair
+ * as its user data. */
+static void registered_pair(xsock_selector_t *sel, xsock_t p[2]) {
+  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, p));
+}
+
+/* A wait with a 5 s timeout, which must report p[0] readable at once. */
+static void expect_readable(xsock_selector_t *sel, xsock_t p[2]) {
+  xsock_event_t ev;
+  assert_int_equal(xsock_selector_wait(sel, &ev, 1, 5000), 1);
+  assert_ptr_equal(ev.udata, p);
+  assert_int_equal(ev.events, XSOCK_READ);
+}
+
+static void close_all(xsock_selector_t *sel, xsock_t p[2]) {
+  xsock_selector_close(sel);
   xt_ok(xsock_close(p[0]));
   xt_ok(xsock_close(p[1]));
 }
@@ -34,8 +50,7 @@ static void test_looks_space_out_then_resume(void **state) {
   xsock_event_t ev;
   int i;
   (void)state;
-  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
-  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, p));
+  registered_pair(sel, p);
   xf_reset();
   for (i = 0; i < 20; i++)
     assert_int_equal(xsock_selector_wait(sel, &ev, 1, 1), 0);
@@ -45,13 +60,10 @@ static void test_looks_space_out_then_resume(void **state) {
   /* The byte is not read: every wait below finds it. Where the send's
    * readiness reaches a kernel queue a moment later (afd's completion),
    * the first wait is the one that may sleep for it. */
-  assert_int_equal(xsock_selector_wait(sel, &ev, 1, 5000), 1);
+  expect_readable(sel, p);
   xf_reset();
-  for (i = 0; i < 24; i++) {
-    assert_int_equal(xsock_selector_wait(sel, &ev, 1, 5000), 1);
-    assert_ptr_equal(ev.udata, p);
-    assert_int_equal(ev.events, XSOCK_READ);
-  }
+  for (i = 0; i < 24; i++)
+    expect_readable(sel, p);
   if (looks_first()) {
     /* 15 skipped (one went to the wait above), then 9 looks that hit. */
     assert_int_equal(xf_zero_wait_calls(), 9);
@@ -67,8 +79,7 @@ static void test_looks_space_out_then_resume(void **state) {
   for (i = 0; i < 3; i++)
     assert_int_equal(xsock_selector_wait(sel, &ev, 1, 1), 0);
   assert_int_equal(xf_zero_wait_calls(), looks_first() ? 2 : 0);
-  xsock_selector_close(sel);
-  close_pair(p);
+  close_all(sel, p);
 }
 
 /* A look that takes a wakeup ends the wait, as the timed wait would have,
@@ -78,8 +89,7 @@ static void test_look_takes_wakeup(void **state) {
   xsock_t p[2];
   xsock_event_t ev;
   (void)state;
-  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
-  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, p));
+  registered_pair(sel, p);
   xt_ok(xsock_selector_wakeup(sel));
   xf_reset();
   assert_int_equal(xsock_selector_wait(sel, &ev, 1, 5000), 0);
@@ -88,10 +98,8 @@ static void test_look_takes_wakeup(void **state) {
     assert_int_equal(xf_calls(XF_WAIT), 1);
   }
   assert_int_equal(xsock_send(p[1], "r", 1), 1);
-  assert_int_equal(xsock_selector_wait(sel, &ev, 1, 5000), 1);
-  assert_ptr_equal(ev.udata, p);
-  xsock_selector_close(sel);
-  close_pair(p);
+  expect_readable(sel, p);
+  close_all(sel, p);
 }
 
 /* An interrupted look is followed by the timed wait, which still returns
@@ -101,19 +109,16 @@ static void test_look_interrupted_or_failing(void **state) {
   xsock_t p[2];
   xsock_event_t ev;
   (void)state;
-  xt_ok(xsock_socketpair(XSOCK_STREAM, p));
+  registered_pair(sel, p);
   assert_int_equal(xsock_send(p[1], "r", 1), 1);
-  xt_ok(xsock_selector_add(sel, p[0], XSOCK_READ, p));
   xf_fail(XF_WAIT, 0, 1, XF_EINTR);
-  assert_int_equal(xsock_selector_wait(sel, &ev, 1, 5000), 1);
-  assert_ptr_equal(ev.udata, p);
+  expect_readable(sel, p);
   assert_int_equal(xf_injected(XF_WAIT), 1);
   xf_reset();
   xf_fail(XF_WAIT, 0, 1, XF_ENOMEM);
   xt_err(xsock_selector_wait(sel, &ev, 1, 5000), XSOCK_ENOMEM);
   assert_int_equal(xf_calls(XF_WAIT), 1);
-  xsock_selector_close(sel);
-  close_pair(p);
+  close_all(sel, p);
 }
 
 int main(int argc, char **argv) {

@@ -343,10 +343,8 @@ static XSOCK__NOINLINE int selector__wait_timed(xsock_selector_t *sel,
     }
     if (n == 0 ? sel->woken : n != XSOCK__TIMED_OUT && n != XSOCK_EINTR)
       return n;
-    sel->look_gap = sel->look_gap == 0 ? 1
-                    : sel->look_gap < SELECTOR__LOOK_GAP_MAX
-                        ? 2 * sel->look_gap
-                        : SELECTOR__LOOK_GAP_MAX;
+    if (sel->look_gap < SELECTOR__LOOK_GAP_MAX)
+      sel->look_gap = sel->look_gap == 0 ? 1 : 2 * sel->look_gap;
     sel->look_skip = sel->look_gap;
   } else if (sel->look_skip > 0) {
     sel->look_skip--;
